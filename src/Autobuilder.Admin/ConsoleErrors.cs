@@ -1,0 +1,50 @@
+using Autobuilder.Debian;
+using Spectre.Console.Cli;
+
+namespace Autobuilder.Admin;
+
+/// <summary>
+/// Turns failures into one clear line on stderr and an exit code: 2 for bad usage or bad input,
+/// 70 (EX_SOFTWARE) for a bug, which is the only case that hints at more detail.
+/// </summary>
+public static class ConsoleErrors
+{
+    public const int BadInput = 2;
+    public const int InternalError = 70;
+
+    public static int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception ex)
+        {
+            return Report(ex);
+        }
+    }
+
+    public static int Report(Exception ex)
+    {
+        switch (ex)
+        {
+            case CommandAppException:
+            case DebianFormatException:
+            case FileNotFoundException:
+            case DirectoryNotFoundException:
+            case UnauthorizedAccessException:
+            case IOException:
+            case InvalidDataException:
+                Error(ex.Message);
+                return BadInput;
+            default:
+                Error($"internal error: {ex.GetType().Name}: {ex.Message} (set AUTOBUILDER_DEBUG=1 for a stack trace)");
+                if (Environment.GetEnvironmentVariable("AUTOBUILDER_DEBUG") == "1")
+                    Console.Error.WriteLine(ex);
+                return InternalError;
+        }
+    }
+
+    public static void Error(string message) =>
+        Console.Error.WriteLine($"autobuilder: error: {message.ReplaceLineEndings(" ")}");
+}
