@@ -1,4 +1,5 @@
 using Autobuilder.Admin;
+using Autobuilder.Admin.Commands.Deb;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
@@ -10,6 +11,9 @@ app.Configure(config =>
     config.AddBranch("deb", deb =>
     {
         deb.SetDescription("Debian-format tools: versions, indices, upload checks.");
+        deb.AddCommand<VerifyCommand>("verify")
+            .WithDescription("Check every file a .dsc or .changes names: size, MD5, SHA-1, SHA-256.")
+            .WithExample("deb", "verify", "hello_2.10-3.dsc");
     });
 });
 return ConsoleErrors.Run(() => app.Run(args));

@@ -95,8 +95,12 @@ public static class ControlFile
                 EndParagraph();
                 continue;
             }
-            if (line[0] == '#' && allowComments)
-                continue;
+            if (line[0] == '#')
+            {
+                if (allowComments)
+                    continue;
+                throw new ControlFileException(source, lineNo, "comment lines ('#') are not allowed in this file");
+            }
             if (line[0] is ' ' or '\t')
             {
                 if (name is null)

@@ -1,0 +1,87 @@
+namespace Autobuilder.Testing;
+
+/// <summary>
+/// Writes a tiny but real Debian source package and builds it with the real dpkg-source, so tests
+/// work on exactly what uploaders send.
+/// </summary>
+public sealed record SourcePackage(
+    string Name = "hello-ab",
+    string UpstreamVersion = "1.0",
+    string Revision = "1",
+    string Architecture = "any",
+    string BuildDepends = "",
+    string Format = "3.0 (quilt)",
+    string Distribution = "unstable",
+    string Maintainer = "Test Uploader <uploader@example.org>",
+    string RulesBuild = "")
+{
+    public string Version => Revision.Length > 0 ? $"{UpstreamVersion}-{Revision}" : UpstreamVersion;
+    public string DscName => $"{Name}_{NoEpoch(Version)}.dsc";
+
+    private static string NoEpoch(string v) => v.Contains(':') ? v[(v.IndexOf(':') + 1)..] : v;
+
+    /// <summary>Writes the tree under <paramref name="parent"/> and runs <c>dpkg-source -b</c>; returns the .dsc path.</summary>
+    public string BuildSource(string parent)
+    {
+        var tree = WriteTree(parent);
+        Tool.Run("dpkg-source", ["-b", Path.GetFileName(tree)], workingDirectory: parent).Ok();
+        return Path.Combine(parent, DscName);
+    }
+
+    /// <summary>Builds the source, then a source-only .changes with the real dpkg-genchanges; returns its path.</summary>
+    public string BuildSourceChanges(string parent)
+    {
+        BuildSource(parent);
+        var tree = Path.Combine(parent, $"{Name}-{UpstreamVersion}");
+        var changes = Path.Combine(parent, $"{Name}_{NoEpoch(Version)}_source.changes");
+        Tool.Run("dpkg-genchanges", ["-S", "-sa", $"-O{changes}"], workingDirectory: tree).Ok();
+        return changes;
+    }
+
+    public string WriteTree(string parent)
+    {
+        var native = Format.Contains("native");
+        var tree = Path.Combine(parent, $"{Name}-{UpstreamVersion}");
+        Directory.CreateDirectory(Path.Combine(tree, "debian", "source"));
+        File.WriteAllText(Path.Combine(tree, Name), $"#!/bin/sh\necho 'Hello from {Name} {Version}'\n");
+        if (!native)
+        {
+            // The orig tarball must exist before dpkg-source -b for a non-native format.
+            Tool.Run("tar", ["-czf", $"{Name}_{UpstreamVersion}.orig.tar.gz", "--owner=0", "--group=0", "--mtime=2020-01-01", $"{Name}-{UpstreamVersion}/{Name}"],
+                workingDirectory: parent).Ok();
+        }
+        File.WriteAllText(Path.Combine(tree, "debian", "source", "format"), Format + "\n");
+        var buildDepends = BuildDepends.Length > 0 ? $"debhelper-compat (= 13), {BuildDepends}" : "debhelper-compat (= 13)";
+        File.WriteAllText(Path.Combine(tree, "debian", "control"), $"""
+            Source: {Name}
+            Section: misc
+            Priority: optional
+            Maintainer: {Maintainer}
+            Build-Depends: {buildDepends}
+            Standards-Version: 4.6.2
+            Rules-Requires-Root: no
+
+            Package: {Name}
+            Architecture: {Architecture}
+            Depends: ${"{"}misc:Depends{"}"}
+            Description: test package for the autobuilder
+             A tiny package written by the tests.
+
+            """);
+        File.WriteAllText(Path.Combine(tree, "debian", "changelog"), $"""
+            {Name} ({Version}) {Distribution}; urgency=medium
+
+              * Test upload.
+
+             -- {Maintainer}  Mon, 02 Nov 2026 10:00:00 +0000
+
+            """);
+        File.WriteAllText(Path.Combine(tree, "debian", "install"), $"{Name} usr/bin\n");
+        var rules = Path.Combine(tree, "debian", "rules");
+        var buildOverride = RulesBuild.Length > 0 ? $"\noverride_dh_auto_build:\n\t{RulesBuild}\n" : "";
+        File.WriteAllText(rules, $"#!/usr/bin/make -f\n%:\n\tdh $@\n{buildOverride}");
+        File.SetUnixFileMode(rules, (UnixFileMode)0b111_101_101);
+        File.SetUnixFileMode(Path.Combine(tree, Name), (UnixFileMode)0b111_101_101);
+        return tree;
+    }
+}
