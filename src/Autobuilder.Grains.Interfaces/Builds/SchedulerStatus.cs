@@ -1,0 +1,18 @@
+namespace Autobuilder.Grains;
+
+[GenerateSerializer, Immutable]
+public sealed record QueueEntry(
+    [property: Id(0)] string BuildId,
+    [property: Id(1)] string Architecture,
+    [property: Id(2)] int Priority,
+    [property: Id(3)] int Attempt,
+    [property: Id(4)] DateTimeOffset QueuedAt,
+    [property: Id(5)] string? Slot);
+
+/// <summary>The scheduler's view: builds waiting, builds running, and every slot.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SchedulerStatus(
+    [property: Id(0)] IReadOnlyList<QueueEntry> Waiting,
+    [property: Id(1)] IReadOnlyList<QueueEntry> Running,
+    [property: Id(2)] IReadOnlyList<SlotStatus> Slots,
+    [property: Id(3)] long Dispatched);

@@ -1,0 +1,30 @@
+namespace Autobuilder.Grains;
+
+/// <summary>
+/// The queue of waiting builds and the table of builder slots (one per cluster, key 0). It hands a
+/// waiting build to a free slot that supports its architecture. It never waits on another grain:
+/// its outgoing calls are one-way, so no chain of calls can come back to it and deadlock.
+/// </summary>
+public interface IBuildSchedulerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Wakes the scheduler and rebuilds its queue from the uploads in flight.</summary>
+    Task StartAsync(IReadOnlyList<string> products);
+
+    /// <summary>Queues builds; a build already queued or running with the same attempt is ignored.</summary>
+    Task EnqueueAsync(IReadOnlyList<QueuedBuild> builds);
+
+    /// <summary>Removes queued builds of an upload (the upload was cancelled or rejected).</summary>
+    Task DropAsync(string uploadId);
+
+    [OneWay]
+    Task SlotChangedAsync(SlotStatus status);
+
+    [OneWay]
+    Task HeartbeatAsync(string slot, string buildId, int attempt);
+
+    /// <summary>The slot finished (or refused) an attempt and is free according to its status.</summary>
+    [OneWay]
+    Task AttemptEndedAsync(string slot, string buildId, int attempt, SlotStatus status);
+
+    Task<SchedulerStatus> GetStatusAsync();
+}

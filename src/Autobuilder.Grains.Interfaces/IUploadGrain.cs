@@ -1,0 +1,30 @@
+namespace Autobuilder.Grains;
+
+/// <summary>
+/// One upload's state machine (key: upload id, "product/source_version/sequence"). Every method is
+/// idempotent: a repeated message changes nothing.
+/// </summary>
+public interface IUploadGrain : IGrainWithStringKey
+{
+    /// <summary>Records the upload, verifies it, and queues its builds or rejects it.</summary>
+    Task ReceiveAsync(UploadReceived received);
+
+    /// <summary>A slot has started an attempt of one of this upload's builds.</summary>
+    Task BuildStartedAsync(BuildAssignment assignment);
+
+    /// <summary>An attempt ended; infrastructure errors are retried here, on another slot.</summary>
+    Task BuildFinishedAsync(BuildResult result);
+
+    /// <summary>The scheduler lost an attempt (its slot's lease ran out); treated as an infrastructure error.</summary>
+    [OneWay]
+    Task BuildLostAsync(string buildId, int attempt, string slot, string reason);
+
+    /// <summary>Queues again the builds that are not finished (after a restart of the scheduler).</summary>
+    [OneWay]
+    Task ResumeAsync();
+
+    /// <summary>Builds again an upload whose builds failed or waited for dependencies.</summary>
+    Task<string> RetryAsync();
+
+    Task<UploadDetails?> GetDetailsAsync();
+}

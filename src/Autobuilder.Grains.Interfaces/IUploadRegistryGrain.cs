@@ -1,0 +1,25 @@
+namespace Autobuilder.Grains;
+
+/// <summary>
+/// The uploads of one product (key: product): gives out upload ids, remembers the newest accepted
+/// version of each source, and lists uploads for the console. It never calls an upload and waits.
+/// </summary>
+public interface IUploadRegistryGrain : IGrainWithStringKey
+{
+    /// <summary>The upload id for an intake ticket; the same ticket always gets the same id.</summary>
+    Task<string> RegisterAsync(string ticket, string source, string version);
+
+    /// <summary>
+    /// Accepts <paramref name="version"/> of <paramref name="source"/> if it is newer than every
+    /// version accepted before; otherwise returns the reason it is not.
+    /// </summary>
+    Task<string?> AcceptVersionAsync(string source, string version, string uploadId);
+
+    Task UpdateAsync(UploadSummary summary);
+
+    Task<IReadOnlyList<UploadSummary>> ListAsync(int limit);
+
+    /// <summary>Asks every upload that is not finished to queue its waiting builds again.</summary>
+    [OneWay]
+    Task ResumeActiveAsync();
+}

@@ -1,0 +1,35 @@
+namespace Autobuilder.Grains.Options;
+
+/// <summary>The folders under the data root, named once (ARCHITECTURE.md §4).</summary>
+public sealed class DataPaths(string root)
+{
+    public string Root { get; } = Path.GetFullPath(root);
+
+    /// <summary>Where uploaders drop files, one folder per product.</summary>
+    public string Incoming(string product) => Path.Combine(Root, "incoming", product);
+
+    /// <summary>Uploads taken from incoming, one folder per intake ticket, until they are done.</summary>
+    public string Uploads => Path.Combine(Root, "uploads");
+
+    public string Rejected => Path.Combine(Root, "rejected");
+
+    public string Results => Path.Combine(Root, "results");
+
+    public string RepoIncoming(string repository, string product) => Path.Combine(Root, "repo-incoming", repository, product);
+
+    public string Outbox => Path.Combine(Root, "outbox");
+
+    public string Logs => Path.Combine(Root, "logs");
+
+    /// <summary>Per-build folders of local builder slots.</summary>
+    public string Work => Path.Combine(Root, "work");
+
+    /// <summary>Durable grain state.</summary>
+    public string State => Path.Combine(Root, "state");
+
+    /// <summary>An upload id ("product/source_version/seq") as a relative path; ids hold only safe characters.</summary>
+    public static string IdPath(string uploadId) => Path.Combine(uploadId.Split('/'));
+
+    public string ResultsFor(string product, string uploadId, string architecture) =>
+        Path.Combine(Results, product, IdPath(uploadId).Substring(product.Length + 1), architecture);
+}

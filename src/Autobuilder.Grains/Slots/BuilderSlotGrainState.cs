@@ -1,0 +1,13 @@
+namespace Autobuilder.Grains.Slots;
+
+[GenerateSerializer]
+public sealed class BuilderSlotGrainState
+{
+    [Id(0)] public SlotConfig? Config { get; set; }
+    [Id(1)] public BuildAssignment? Current { get; set; }
+    /// <summary>The silo process that started <see cref="Current"/>; another process cannot still be running it.</summary>
+    [Id(2)] public string? Incarnation { get; set; }
+    [Id(3)] public bool Draining { get; set; }
+    [Id(4)] public int ConsecutiveFailures { get; set; }
+    [Id(5)] public DateTimeOffset? Started { get; set; }
+}

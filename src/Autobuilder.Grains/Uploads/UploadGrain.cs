@@ -1,0 +1,294 @@
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Services;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Autobuilder.Grains.Uploads;
+
+/// <summary>
+/// The state machine of one upload (ARCHITECTURE.md §3–4). Decisions live here; reading files,
+/// building and mailing go through the injected services.
+/// </summary>
+public sealed partial class UploadGrain(
+    [PersistentState("upload", "state")] IPersistentState<UploadGrainState> state,
+    IUploadInspector inspector,
+    IResultHandoff handoff,
+    UploadMailer mailer,
+    IOptions<AutobuilderOptions> options,
+    TimeProvider time,
+    ILogger<UploadGrain> logger) : Grain, IUploadGrain
+{
+    private readonly AutobuilderOptions _options = options.Value;
+    private UploadGrainState S => state.State;
+    private string Id => this.GetPrimaryKeyString();
+
+    async Task IUploadGrain.ReceiveAsync(UploadReceived received)
+    {
+        if (S.Ticket is not null)
+        {
+            // Intake may deliver the same ticket again after a restart; carry on where we stopped.
+            await ContinueAsync();
+            return;
+        }
+        S.Ticket = received.Ticket;
+        S.Product = received.Product;
+        S.DscFileName = received.DscFileName;
+        S.Folder = received.Folder;
+        S.ReceivedAt = received.ReceivedAt;
+        var parts = Id.Split('/');
+        var nameVersion = parts.Length == 3 ? parts[1] : received.DscFileName;
+        var underscore = nameVersion.IndexOf('_');
+        S.Source = underscore > 0 ? nameVersion[..underscore] : nameVersion;
+        S.Version = underscore > 0 ? nameVersion[(underscore + 1)..] : "";
+        await TransitionAsync(UploadState.Received, $"received {received.DscFileName} for {received.Product}");
+        await ContinueAsync();
+    }
+
+    Task IUploadGrain.ResumeAsync() => ContinueAsync();
+
+    /// <summary>Does whatever the current state still owes; safe to call any number of times.</summary>
+    private async Task ContinueAsync()
+    {
+        switch (S.State)
+        {
+            case UploadState.Received:
+                await VerifyAsync();
+                break;
+            case UploadState.Rejected:
+                await FinishRejectionAsync();
+                break;
+            case UploadState.Verified:
+            case UploadState.Queued:
+            case UploadState.Building:
+                await EnqueueWaitingBuildsAsync();
+                break;
+            case UploadState.Built:
+            case UploadState.Failed:
+            case UploadState.DepWait:
+                await FinishAsync();
+                break;
+        }
+    }
+
+    private async Task VerifyAsync()
+    {
+        var inspection = await inspector.InspectAsync(S.Folder, S.DscFileName);
+        S.Uploader = inspection.Uploader;
+        S.Files = [.. inspection.Files];
+        if (inspection.Source is not null)
+            S.Source = inspection.Source;
+        if (inspection.Version is not null)
+            S.Version = inspection.Version;
+
+        var problems = inspection.Problems.ToList();
+        if (!_options.Products.Contains(S.Product, StringComparer.Ordinal))
+            problems.Add($"unknown product '{S.Product}' (this autobuilder builds for: {string.Join(", ", _options.Products)})");
+
+        var plan = new List<(string Architecture, BuildType Type)>();
+        if (problems.Count == 0)
+        {
+            plan = BuildPlan.For(inspection.ArchitectureField ?? "", _options.Architectures, out var archProblem);
+            if (archProblem is not null)
+                problems.Add(archProblem);
+        }
+        if (problems.Count == 0)
+        {
+            // Last, because accepting the version takes it: a rejected upload must not use it up.
+            var refusal = await Registry.AcceptVersionAsync(S.Source, S.Version, Id);
+            if (refusal is not null)
+                problems.Add(refusal);
+        }
+
+        if (problems.Count > 0)
+        {
+            S.Problems = problems;
+            await TransitionAsync(UploadState.Rejected, string.Join("; ", problems), outcome: UploadState.Rejected);
+            await FinishRejectionAsync();
+            return;
+        }
+
+        S.Builds = plan.Select(p => new BuildRecord { Architecture = p.Architecture, Type = p.Type, State = BuildState.Waiting }).ToList();
+        await TransitionAsync(UploadState.Verified,
+            $"all {S.Files.Count} files intact; builds: {string.Join(", ", S.Builds.Select(b => $"{b.Architecture} ({b.Type.ToString().ToLowerInvariant()})"))}");
+        await EnqueueWaitingBuildsAsync();
+        await TransitionAsync(UploadState.Queued, $"{S.Builds.Count} build(s) queued");
+    }
+
+    private async Task FinishRejectionAsync()
+    {
+        if (S.RejectedFolder is null)
+        {
+            S.RejectedFolder = await inspector.RejectAsync(S.Folder, Id, S.Problems);
+            await WriteAsync();
+        }
+        if (!S.RejectionMailed)
+        {
+            await mailer.SendRejectionAsync(Snapshot(), S.Uploader, S.RejectedFolder);
+            S.RejectionMailed = true;
+            await WriteAsync();
+        }
+    }
+
+    private async Task EnqueueWaitingBuildsAsync()
+    {
+        var waiting = S.Builds.Where(b => b.State == BuildState.Waiting).Select(ToQueued).ToList();
+        if (waiting.Count > 0)
+            await Scheduler.EnqueueAsync(waiting);
+    }
+
+    private QueuedBuild ToQueued(BuildRecord b) => new(
+        new BuildRequest(UploadIds.Build(Id, b.Architecture), Id, S.Product, S.Source, S.Version, b.Architecture, b.Type,
+            Priority: 0, S.ReceivedAt, S.DscFileName, S.Files, S.Folder),
+        b.Attempt, b.FailedSlots);
+
+    async Task IUploadGrain.BuildStartedAsync(BuildAssignment assignment)
+    {
+        var build = Find(assignment.Build.Id);
+        if (build is null || build.Attempt != assignment.Attempt || build.State == BuildState.Finished)
+            return;
+        build.State = BuildState.Running;
+        build.Slot = assignment.Slot;
+        build.Started = time.GetUtcNow();
+        await TransitionAsync(UploadState.Building, $"{build.Architecture}: attempt {build.Attempt} started on {assignment.Slot}");
+    }
+
+    Task IUploadGrain.BuildLostAsync(string buildId, int attempt, string slot, string reason) =>
+        OnAttemptEndedAsync(new BuildResult(buildId, attempt, slot, BuildOutcome.InfrastructureError, reason, [], "", "", [],
+            time.GetUtcNow(), time.GetUtcNow()));
+
+    Task IUploadGrain.BuildFinishedAsync(BuildResult result) => OnAttemptEndedAsync(result);
+
+    private async Task OnAttemptEndedAsync(BuildResult result)
+    {
+        var build = Find(result.BuildId);
+        // A report for an attempt that is no longer current (a slot that came back after its lease
+        // ran out, a repeated message) changes nothing.
+        if (build is null || build.Attempt != result.Attempt || build.State == BuildState.Finished)
+            return;
+
+        if (result.Outcome == BuildOutcome.InfrastructureError && build.Attempt < _options.MaxInfrastructureAttempts)
+        {
+            build.FailedSlots.Add(result.Slot);
+            build.Attempt++;
+            build.State = BuildState.Waiting;
+            build.Slot = null;
+            await TransitionAsync(S.State, $"{build.Architecture}: infrastructure error on {result.Slot} ({result.Summary}); " +
+                $"retrying elsewhere, attempt {build.Attempt} of {_options.MaxInfrastructureAttempts}");
+            await Scheduler.EnqueueAsync([ToQueued(build)]);
+            return;
+        }
+
+        build.State = BuildState.Finished;
+        build.Outcome = result.Outcome;
+        build.Summary = result.Outcome == BuildOutcome.InfrastructureError
+            ? $"{result.Summary} (gave up after {build.Attempt} attempts)"
+            : result.Summary;
+        build.Slot = result.Slot;
+        build.LogPath = result.LogPath;
+        build.ResultsFolder = result.ResultsFolder;
+        build.Finished = result.Finished;
+        build.MissingDependencies = [.. result.MissingDependencies];
+        await TransitionAsync(S.State, $"{build.Architecture}: {Describe(build)}");
+
+        if (S.Builds.All(b => b.State == BuildState.Finished))
+        {
+            var outcome = S.Builds.Any(b => b.Outcome is BuildOutcome.BuildFailed or BuildOutcome.BadSource or BuildOutcome.InfrastructureError)
+                ? UploadState.Failed
+                : S.Builds.Any(b => b.Outcome == BuildOutcome.DepWait) ? UploadState.DepWait : UploadState.Built;
+            await TransitionAsync(outcome, string.Join("; ", S.Builds.Select(b => $"{b.Architecture}: {Describe(b)}")), outcome);
+        }
+        await FinishAsync();
+    }
+
+    /// <summary>Hands successful builds to the repository queue and mails each result, once.</summary>
+    private async Task FinishAsync()
+    {
+        foreach (var build in S.Builds.Where(b => b.State == BuildState.Finished))
+        {
+            if (build.Outcome == BuildOutcome.Success && !build.HandedOff)
+            {
+                var files = await handoff.HandOffAsync(build.ResultsFolder!, _options.Repository, S.Product);
+                build.HandedOff = true;
+                await TransitionAsync(S.State, $"{build.Architecture}: {files.Count} file(s) queued for {_options.Repository}/{S.Product}");
+            }
+            if (!build.Mailed)
+            {
+                var tail = build.LogPath is { Length: > 0 } ? await handoff.LogTailAsync(build.LogPath, _options.MailLogLines) : "";
+                await mailer.SendBuildResultAsync(Snapshot(), S.Uploader, build.ToProgress(), build.MissingDependencies, tail);
+                build.Mailed = true;
+                await WriteAsync();
+            }
+        }
+        if (S.State is UploadState.Built or UploadState.Failed or UploadState.DepWait)
+            await TransitionAsync(UploadState.Done, S.State == UploadState.Built ? $"packages queued for {_options.Repository}/{S.Product}" : "result mailed", S.State);
+    }
+
+    async Task<string> IUploadGrain.RetryAsync()
+    {
+        if (S.Ticket is null)
+            return $"no upload {Id}";
+        if (S.Outcome is not (UploadState.Failed or UploadState.DepWait))
+            return $"{Id} is {S.State}{(S.Outcome is { } o ? $" ({o})" : "")}; only failed or dep-wait uploads can be retried";
+        var again = S.Builds.Where(b => b.Outcome != BuildOutcome.Success).ToList();
+        foreach (var b in again)
+        {
+            b.State = BuildState.Waiting;
+            b.Attempt++;
+            b.Outcome = null;
+            b.Summary = null;
+            b.Mailed = false;
+            b.FailedSlots.Clear();
+        }
+        S.Outcome = null;
+        await TransitionAsync(UploadState.Queued, $"retry requested: {string.Join(", ", again.Select(b => b.Architecture))} queued again");
+        await EnqueueWaitingBuildsAsync();
+        return $"{Id}: {again.Count} build(s) queued again";
+    }
+
+    Task<UploadDetails?> IUploadGrain.GetDetailsAsync() =>
+        Task.FromResult(S.Ticket is null
+            ? null
+            : new UploadDetails(Snapshot(), [.. S.History], S.Builds.Select(b => b.ToProgress()).ToList(), [.. S.Problems], S.Uploader,
+                S.RejectedFolder ?? S.Folder));
+
+    private UploadSummary Snapshot() =>
+        new(Id, S.Product, S.Source, S.Version, S.State, S.Outcome, S.ReceivedAt, S.UpdatedAt, S.History.LastOrDefault()?.Reason ?? "",
+            S.State == UploadState.Done || (S.State == UploadState.Rejected && S.RejectionMailed));
+
+    private BuildRecord? Find(string buildId) =>
+        UploadIds.UploadOfBuild(buildId) == Id ? S.Builds.FirstOrDefault(b => b.Architecture == UploadIds.ArchitectureOfBuild(buildId)) : null;
+
+    private static string Describe(BuildRecord b) => b.Outcome switch
+    {
+        BuildOutcome.Success => $"built on {b.Slot}",
+        BuildOutcome.DepWait => $"waiting for build dependencies: {string.Join(", ", b.MissingDependencies)}",
+        BuildOutcome.BuildFailed => $"build failed on {b.Slot}: {b.Summary}",
+        BuildOutcome.BadSource => $"bad source: {b.Summary}",
+        BuildOutcome.InfrastructureError => $"infrastructure error: {b.Summary}",
+        _ => b.State.ToString(),
+    };
+
+    private async Task TransitionAsync(UploadState to, string reason, UploadState? outcome = null)
+    {
+        var now = time.GetUtcNow();
+        S.History.Add(new UploadTransition(now, S.State, to, reason));
+        LogTransition(logger, Id, S.State, to, reason);
+        S.State = to;
+        if (outcome is not null)
+            S.Outcome = outcome;
+        S.UpdatedAt = now;
+        await WriteAsync();
+    }
+
+    private async Task WriteAsync()
+    {
+        await state.WriteStateAsync();
+        await Registry.UpdateAsync(Snapshot());
+    }
+
+    private IUploadRegistryGrain Registry => GrainFactory.GetGrain<IUploadRegistryGrain>(S.Product);
+    private IBuildSchedulerGrain Scheduler => GrainFactory.GetGrain<IBuildSchedulerGrain>(0);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{UploadId}: {From} -> {To}: {Reason}")]
+    private static partial void LogTransition(ILogger logger, string uploadId, UploadState from, UploadState to, string reason);
+}

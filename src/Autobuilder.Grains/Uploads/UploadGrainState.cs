@@ -1,0 +1,48 @@
+namespace Autobuilder.Grains.Uploads;
+
+[GenerateSerializer]
+public sealed class UploadGrainState
+{
+    [Id(0)] public string? Ticket { get; set; }
+    [Id(1)] public string Product { get; set; } = "";
+    [Id(2)] public string DscFileName { get; set; } = "";
+    [Id(3)] public string Folder { get; set; } = "";
+    [Id(4)] public string Source { get; set; } = "";
+    [Id(5)] public string Version { get; set; } = "";
+    [Id(6)] public string? Uploader { get; set; }
+    [Id(7)] public UploadState State { get; set; }
+    [Id(8)] public UploadState? Outcome { get; set; }
+    [Id(9)] public DateTimeOffset ReceivedAt { get; set; }
+    [Id(10)] public DateTimeOffset UpdatedAt { get; set; }
+    [Id(11)] public List<UploadTransition> History { get; set; } = [];
+    [Id(12)] public List<string> Problems { get; set; } = [];
+    [Id(13)] public List<string> Files { get; set; } = [];
+    [Id(14)] public List<BuildRecord> Builds { get; set; } = [];
+    [Id(15)] public string? RejectedFolder { get; set; }
+    [Id(16)] public bool RejectionMailed { get; set; }
+}
+
+/// <summary>One build of the upload as the upload tracks it, across its attempts.</summary>
+[GenerateSerializer]
+public sealed class BuildRecord
+{
+    [Id(0)] public string Architecture { get; set; } = "";
+    [Id(1)] public BuildType Type { get; set; }
+    [Id(2)] public BuildState State { get; set; }
+    [Id(3)] public int Attempt { get; set; } = 1;
+    [Id(4)] public string? Slot { get; set; }
+    [Id(5)] public BuildOutcome? Outcome { get; set; }
+    [Id(6)] public string? Summary { get; set; }
+    [Id(7)] public string? LogPath { get; set; }
+    [Id(8)] public string? ResultsFolder { get; set; }
+    [Id(9)] public DateTimeOffset? Started { get; set; }
+    [Id(10)] public DateTimeOffset? Finished { get; set; }
+    /// <summary>Slots whose attempts ended in infrastructure errors: the next attempt goes elsewhere.</summary>
+    [Id(11)] public List<string> FailedSlots { get; set; } = [];
+    [Id(12)] public bool HandedOff { get; set; }
+    [Id(13)] public bool Mailed { get; set; }
+    [Id(14)] public List<string> MissingDependencies { get; set; } = [];
+
+    public BuildProgress ToProgress() =>
+        new(Architecture, Type, State, Attempt, Slot, Outcome, Summary, LogPath, ResultsFolder, Started, Finished);
+}

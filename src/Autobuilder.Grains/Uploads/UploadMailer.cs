@@ -1,0 +1,71 @@
+using System.Text;
+using Autobuilder.Grains.Options;
+using Autobuilder.Mail;
+using Microsoft.Extensions.Options;
+
+namespace Autobuilder.Grains.Uploads;
+
+/// <summary>
+/// Words of the mails sent to the uploader and the builds list. The subject names package,
+/// version, architecture and result so a mail client's list is readable on its own.
+/// </summary>
+public sealed class UploadMailer(IMailSender sender, IOptions<MailSettings> settings)
+{
+    public Task SendRejectionAsync(UploadSummary upload, string? uploader, string rejectedFolder)
+    {
+        var body = new StringBuilder()
+            .AppendLine($"Your upload {upload.Source} {upload.Version} for {upload.Product} was rejected.")
+            .AppendLine()
+            .AppendLine("Reasons:")
+            .AppendLine(upload.LastReason.Length > 0 ? Indent(upload.LastReason.Replace("; ", "\n")) : "  (none recorded)")
+            .AppendLine()
+            .AppendLine($"Upload id: {upload.Id}")
+            .AppendLine($"The files were kept in: {rejectedFolder}")
+            .AppendLine("Fix the problem and upload again (with a new version if the version was the problem).");
+        return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} ({upload.Product}): REJECTED", body.ToString());
+    }
+
+    public Task SendBuildResultAsync(UploadSummary upload, string? uploader, BuildProgress build, IReadOnlyList<string> missing, string logTail)
+    {
+        var result = build.Outcome switch
+        {
+            BuildOutcome.Success => "built",
+            BuildOutcome.DepWait => "DEP-WAIT",
+            BuildOutcome.BadSource => "BAD SOURCE",
+            BuildOutcome.InfrastructureError => "FAILED (builder problem)",
+            _ => "FAILED",
+        };
+        var body = new StringBuilder()
+            .AppendLine($"{upload.Source} {upload.Version} for {upload.Product}/{build.Architecture}: {result}")
+            .AppendLine();
+        if (build.Outcome == BuildOutcome.DepWait)
+            body.AppendLine("Missing build dependencies:").AppendLine(Indent(string.Join("\n", missing))).AppendLine();
+        else if (build.Summary is { Length: > 0 } summary)
+            body.AppendLine(summary).AppendLine();
+        body.AppendLine($"Upload id: {upload.Id}")
+            .AppendLine($"Builder slot: {build.Slot} (attempt {build.Attempt})");
+        if (build.LogPath is { Length: > 0 })
+            body.AppendLine($"Full log: {build.LogPath}");
+        if (build.ResultsFolder is { Length: > 0 } && build.Outcome == BuildOutcome.Success)
+            body.AppendLine($"Results: {build.ResultsFolder}");
+        if (logTail.Length > 0)
+            body.AppendLine().AppendLine("Last lines of the log:").AppendLine(logTail);
+        return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} {build.Architecture} ({upload.Product}): {result}", body.ToString());
+    }
+
+    private Task SendAsync(UploadSummary upload, string? uploader, string subject, string body)
+    {
+        var to = new List<string>();
+        if (uploader is { Length: > 0 })
+            to.Add(uploader);
+        var cc = new List<string>();
+        if (settings.Value.BuildsList is { Length: > 0 } list)
+            (to.Count == 0 ? to : cc).Add(list);
+        // Nobody to tell (no Maintainer, no list configured): the history still has the reason.
+        if (to.Count == 0)
+            return Task.CompletedTask;
+        return sender.SendAsync(new MailMessage(to, subject, body) { Cc = cc, Headers = new Dictionary<string, string> { ["X-Autobuilder-Upload"] = upload.Id } }, CancellationToken.None);
+    }
+
+    private static string Indent(string text) => string.Join("\n", text.Split('\n').Select(l => "  " + l));
+}

@@ -1,0 +1,77 @@
+using Autobuilder.Debian.Checksums;
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Services;
+using Autobuilder.Silo.Storage;
+
+namespace Autobuilder.Silo.Files;
+
+/// <summary>Copies a successful build's packages into the repository queue, once.</summary>
+public sealed class ResultHandoff(DataPaths paths) : IResultHandoff
+{
+    // The stage side takes a .changes as the sign that its files are complete: it goes last.
+    private static readonly string[] PackageFirst = [".deb", ".udeb", ".ddeb", ".buildinfo", ".changes"];
+
+    public Task<IReadOnlyList<string>> HandOffAsync(string resultsFolder, string repository, string product, CancellationToken ct = default) =>
+        Task.Run<IReadOnlyList<string>>(() =>
+        {
+            var target = paths.RepoIncoming(repository, product);
+            Directory.CreateDirectory(target);
+            var files = Directory.EnumerateFiles(resultsFolder)
+                .Where(f => Array.IndexOf(PackageFirst, Path.GetExtension(f)) >= 0)
+                .OrderBy(f => Array.IndexOf(PackageFirst, Path.GetExtension(f)))
+                .ThenBy(f => f, StringComparer.Ordinal)
+                .ToList();
+            var copied = new List<string>();
+            foreach (var file in files)
+            {
+                var destination = Path.Combine(target, Path.GetFileName(file));
+                copied.Add(destination);
+                if (SameContent(file, destination))
+                    continue;
+                CopyAtomically(file, destination);
+            }
+            DurableFile.SyncDirectory(target);
+            return copied;
+        }, ct);
+
+    public async Task<string> LogTailAsync(string logPath, int lines, CancellationToken ct = default)
+    {
+        if (!File.Exists(logPath))
+            return "";
+        var tail = new Queue<string>(lines);
+        foreach (var line in await File.ReadAllLinesAsync(logPath, ct))
+        {
+            if (tail.Count == lines)
+                tail.Dequeue();
+            tail.Enqueue(line);
+        }
+        return string.Join("\n", tail);
+    }
+
+    private static bool SameContent(string a, string b)
+    {
+        var info = new FileInfo(b);
+        return info.Exists && info.Length == new FileInfo(a).Length && ChecksumSet.ComputeFile(a).Sha256 == ChecksumSet.ComputeFile(b).Sha256;
+    }
+
+    /// <summary>Copies to a hidden temporary name in the target folder, then renames: readers never see half a file.</summary>
+    internal static void CopyAtomically(string source, string destination)
+    {
+        var temp = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var input = File.OpenRead(source))
+            using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                input.CopyTo(output);
+                output.Flush(flushToDisk: true);
+            }
+            File.Move(temp, destination, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+}
