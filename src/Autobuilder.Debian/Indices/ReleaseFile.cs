@@ -76,6 +76,8 @@ public sealed class ReleaseFile
         var ordered = FieldOrder.Apply(new ControlParagraph(fields), FieldOrder.Release);
 
         var files = Files.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        if (files.Count == 0)
+            return ordered; // an empty "MD5Sum:" list would say nothing, and some parsers reject it
         foreach (var layout in ChecksumFieldLayout.Release)
             ordered = ordered.With(layout.Field, ChecksumFields.Format(files, layout));
         return ordered;

@@ -67,6 +67,14 @@ public sealed partial class ReleaseFileTests
         Assert.Equal(release.Files, back.Files);
     }
 
+    [Fact]
+    public void Should_write_no_checksum_lists_When_there_are_no_files()
+    {
+        var text = new ReleaseFile { Suite = "s", Date = Y2K }.ToString();
+
+        Assert.Equal("Suite: s\nDate: Sat, 01 Jan 2000 00:00:00 +0000\n", text);
+    }
+
     [Theory]
     [InlineData("Sat, 01 Jan 2000 00:00:00 UTC")]
     [InlineData("Sat, 01 Jan 2000 00:00:00 +0000")]
