@@ -5,7 +5,10 @@ namespace Autobuilder.Debian.Control;
 /// <summary>
 /// An OpenPGP clear-signed message (RFC 4880 §7, RFC 9580 §7): the signed text with dash-escaping
 /// undone, and the armored signature. <see cref="SignedText"/> is what <c>gpgv --output</c> writes:
-/// each signed line followed by '\n'.
+/// each signed line, without trailing spaces and tabs, followed by '\n'. Trailing whitespace is
+/// dropped because the signature does not cover it (RFC 4880 §7.1), so it must not reach a parser;
+/// gpgv drops it too. Line ends are always '\n': the signature covers the canonical "\r\n" form,
+/// so "\r\n" and "\n" lines are the same signed text (gpgv's output keeps the "\r" it was given).
 /// </summary>
 public sealed record ClearSignedMessage(string SignedText, IReadOnlyList<string> ArmorHeaders, string Signature)
 {
@@ -50,7 +53,7 @@ public sealed record ClearSignedMessage(string SignedText, IReadOnlyList<string>
                 line = line[2..];
             else if (line.StartsWith('-'))
                 throw new ControlFileException(source, i + 1, $"unexpected armor line '{line}' inside the signed text");
-            signed.Append(line).Append('\n');
+            signed.Append(line.TrimEnd(' ', '\t')).Append('\n');
         }
         if (i >= lines.Length)
             throw new ControlFileException(source, 0, "clear-signed message has no '-----BEGIN PGP SIGNATURE-----' line");
