@@ -62,17 +62,20 @@ public sealed class OutboxMailSender : IMailSender
                         stream.Flush(flushToDisk: true);
                     }
 
-                    // No overwrite: on Linux this links the new name (failing if it exists) rather than renaming over it.
-                    File.Move(temp, final, overwrite: false);
-                    return final;
-                }
-                catch (IOException) when (attempt < 4 && (!created || File.Exists(final)))
-                {
-                    // Some other writer holds this temporary or final name; only our own file is ours to delete.
-                    if (created)
+                    if (NoReplaceRename.TryRename(temp, final))
                     {
-                        TryDelete(temp);
+                        return final;
                     }
+
+                    TryDelete(temp);
+                    if (attempt >= 4)
+                    {
+                        throw new IOException($"{final} and four other fresh names were already taken.");
+                    }
+                }
+                catch (IOException) when (attempt < 4 && !created && File.Exists(temp))
+                {
+                    // Some other writer holds this temporary name; try a fresh one.
                 }
                 catch
                 {

@@ -73,8 +73,9 @@ public sealed class SmtpMailSender : IMailSender
         {
             throw;
         }
-        catch (OperationCanceledException e)
+        catch (Exception e) when (deadline.IsCancellationRequested || IsTimeout(e))
         {
+            // The overall deadline and MailKit's per-read timeout race each other; report both the same way.
             throw Fail(message, stage, $"no answer within {_settings.TimeoutSeconds} s", e);
         }
         catch (Exception e) when (Describe(e) is { } detail)
@@ -100,6 +101,11 @@ public sealed class SmtpMailSender : IMailSender
             $"Mail '{message.Subject}' to {recipients} failed while {stage} SMTP server {Server}: {detail}", inner);
     }
 
+    private static bool IsTimeout(Exception e) =>
+        e is TimeoutException or OperationCanceledException
+        || e is IOException { InnerException: SocketException { SocketErrorCode: SocketError.TimedOut } }
+        || e is SocketException { SocketErrorCode: SocketError.TimedOut };
+
     // Null for exceptions that are bugs rather than delivery problems, so they keep their own type.
     private static string? Describe(Exception e) => e switch
     {
@@ -113,7 +119,6 @@ public sealed class SmtpMailSender : IMailSender
         SslHandshakeException s => $"TLS handshake failed: {s.Message}",
         SocketException s => $"{s.SocketErrorCode}: {s.Message}",
         IOException io => $"connection broken: {io.Message}",
-        TimeoutException t => $"timed out: {t.Message}",
         NotSupportedException n => n.Message,
         ServiceNotConnectedException or ServiceNotAuthenticatedException => e.Message,
         _ => null,
