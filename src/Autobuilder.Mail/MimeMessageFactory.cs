@@ -1,0 +1,111 @@
+using System.Text;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace Autobuilder.Mail;
+
+/// <summary>
+/// Turns a <see cref="MailMessage"/> into the MIME message both transports emit, so an outbox .eml is
+/// byte-for-byte what SMTP would have carried (apart from Date and Message-Id).
+/// </summary>
+internal static class MimeMessageFactory
+{
+    // Headers we set ourselves; letting callers add a second copy would produce ambiguous mail.
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "From", "To", "Cc", "Bcc", "Subject", "Date", "Message-Id", "MIME-Version",
+        "Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
+    };
+
+    // Local-part-only addresses are allowed by MimeKit by default; an uploader address without a domain is a bug upstream.
+    private static readonly ParserOptions Strict = CreateStrictOptions();
+
+    public static MimeMessage Create(MailMessage message, string defaultFrom, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+
+        var mime = new MimeMessage();
+        var from = ParseAddress(message.From ?? defaultFrom, "From");
+        mime.From.Add(from);
+        foreach (var to in message.To)
+        {
+            mime.To.Add(ParseAddress(to, "To"));
+        }
+
+        foreach (var cc in message.Cc)
+        {
+            mime.Cc.Add(ParseAddress(cc, "Cc"));
+        }
+
+        if (mime.To.Count + mime.Cc.Count == 0)
+        {
+            throw new MailSendException($"Mail '{message.Subject}' has no recipients.");
+        }
+
+        CheckNoLineBreak(message.Subject, "Subject");
+        mime.Subject = message.Subject;
+        mime.Date = now;
+        mime.MessageId = MimeUtils.GenerateMessageId(from.Domain);
+
+        foreach (var (name, value) in message.Headers)
+        {
+            CheckHeader(name, value);
+            mime.Headers.Add(name, value);
+        }
+
+        var body = new TextPart(MimeKit.Text.TextFormat.Plain);
+        body.SetText(Encoding.UTF8, message.Body);
+        mime.Body = body;
+
+        // Pick 7-bit-safe transfer encodings now, so the outbox file and the SMTP payload agree
+        // and relays without 8BITMIME never see raw UTF-8.
+        mime.Prepare(EncodingConstraint.SevenBit);
+        return mime;
+    }
+
+    public static MailboxAddress ParseAddress(string text, string field)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new MailSendException($"{field} address is empty.");
+        }
+
+        if (!MailboxAddress.TryParse(Strict, text, out var address) || !address.Address.Contains('@', StringComparison.Ordinal))
+        {
+            throw new MailSendException($"{field} address '{text}' is not a valid mail address.");
+        }
+
+        return address;
+    }
+
+    private static void CheckHeader(string name, string value)
+    {
+        if (name.Length == 0 || name.Any(c => c <= ' ' || c >= 127 || c == ':'))
+        {
+            throw new MailSendException($"Header name '{name}' is not a valid RFC 5322 field name.");
+        }
+
+        if (Reserved.Contains(name))
+        {
+            throw new MailSendException($"Header '{name}' is set by the mail transport and cannot be given as an extra header.");
+        }
+
+        CheckNoLineBreak(value, name);
+    }
+
+    // A line break in a header value would let text from an upload inject headers or end the header block.
+    private static void CheckNoLineBreak(string value, string field)
+    {
+        if (value.AsSpan().IndexOfAny('\r', '\n') >= 0)
+        {
+            throw new MailSendException($"{field} must not contain line breaks.");
+        }
+    }
+
+    private static ParserOptions CreateStrictOptions()
+    {
+        var options = ParserOptions.Default.Clone();
+        options.AllowAddressesWithoutDomain = false;
+        return options;
+    }
+}
