@@ -29,6 +29,7 @@ public static class ConsoleErrors
         switch (ex)
         {
             case CommandAppException:
+            case ConsoleException:
             case DebianFormatException:
             case FileNotFoundException:
             case DirectoryNotFoundException:

@@ -15,4 +15,5 @@ public sealed record SchedulerStatus(
     [property: Id(0)] IReadOnlyList<QueueEntry> Waiting,
     [property: Id(1)] IReadOnlyList<QueueEntry> Running,
     [property: Id(2)] IReadOnlyList<SlotStatus> Slots,
-    [property: Id(3)] long Dispatched);
+    [property: Id(3)] long Dispatched,
+    [property: Id(4)] IReadOnlyList<string> Products);

@@ -33,6 +33,7 @@ public sealed partial class BuildSchedulerGrain(
     private readonly HashSet<string> _idle = new(StringComparer.Ordinal);
     private long _dispatched;
     private bool _started;
+    private IReadOnlyList<string> _products = [];
 
     private TimeSpan Lease => TimeSpan.FromSeconds(_options.LeaseSeconds);
 
@@ -53,6 +54,7 @@ public sealed partial class BuildSchedulerGrain(
         if (_started)
             return Task.CompletedTask;
         _started = true;
+        _products = products;
         foreach (var product in products)
             GrainFactory.GetGrain<IUploadRegistryGrain>(product).ResumeActiveAsync();
         foreach (var slot in _options.Slots)
@@ -132,7 +134,7 @@ public sealed partial class BuildSchedulerGrain(
         var running = _running.Values.OrderBy(r => r.Since)
             .Select(r => new QueueEntry(r.Build.Build.Id, r.Build.Build.Architecture, r.Build.Build.Priority, r.Build.Attempt, r.Build.Build.QueuedAt, r.Slot)).ToList();
         var slots = _slots.Values.Select(e => e.Status).OrderBy(s => s.Slot, StringComparer.Ordinal).ToList();
-        return Task.FromResult(new SchedulerStatus(waiting, running, slots, _dispatched));
+        return Task.FromResult(new SchedulerStatus(waiting, running, slots, _dispatched, _products));
     }
 
     private SlotEntry Upsert(SlotStatus status)

@@ -1,0 +1,16 @@
+using System.ComponentModel;
+using Spectre.Console.Cli;
+
+namespace Autobuilder.Admin.Cluster;
+
+/// <summary>Options of every command that talks to a running autobuilder.</summary>
+public class ClusterSettings : CommandSettings
+{
+    [CommandOption("--gateway <HOST:PORT>")]
+    [Description("Gateway of a silo to talk to (default: $AUTOBUILDER_GATEWAY or 127.0.0.1:30000).")]
+    public string? Gateway { get; init; }
+
+    [CommandOption("--json")]
+    [Description("Print JSON for scripts instead of a table.")]
+    public bool Json { get; init; }
+}

@@ -1,0 +1,47 @@
+using System.ComponentModel;
+using Autobuilder.Admin.Cluster;
+using Autobuilder.Grains;
+using Spectre.Console.Cli;
+
+namespace Autobuilder.Admin.Commands.Uploads;
+
+/// <summary><c>autobuilder uploads show ID</c>: an upload's builds and the history of its transitions.</summary>
+public sealed class UploadsShowCommand : AsyncCommand<UploadsShowCommand.Settings>
+{
+    public sealed class Settings : ClusterSettings
+    {
+        [CommandArgument(0, "<ID>")]
+        [Description("Upload id, as 'uploads list' shows it (product/source_version/sequence).")]
+        public string Id { get; init; } = "";
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        await using var cluster = await ClusterConnection.ConnectAsync(settings, cancellationToken);
+        var details = await cluster.Grains.GetGrain<IUploadGrain>(settings.Id).GetDetailsAsync()
+            ?? throw new ConsoleException($"no upload '{settings.Id}' (list them with: autobuilder uploads list)");
+        if (settings.Json)
+        {
+            Output.WriteJson(details);
+            return 0;
+        }
+        var s = details.Summary;
+        Console.WriteLine($"Upload:   {s.Id}");
+        Console.WriteLine($"Package:  {s.Source} {s.Version} for {s.Product}");
+        Console.WriteLine($"State:    {s.State}{(s.Outcome is { } o && o != s.State ? $" (outcome: {o})" : "")}");
+        Console.WriteLine($"Uploader: {details.Uploader ?? "-"}");
+        Console.WriteLine($"Files in: {details.Folder ?? "-"}");
+        foreach (var p in details.Problems)
+            Console.WriteLine($"Problem:  {p}");
+        if (details.Builds.Count > 0)
+        {
+            Console.WriteLine();
+            Output.WriteTable(["ARCH", "TYPE", "STATE", "OUTCOME", "ATTEMPT", "SLOT", "LOG"],
+                details.Builds.Select(b => new[] { b.Architecture, b.Type.ToString(), b.State.ToString(), b.Outcome?.ToString() ?? "", b.Attempt.ToString(), b.Slot ?? "", b.LogPath ?? "" }));
+        }
+        Console.WriteLine();
+        Output.WriteTable(["WHEN", "FROM", "TO", "REASON"],
+            details.History.Select(h => new[] { h.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'"), h.From.ToString(), h.To.ToString(), h.Reason }));
+        return 0;
+    }
+}
