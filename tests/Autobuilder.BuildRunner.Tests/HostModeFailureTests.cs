@@ -1,0 +1,172 @@
+using System.Diagnostics;
+using Autobuilder.Testing;
+
+namespace Autobuilder.BuildRunner.Tests;
+
+/// <summary>Each way a build can end badly, and the outcome class (exit code, state) it must get.</summary>
+public class HostModeFailureTests
+{
+    [Fact]
+    public void Should_report_BuildFailed_and_log_the_failing_command_When_debian_rules_fails()
+    {
+        using var build = new BuildFolder(new SourcePackage(Name: "hello-fail", RulesBuild: "exit 1"));
+
+        var run = build.Run(build.Args("any")).AssertExit(1);
+
+        Assert.Equal(BuildOutcome.BuildFailed, run.State.Outcome);
+        Assert.Equal(BuildOutcome.BuildFailed, run.Result.Outcome);
+        Assert.Contains("exit 1", run.Log);
+        Assert.Contains("override_dh_auto_build", run.Log);
+        Assert.Contains("build failed: dpkg-buildpackage -us -uc --build=any exited", run.Log);
+        Assert.Empty(run.Result.Files);
+        Assert.False(File.Exists(build[BuildRunnerFiles.ResultsList]));
+    }
+
+    [Fact]
+    public void Should_stop_the_build_and_report_BuildFailed_When_it_runs_past_the_timeout()
+    {
+        using var build = new BuildFolder(new SourcePackage(Name: "hello-slow", RulesBuild: "sleep 60"));
+        var clock = Stopwatch.StartNew();
+
+        var run = build.Run(build.Args("any", "--timeout", "2")).AssertExit(1);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Assert.Contains("build timed out after 2s", run.Log);
+        Assert.Equal("build timed out after 2s", run.State.Reason);
+    }
+
+    [Fact]
+    public void Should_report_DepWait_and_name_the_missing_dependency_When_a_build_dependency_is_not_installed()
+    {
+        using var build = new BuildFolder(new SourcePackage(Name: "hello-dw", BuildDepends: "autobuilder-no-such-package (>= 1)"));
+
+        var run = build.Run(build.Args("any")).AssertExit(2);
+
+        Assert.Equal("autobuilder-no-such-package (>= 1)\n", File.ReadAllText(build[BuildRunnerFiles.DepWait]));
+        Assert.Equal(BuildOutcome.DepWait, run.State.Outcome);
+        Assert.Equal("autobuilder-no-such-package (>= 1)", run.State.Missing);
+        Assert.Equal(["autobuilder-no-such-package (>= 1)"], run.Result.MissingBuildDependencies);
+        Assert.DoesNotContain("=== build ===", run.Log);
+    }
+
+    [Fact]
+    public void Should_report_BadSource_When_a_tarball_is_corrupted()
+    {
+        using var build = new BuildFolder(new SourcePackage(Name: "hello-bad"));
+        var orig = build["hello-bad_1.0.orig.tar.gz"];
+        var bytes = File.ReadAllBytes(orig);
+        for (var i = 10; i < bytes.Length - 8; i++)
+            bytes[i] ^= 0x5a;
+        File.WriteAllBytes(orig, bytes);
+
+        var run = build.Run(build.Args("any")).AssertExit(3);
+
+        Assert.Equal(BuildOutcome.BadSource, run.State.Outcome);
+        Assert.Contains("dpkg-source -x failed", run.Log);
+        Assert.DoesNotContain("=== build ===", run.Log);
+    }
+
+    [Theory]
+    [InlineData("../x.dsc")]
+    [InlineData("../hello-ab_1.0-1.dsc")]
+    [InlineData("$(touch pwned).dsc")]
+    [InlineData("`touch pwned`.dsc")]
+    [InlineData("-x.dsc")]
+    [InlineData("a\noutcome=success\nx.dsc")]
+    [InlineData("hello-ab_1.0-1.changes")]
+    [InlineData(".dsc")]
+    public void Should_refuse_with_BadSource_before_touching_files_When_the_dsc_is_not_a_plain_file_name(string dsc)
+    {
+        using var build = new BuildFolder(new SourcePackage(Name: "hello-ab"));
+        // A buildable package right outside the folder: if a path were followed, it would build.
+        foreach (var file in Directory.GetFiles(build.Path))
+            File.Copy(file, Path.Combine(build.Root, Path.GetFileName(file)));
+        File.Copy(build["hello-ab_1.0-1.dsc"], Path.Combine(build.Root, "x.dsc"));
+        var args = build.Args("any");
+        args[1] = dsc;
+
+        var run = build.Run(args).AssertExit(3);
+
+        Assert.Equal(BuildOutcome.BadSource, run.State.Outcome);
+        Assert.Null(run.State.Dsc);
+        Assert.Contains("refusing .dsc name", run.Log);
+        Assert.DoesNotContain("running: dpkg-source", run.Log);
+        Assert.False(Directory.Exists(build["src"]));
+        Assert.Empty(Directory.GetFiles(build.Root, "pwned", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(Environment.CurrentDirectory, "pwned")));
+    }
+
+    [Fact]
+    public void Should_report_InfrastructureError_and_say_so_When_mode_is_chroot()
+    {
+        using var build = new BuildFolder();
+        var args = build.Args("any");
+        args[5] = "chroot";
+
+        var run = build.Run(args).AssertExit(4);
+
+        Assert.Contains("chroot mode not implemented yet", run.Process.Stdout);
+        Assert.Equal(BuildOutcome.InfrastructureError, run.State.Outcome);
+        Assert.False(Directory.Exists(build["src"]));
+    }
+
+    [Fact]
+    public void Should_report_InfrastructureError_When_dpkg_buildpackage_is_not_installed()
+    {
+        using var build = new BuildFolder();
+        // A PATH with every tool of /usr/bin except dpkg-buildpackage.
+        var bin = Path.Combine(build.Root, "path");
+        Directory.CreateDirectory(bin);
+        foreach (var tool in Directory.GetFiles("/usr/bin").Where(t => Path.GetFileName(t) != "dpkg-buildpackage"))
+            File.CreateSymbolicLink(Path.Combine(bin, Path.GetFileName(tool)), tool);
+
+        var run = build.Run(build.Args("any"), new Dictionary<string, string> { ["PATH"] = bin }).AssertExit(4);
+
+        Assert.Contains("missing tools on this host: dpkg-buildpackage", run.Log);
+        Assert.Equal(BuildOutcome.InfrastructureError, run.State.Outcome);
+        Assert.DoesNotContain("=== setup ===", run.Log);
+    }
+
+    [Fact]
+    public void Should_report_InfrastructureError_When_the_disk_has_less_free_space_than_required()
+    {
+        using var build = new BuildFolder();
+
+        var run = build.Run(build.Args("any", "--min-free-mb", "999999999")).AssertExit(4);
+
+        Assert.Contains("less than 999999999 MB free", run.Log);
+        Assert.Equal(BuildOutcome.InfrastructureError, run.Result.Outcome);
+    }
+
+    [Fact]
+    public void Should_still_write_done_and_InfrastructureError_When_a_step_fails_unexpectedly()
+    {
+        using var build = new BuildFolder();
+        // The runner removes a stale depwait file with rm -f; a non-empty directory there makes that
+        // fail, an error no step handles.
+        Directory.CreateDirectory(build["depwait"]);
+        File.WriteAllText(build["depwait/keep"], "x");
+
+        var run = build.Run(build.Args("any")).AssertExit(4);
+
+        Assert.Equal(BuildRunnerState.Done, run.State.State);
+        Assert.Equal(BuildOutcome.InfrastructureError, run.State.Outcome);
+        Assert.NotNull(run.State.Finished);
+        Assert.Contains("unexpected error", run.Log);
+    }
+
+    [Theory]
+    [InlineData("--jobs", "0")]
+    [InlineData("--jobs", "two")]
+    [InlineData("--timeout", "-5")]
+    [InlineData("--no-such-option", "x")]
+    public void Should_report_InfrastructureError_When_an_option_is_invalid(string option, string value)
+    {
+        using var build = new BuildFolder();
+
+        var run = build.Run(build.Args("any", option, value)).AssertExit(4);
+
+        Assert.Contains("usage error", run.Log);
+        Assert.False(Directory.Exists(build["src"]));
+    }
+}
