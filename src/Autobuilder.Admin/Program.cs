@@ -1,5 +1,8 @@
 using Autobuilder.Admin;
+using Autobuilder.Admin.Commands.Builders;
 using Autobuilder.Admin.Commands.Deb;
+using Autobuilder.Admin.Commands.Status;
+using Autobuilder.Admin.Commands.Uploads;
 using Spectre.Console.Cli;
 
 var app = new CommandApp();
@@ -8,6 +11,35 @@ app.Configure(config =>
     config.SetApplicationName("autobuilder");
     // We print errors ourselves: one line on stderr, no stack trace for bad input.
     config.PropagateExceptions();
+    config.AddCommand<StatusCommand>("status")
+        .WithDescription("Uploads, builds and slots at a glance.")
+        .WithExample("status");
+    config.AddCommand<UploadCommand>("upload")
+        .WithDescription("Copy a .dsc and the files it names into incoming (instead of scp or dput).")
+        .WithExample("upload", "examples/hello-autobuilder_1.0-1.dsc", "--product", "bookworm");
+    config.AddCommand<QueueCommand>("queue")
+        .WithDescription("Builds running and waiting, in the order slots get them.")
+        .WithExample("queue", "--json");
+    config.AddBranch("uploads", uploads =>
+    {
+        uploads.SetDescription("Uploads and their histories.");
+        uploads.AddCommand<UploadsListCommand>("list")
+            .WithDescription("The newest uploads and their states.")
+            .WithExample("uploads", "list", "--limit", "20");
+        uploads.AddCommand<UploadsShowCommand>("show")
+            .WithDescription("One upload: its builds and every transition with time and reason.")
+            .WithExample("uploads", "show", "bookworm/hello_1.0-1/1");
+        uploads.AddCommand<UploadsRetryCommand>("retry")
+            .WithDescription("Build a failed or dep-wait upload again.")
+            .WithExample("uploads", "retry", "bookworm/hello_1.0-1/1");
+    });
+    config.AddBranch("builders", builders =>
+    {
+        builders.SetDescription("Builder slots (host/user pairs).");
+        builders.AddCommand<BuildersListCommand>("list")
+            .WithDescription("Each slot's state, build, architectures, heartbeat and failures.")
+            .WithExample("builders", "list");
+    });
     config.AddBranch("deb", deb =>
     {
         deb.SetDescription("Debian-format tools: versions, indices, upload checks.");

@@ -1,2 +1,3 @@
 global using Orleans.Concurrency;
 global using Orleans.Runtime;
+global using Autobuilder.BuildRunner;
