@@ -43,6 +43,9 @@ app.Configure(config =>
     config.AddBranch("deb", deb =>
     {
         deb.SetDescription("Debian-format tools: versions, indices, upload checks.");
+        deb.AddCommand<CompareVersionsCommand>("compare-versions")
+            .WithDescription("Like dpkg --compare-versions: exit 0 if 'A RELATION B' holds, 1 if not, 2 on bad input.")
+            .WithExample("deb", "compare-versions", "1.0~rc1-1", "lt", "1.0-1");
         deb.AddCommand<VerifyCommand>("verify")
             .WithDescription("Check every file a .dsc or .changes names: size, MD5, SHA-1, SHA-256.")
             .WithExample("deb", "verify", "hello_2.10-3.dsc");
