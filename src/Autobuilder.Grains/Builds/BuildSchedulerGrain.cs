@@ -56,9 +56,9 @@ public sealed partial class BuildSchedulerGrain(
         _started = true;
         _products = products;
         foreach (var product in products)
-            GrainFactory.GetGrain<IUploadRegistryGrain>(product).ResumeActiveAsync();
+            _ = GrainFactory.GetGrain<IUploadRegistryGrain>(product).ResumeActiveAsync();
         foreach (var slot in _options.Slots)
-            GrainFactory.GetGrain<IBuilderSlotGrain>(SlotConfig.SlotKey(slot.Host, slot.User)).AnnounceAsync();
+            _ = GrainFactory.GetGrain<IBuilderSlotGrain>(SlotConfig.SlotKey(slot.Host, slot.User)).AnnounceAsync();
         return Task.CompletedTask;
     }
 
@@ -176,7 +176,7 @@ public sealed partial class BuildSchedulerGrain(
             entry.LeaseUntil = now + Lease;
             entry.Status = entry.Status with { State = SlotState.Busy, CurrentBuild = next.Build.Id, Attempt = next.Attempt, LastHeartbeat = now };
             _dispatched++;
-            GrainFactory.GetGrain<IBuilderSlotGrain>(slot).StartAsync(new BuildAssignment(next.Build, next.Attempt, slot));
+            _ = GrainFactory.GetGrain<IBuilderSlotGrain>(slot).StartAsync(new BuildAssignment(next.Build, next.Attempt, slot));
             if (_queue.Count == 0)
                 break;
         }
@@ -202,7 +202,7 @@ public sealed partial class BuildSchedulerGrain(
             entry.Status = entry.Status with { State = SlotState.Offline, CurrentBuild = null, Reason = reason };
             _idle.Remove(running.Slot);
             LogLeaseLost(logger, buildId, running.Build.Attempt, running.Slot);
-            GrainFactory.GetGrain<IUploadGrain>(running.Build.Build.UploadId).BuildLostAsync(buildId, running.Build.Attempt, running.Slot, reason);
+            _ = GrainFactory.GetGrain<IUploadGrain>(running.Build.Build.UploadId).BuildLostAsync(buildId, running.Build.Attempt, running.Slot, reason);
         }
         Dispatch();
         return Task.CompletedTask;

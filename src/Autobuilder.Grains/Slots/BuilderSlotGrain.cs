@@ -51,7 +51,7 @@ public sealed partial class BuilderSlotGrain(
             return;
         if (S.Config is null || S.Current is not null || S.Draining)
         {
-            Scheduler.AttemptEndedAsync(Key, assignment.Build.Id, assignment.Attempt, Status() with { Reason = BuildSchedulerGrain.SlotRefusal });
+            await Scheduler.AttemptEndedAsync(Key, assignment.Build.Id, assignment.Attempt, Status() with { Reason = BuildSchedulerGrain.SlotRefusal });
             return;
         }
         S.Current = assignment;
@@ -111,7 +111,7 @@ public sealed partial class BuilderSlotGrain(
         await state.WriteStateAsync();
         LogEnded(logger, result.BuildId, result.Attempt, Key, result.Outcome);
         await Upload(assignment).BuildFinishedAsync(result);
-        Scheduler.AttemptEndedAsync(Key, result.BuildId, result.Attempt, Status());
+        await Scheduler.AttemptEndedAsync(Key, result.BuildId, result.Attempt, Status());
     }
 
     async Task IBuilderSlotGrain.DrainAsync()
@@ -135,12 +135,12 @@ public sealed partial class BuilderSlotGrain(
         if (S.Current is { } current)
         {
             _lastHeartbeat = time.GetUtcNow();
-            Scheduler.HeartbeatAsync(Key, current.Build.Id, current.Attempt);
+            _ = Scheduler.HeartbeatAsync(Key, current.Build.Id, current.Attempt);
         }
         return Task.CompletedTask;
     }
 
-    private void Announce() => Scheduler.SlotChangedAsync(Status());
+    private void Announce() => _ = Scheduler.SlotChangedAsync(Status());
 
     private SlotStatus Status()
     {

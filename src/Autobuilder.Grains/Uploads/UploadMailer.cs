@@ -64,7 +64,14 @@ public sealed class UploadMailer(IMailSender sender, IOptions<MailSettings> sett
         // Nobody to tell (no Maintainer, no list configured): the history still has the reason.
         if (to.Count == 0)
             return Task.CompletedTask;
-        return sender.SendAsync(new MailMessage(to, subject, body) { Cc = cc, Headers = new Dictionary<string, string> { ["X-Autobuilder-Upload"] = upload.Id } }, CancellationToken.None);
+        return sender.SendAsync(new MailMessage
+        {
+            To = to,
+            Cc = cc,
+            Subject = subject,
+            Body = body,
+            Headers = new Dictionary<string, string> { ["X-Autobuilder-Upload"] = upload.Id },
+        }, CancellationToken.None);
     }
 
     private static string Indent(string text) => string.Join("\n", text.Split('\n').Select(l => "  " + l));

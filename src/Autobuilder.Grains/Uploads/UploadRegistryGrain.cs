@@ -74,7 +74,7 @@ public sealed class UploadRegistryGrain(
     Task IUploadRegistryGrain.ResumeActiveAsync()
     {
         foreach (var upload in state.State.Uploads.Values.Where(u => !IsFinished(u)))
-            GrainFactory.GetGrain<IUploadGrain>(upload.Id).ResumeAsync();
+            _ = GrainFactory.GetGrain<IUploadGrain>(upload.Id).ResumeAsync();
         // Registered but never received (intake stopped in between): intake delivers them again.
         return Task.CompletedTask;
     }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Autobuilder.Admin.Cluster;
 using Autobuilder.Debian;
 using Autobuilder.Debian.Safety;
 using Autobuilder.Debian.Uploads;
