@@ -6,7 +6,9 @@ public sealed class DataPaths(string root)
     public string Root { get; } = Path.GetFullPath(root);
 
     /// <summary>Where uploaders drop files, one folder per product.</summary>
-    public string Incoming(string product) => Path.Combine(Root, "incoming", product);
+    public string Incoming(string product) => Path.Combine(IncomingRoot, product);
+
+    public string IncomingRoot => Path.Combine(Root, "incoming");
 
     /// <summary>Uploads taken from incoming, one folder per intake ticket, until they are done.</summary>
     public string Uploads => Path.Combine(Root, "uploads");

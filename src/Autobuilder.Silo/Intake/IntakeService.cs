@@ -36,16 +36,19 @@ public sealed partial class IntakeService(
     {
         _scan = new IncomingScan(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(_options.IncompleteUploadSeconds), time);
         foreach (var product in _options.Products)
+            Directory.CreateDirectory(paths.Incoming(product));
+        // One watcher on the whole incoming tree: a folder for a product we do not build still gets
+        // its uploads rejected with a reason, instead of ignored in silence.
+        var watcher = new FileSystemWatcher(paths.IncomingRoot)
         {
-            var incoming = paths.Incoming(product);
-            Directory.CreateDirectory(incoming);
-            var watcher = new FileSystemWatcher(incoming) { IncludeSubdirectories = false, NotifyFilter = NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.LastWrite };
-            watcher.Created += (_, _) => Wake();
-            watcher.Changed += (_, _) => Wake();
-            watcher.Renamed += (_, _) => Wake();
-            watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
-        }
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.LastWrite,
+        };
+        watcher.Created += (_, _) => Wake();
+        watcher.Changed += (_, _) => Wake();
+        watcher.Renamed += (_, _) => Wake();
+        watcher.EnableRaisingEvents = true;
+        _watchers.Add(watcher);
         await RecoverAsync();
         _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
     }
@@ -88,13 +91,13 @@ public sealed partial class IntakeService(
         }
     }
 
-    /// <summary>Takes every ready upload of every product; the uploads are delivered in parallel.</summary>
+    /// <summary>Takes every ready upload of every product folder; the uploads are delivered in parallel.</summary>
     public async Task ScanAsync()
     {
         var deliveries = new List<Task>();
-        foreach (var product in _options.Products)
+        foreach (var incoming in Directory.EnumerateDirectories(paths.IncomingRoot))
         {
-            var incoming = paths.Incoming(product);
+            var product = Path.GetFileName(incoming);
             foreach (var upload in _scan!.Ready(incoming))
             {
                 var folder = Take(product, incoming, upload);
@@ -216,11 +219,11 @@ public sealed partial class IntakeService(
     private async Task RecoverAsync()
     {
         var deliveries = new List<Task>();
-        foreach (var product in _options.Products)
+        if (!Directory.Exists(paths.Uploads))
+            return;
+        foreach (var spool in Directory.EnumerateDirectories(paths.Uploads))
         {
-            var spool = Path.Combine(paths.Uploads, product);
-            if (!Directory.Exists(spool))
-                continue;
+            var product = Path.GetFileName(spool);
             foreach (var dir in Directory.EnumerateDirectories(spool).ToList())
             {
                 if (dir.EndsWith(IntakeTicket.PartialSuffix, StringComparison.Ordinal))

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Autobuilder.Grains;
+using Autobuilder.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Autobuilder.Silo.Tests;
+
+/// <summary>
+/// A real autobuilder silo in its own process, with its own data root, ports and configuration,
+/// and an Orleans client connected to it. It can be killed with SIGKILL and started again on the
+/// same data root, as an operator's machine would be.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+    private IHost? _client;
+
+    public SiloProcess(string dataRoot, Action<JsonObject>? configure = null)
+    {
+        DataRoot = dataRoot;
+        SiloPort = FreePort();
+        GatewayPort = FreePort();
+        var config = new JsonObject
+        {
+            ["Autobuilder"] = new JsonObject
+            {
+                ["DataRoot"] = dataRoot,
+                ["Products"] = new JsonArray("bookworm"),
+                ["Architectures"] = new JsonArray(HostArchitecture),
+                ["LeaseSeconds"] = 20,
+                ["HeartbeatSeconds"] = 1,
+                ["IncompleteUploadSeconds"] = 3,
+                ["Slots"] = new JsonArray(
+                    new JsonObject { ["Host"] = "localhost", ["User"] = "slot1" },
+                    new JsonObject { ["Host"] = "localhost", ["User"] = "slot2" }),
+            },
+            ["Mail"] = new JsonObject { ["Host"] = "", ["BuildsList"] = "builds@example.org", ["OutboxDirectory"] = Path.Combine(dataRoot, "outbox") },
+            ["Orleans"] = new JsonObject { ["SiloPort"] = SiloPort, ["GatewayPort"] = GatewayPort },
+            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning", ["Autobuilder"] = "Information" } },
+        };
+        configure?.Invoke(config);
+        ConfigPath = Path.Combine(dataRoot, "silo.json");
+        Directory.CreateDirectory(dataRoot);
+        File.WriteAllText(ConfigPath, config.ToJsonString());
+    }
+
+    public static string HostArchitecture { get; } = Tool.Run("dpkg", "--print-architecture").Ok().Stdout.Trim();
+
+    public string DataRoot { get; }
+    public string ConfigPath { get; }
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public IGrainFactory Grains => _client!.Services.GetRequiredService<IClusterClient>();
+
+    public string Incoming(string product = "bookworm") => Path.Combine(DataRoot, "incoming", product);
+
+    public async Task StartAsync()
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "autobuilder-silo.dll"));
+        psi.ArgumentList.Add("--config");
+        psi.ArgumentList.Add(ConfigPath);
+        _process = Process.Start(psi)!;
+        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await ConnectAsync();
+    }
+
+    private async Task ConnectAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (_process!.HasExited)
+                throw new InvalidOperationException($"silo exited with {_process.ExitCode} while starting:\n{Output}");
+            var builder = Host.CreateApplicationBuilder();
+            builder.Logging.ClearProviders();
+            builder.UseOrleansClient(c =>
+            {
+                c.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, GatewayPort));
+                c.Configure<ClusterOptions>(o => { o.ClusterId = "autobuilder"; o.ServiceId = "autobuilder"; });
+            });
+            var host = builder.Build();
+            try
+            {
+                await host.StartAsync(new CancellationTokenSource(TimeSpan.FromSeconds(5)).Token);
+                _client = host;
+                // The silo is up once its scheduler answers; slots announce themselves right after start.
+                await Grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
+                return;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline)
+            {
+                host.Dispose();
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a power cut.</summary>
+    public async Task KillAsync()
+    {
+        await DisconnectAsync();
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    private async Task DisconnectAsync()
+    {
+        if (_client is null)
+            return;
+        try
+        {
+            await _client.StopAsync(TimeSpan.FromSeconds(1));
+        }
+        catch (Exception)
+        {
+        }
+        _client.Dispose();
+        _client = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DisconnectAsync();
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
