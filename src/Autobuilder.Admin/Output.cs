@@ -18,6 +18,9 @@ public static class Output
 
     public static void WriteTable(IEnumerable<string> headers, IEnumerable<IEnumerable<string?>> rows)
     {
+        // Piped into a file or grep, a table must not be squeezed into 80 columns and wrapped.
+        if (Console.IsOutputRedirected)
+            AnsiConsole.Profile.Width = 400;
         var table = new Table().Border(TableBorder.Simple);
         foreach (var h in headers)
             table.AddColumn(new TableColumn(h).NoWrap());
