@@ -3,23 +3,19 @@
 # Ends with one line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
-scripts/install-deps || { echo "0 passed, 1 failed"; exit 1; }
+scripts/install-deps || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
-results=TestResults
-rm -rf "$results"
-dotnet test Autobuilder.sln -c Release --logger "trx" --results-directory "$results" "$@"
-status=$?
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test Autobuilder.sln -c Release "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
 
+# One summary line per test project: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12 …"
 passed=0 failed=0 skipped=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx")
-  total=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + total - p - f))
-done
-# A build or runner failure that produced no test results still counts as a failure.
-if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
+while read -r f p s; do
+  failed=$((failed + f)); passed=$((passed + p)); skipped=$((skipped + s))
+done < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\), Total.*/\1 \2 \3/p' "$log")
+# A build or runner failure that reported no failed test still counts as a failure.
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
-exit $status
+exit "$status"
