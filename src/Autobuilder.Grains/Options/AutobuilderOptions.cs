@@ -35,6 +35,9 @@ public sealed class AutobuilderOptions
     public int MailLogLines { get; set; } = 50;
 
     public List<SlotOptions> Slots { get; set; } = [];
+
+    /// <summary>The build runner to run; empty means the ab-build-runner shipped next to the silo.</summary>
+    public string BuildRunner { get; set; } = "";
 }
 
 /// <summary>One configured builder slot.</summary>

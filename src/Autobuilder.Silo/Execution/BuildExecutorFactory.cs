@@ -2,14 +2,16 @@ using Autobuilder.BuildRunner;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
+using Microsoft.Extensions.Options;
 
 namespace Autobuilder.Silo.Execution;
 
-public sealed class BuildExecutorFactory(DataPaths paths) : IBuildExecutorFactory
+public sealed class BuildExecutorFactory(DataPaths paths, IOptions<AutobuilderOptions> options) : IBuildExecutorFactory
 {
-    // The runner ships next to the silo; found once.
-    private readonly Lazy<string> _runner = new(() => BuildRunnerScript.Locate()
-        ?? throw new InvalidOperationException($"{BuildRunnerScript.FileName} is missing next to the silo's assembly"));
+    // The runner ships next to the silo unless configured otherwise; found once.
+    private readonly Lazy<string> _runner = new(() => options.Value.BuildRunner is { Length: > 0 } configured
+        ? Path.GetFullPath(configured)
+        : BuildRunnerScript.Locate() ?? throw new InvalidOperationException($"{BuildRunnerScript.FileName} is missing next to the silo's assembly"));
 
     public IBuildExecutor Create(SlotConfig slot) => slot.Executor switch
     {
