@@ -26,7 +26,7 @@ public static class PackageScanner
     public static PackageScan Scan(string directory, PackageScanOptions? options = null)
     {
         options ??= new PackageScanOptions();
-        var root = Path.GetFullPath(directory);
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
         if (!Directory.Exists(root))
             throw new DirectoryNotFoundException($"{directory}: no such folder");
         var prefixText = FilenamePrefix(directory);
