@@ -66,9 +66,7 @@ public sealed class ArReader
         var name = ParseName();
         var size = ParseNumber(SizeOffset, SizeLength, name, "size");
         var mtime = ParseNumber(MtimeOffset, MtimeLength, name, "modification time");
-        var member = name;
-        _current = new BoundedReadStream(_stream, size,
-            got => new DebianFormatException($"{_source}: truncated: member '{member}' should have {size} bytes but the file ends after {got}"));
+        _current = new BoundedReadStream(_stream, size, _source, $"member '{name}'", "file");
         _currentOdd = (size & 1) == 1;
         return new ArMember(name, size, mtime, _current);
     }

@@ -3,22 +3,28 @@ namespace Autobuilder.Debian.Deb;
 /// <summary>
 /// A read-only window of the next <c>length</c> bytes of an inner stream, used for archive
 /// members. Reading past the inner stream's end before the window is full means the archive was
-/// cut short; <paramref name="truncated"/> builds the error that says which file and member.
+/// cut short: the error names the archive (<c>source</c>), the member and the container ("file",
+/// "archive") that ended. The message is only built on failure; this runs for every member.
 /// </summary>
 internal sealed class BoundedReadStream : Stream
 {
     private readonly Stream _inner;
     private readonly long _length;
-    private readonly Func<long, Exception> _truncated;
+    private readonly string _source, _member, _container;
     private long _remaining;
 
-    public BoundedReadStream(Stream inner, long length, Func<long, Exception> truncated)
+    public BoundedReadStream(Stream inner, long length, string source, string member, string container)
     {
         _inner = inner;
         _length = length;
-        _truncated = truncated;
+        _source = source;
+        _member = member;
+        _container = container;
         _remaining = length;
     }
+
+    private DebianFormatException Truncated(long got) =>
+        new($"{_source}: truncated: {_member} should have {_length} bytes but the {_container} ends after {got}");
 
     public long Remaining => _remaining;
 
@@ -38,7 +44,7 @@ internal sealed class BoundedReadStream : Stream
             destination = destination[..(int)_remaining];
         var n = _inner.Read(destination);
         if (n == 0)
-            throw _truncated(_length - _remaining);
+            throw Truncated(_length - _remaining);
         _remaining -= n;
         return n;
     }
@@ -53,7 +59,7 @@ internal sealed class BoundedReadStream : Stream
             // A seek past the end would succeed silently; check the length so truncation is still caught.
             var available = _inner.Length - _inner.Position;
             if (available < _remaining)
-                throw _truncated(_length - _remaining + Math.Max(0, available));
+                throw Truncated(_length - _remaining + Math.Max(0, available));
             _inner.Seek(_remaining, SeekOrigin.Current);
             _remaining = 0;
             return;

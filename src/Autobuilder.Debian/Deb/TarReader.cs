@@ -38,7 +38,7 @@ public sealed class TarReader
     private readonly Stream _stream;
     private readonly string _source;
     private readonly byte[] _header = new byte[BlockSize];
-    private readonly Dictionary<string, string> _globalPax = new(StringComparer.Ordinal);
+    private Dictionary<string, string>? _globalPax;
     private BoundedReadStream? _content;
     private long _padding;
     private bool _ended;
@@ -80,7 +80,7 @@ public sealed class TarReader
                     case GnuLongName: longName = CString(data); break;
                     case GnuLongLink: longLink = CString(data); break;
                     case PaxExtended: ParsePax(data, pax ??= new(StringComparer.Ordinal)); break;
-                    default: ParsePax(data, _globalPax); break;
+                    default: ParsePax(data, _globalPax ??= new(StringComparer.Ordinal)); break;
                 }
                 continue;
             }
@@ -110,7 +110,7 @@ public sealed class TarReader
                 size = 0;
             var mode = (int)ParseNumber(ModeOffset, ModeLength, "mode");
             var mtime = ParseNumber(MtimeOffset, MtimeLength, "mtime");
-            StartContent(size, name);
+            StartContent(size, $"'{name}'");
             return new TarEntry(name, entryType, size, mode, mtime,
                 entryType is TarEntryType.HardLink or TarEntryType.SymbolicLink ? link : null);
         }
@@ -135,8 +135,7 @@ public sealed class TarReader
 
     private void StartContent(long size, string name)
     {
-        _content = new BoundedReadStream(_stream, size,
-            got => new DebianFormatException($"{_source}: truncated: '{name}' should have {size} bytes but the archive ends after {got}"));
+        _content = new BoundedReadStream(_stream, size, _source, name, "archive");
         _padding = (BlockSize - size % BlockSize) % BlockSize;
     }
 
@@ -262,8 +261,9 @@ public sealed class TarReader
     // header's own field applies (POSIX pax, "extended header keyword" rules).
     private string? Pax(Dictionary<string, string>? local, string key)
     {
-        if (local is null || !local.TryGetValue(key, out var value))
-            _globalPax.TryGetValue(key, out value);
+        string? value = null;
+        if (local is null || !local.TryGetValue(key, out value))
+            _globalPax?.TryGetValue(key, out value);
         return string.IsNullOrEmpty(value) ? null : value;
     }
 

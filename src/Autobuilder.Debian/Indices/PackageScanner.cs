@@ -163,11 +163,7 @@ public static class PackageScanner
             }
         }
 
-        var stanza = PackagesStanza.FromDeb(deb.Control, filename, sums, sha512, source).ToString();
-        var template = Encoding.UTF8.GetBytes(stanza);
-        var marker = "\n" + PackagesStanza.Filename + ": ";
-        var at = stanza.IndexOf(marker, StringComparison.Ordinal);
-        var offset = Encoding.UTF8.GetByteCount(stanza.AsSpan(0, at + marker.Length));
+        var template = PackagesStanza.ToUtf8(PackagesStanza.Fields(deb.Control, filename, sums, sha512, source), out var offset);
         return (template, offset);
     }
 }

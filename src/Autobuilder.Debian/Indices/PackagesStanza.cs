@@ -1,3 +1,4 @@
+using System.Text;
 using Autobuilder.Debian.Checksums;
 using Autobuilder.Debian.Control;
 
@@ -36,7 +37,38 @@ public static class PackagesStanza
     /// <param name="checksums">Size and sums of the whole .deb file.</param>
     /// <param name="sha512">The SHA-512 of the .deb, or null to write no SHA512 field.</param>
     /// <param name="source">The .deb's name for error messages.</param>
-    public static ControlParagraph FromDeb(ControlParagraph control, string filename, ChecksumSet checksums, string? sha512, string source)
+    public static ControlParagraph FromDeb(ControlParagraph control, string filename, ChecksumSet checksums, string? sha512, string source) =>
+        new(Fields(control, filename, checksums, sha512, source));
+
+    /// <summary>
+    /// The stanza as UTF-8, written as <see cref="ControlParagraph.ToString"/> would, and where the
+    /// Filename value starts in it (the scanner splices the folder prefix in there).
+    /// </summary>
+    internal static byte[] ToUtf8(List<ControlField> fields, out int filenameOffset)
+    {
+        var length = 0;
+        foreach (var f in fields)
+            length += Encoding.UTF8.GetByteCount(f.Name) + 3 + Encoding.UTF8.GetByteCount(f.Value);
+        var bytes = new byte[length];
+        var at = 0;
+        filenameOffset = -1;
+        foreach (var f in fields)
+        {
+            at += Encoding.UTF8.GetBytes(f.Name, bytes.AsSpan(at));
+            bytes[at++] = (byte)':';
+            // As ControlParagraph writes it: no space before an empty value or a multiline value
+            // whose first line is empty.
+            if (f.Value.Length > 0 && f.Value[0] != '\n')
+                bytes[at++] = (byte)' ';
+            if (f.Name == Filename)
+                filenameOffset = at;
+            at += Encoding.UTF8.GetBytes(f.Value, bytes.AsSpan(at));
+            bytes[at++] = (byte)'\n';
+        }
+        return at == bytes.Length ? bytes : bytes[..at];
+    }
+
+    internal static List<ControlField> Fields(ControlParagraph control, string filename, ChecksumSet checksums, string? sha512, string source)
     {
         control.Require(Package, $"{source} (control)");
 
@@ -71,7 +103,7 @@ public static class PackagesStanza
                 fields.Add(f);
         }
         fields.AddRange(unknown);
-        return new ControlParagraph(fields);
+        return fields;
     }
 
     private static void Set(ControlField?[] known, string name, string? value)

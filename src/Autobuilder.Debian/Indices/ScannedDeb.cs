@@ -12,7 +12,7 @@ public sealed class ScannedDeb
 {
     private readonly byte[] _prefix;
 
-    internal ScannedDeb(string relativePath, long size, long lastWriteTicks, byte[] template, int filenameOffset, bool fromCache, byte[] prefix)
+    internal ScannedDeb(string relativePath, long size, long lastWriteTicks, ReadOnlyMemory<byte> template, int filenameOffset, bool fromCache, byte[] prefix)
     {
         RelativePath = relativePath;
         Size = size;
@@ -51,13 +51,15 @@ public sealed class ScannedDeb
 
     public ControlParagraph ToParagraph() => ControlFile.ParseSingle(Stanza, Filename);
 
-    internal byte[] Template { get; }
+    /// <summary>The stanza with the Filename value relative to the folder; may be a slice of the loaded cache file.</summary>
+    internal ReadOnlyMemory<byte> Template { get; }
     internal int FilenameOffset { get; }
 
     internal void WriteTo(Stream output)
     {
-        output.Write(Template, 0, FilenameOffset);
+        var template = Template.Span;
+        output.Write(template[..FilenameOffset]);
         output.Write(_prefix);
-        output.Write(Template, FilenameOffset, Template.Length - FilenameOffset);
+        output.Write(template[FilenameOffset..]);
     }
 }
