@@ -32,20 +32,26 @@ public static class PackageScanner
         var prefixText = FilenamePrefix(directory);
         var prefix = Encoding.UTF8.GetBytes(prefixText);
 
-        var found = FindDebs(root);
-        var cache = options.CacheFile is null
-            ? new Dictionary<string, ScannedDeb>()
-            : ScanCache.Load(options.CacheFile, root, options.Sha512, prefix);
+        var found = FindDebs(root, options.MaxDegreeOfParallelism);
+        var cacheFile = options.CacheFile is null ? null : ScanCache.Load(options.CacheFile, root, options.Sha512, prefix);
+        var cache = cacheFile?.Entries ?? [];
 
         var results = new ScannedDeb[found.Count];
         var misses = new List<int>();
+        var stillThere = 0;
         for (var i = 0; i < found.Count; i++)
         {
             var f = found[i];
-            if (cache.TryGetValue(f.RelativePath, out var cached) && cached.Size == f.Size && cached.LastWriteTicks == f.LastWriteTicks)
-                results[i] = cached;
-            else
-                misses.Add(i);
+            if (cache.TryGetValue(f.RelativePath, out var cached))
+            {
+                stillThere++;
+                if (cached.Size == f.Size && cached.LastWriteTicks == f.LastWriteTicks)
+                {
+                    results[i] = cached;
+                    continue;
+                }
+            }
+            misses.Add(i);
         }
 
         var errors = new Exception?[found.Count];
@@ -69,10 +75,13 @@ public static class PackageScanner
         if (errors.FirstOrDefault(e => e is not null) is { } error)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
 
-        var present = new HashSet<string>(found.Select(f => f.RelativePath), StringComparer.Ordinal);
-        var dropped = cache.Keys.Count(k => !present.Contains(k));
-        if (options.CacheFile is not null && (misses.Count > 0 || dropped > 0 || cache.Count != found.Count))
-            ScanCache.Save(options.CacheFile, root, options.Sha512, results);
+        // Every found path matches at most one entry, so the entries not matched are the vanished files.
+        var dropped = cache.Count - stillThere;
+        if (cacheFile is not null)
+        {
+            var vanished = dropped == 0 ? [] : cache.Keys.Except(found.Select(f => f.RelativePath), StringComparer.Ordinal).ToList();
+            cacheFile.Save(results, misses.Select(i => results[i]), vanished);
+        }
         return new PackageScan(results, dropped);
     }
 
@@ -94,33 +103,91 @@ public static class PackageScanner
         return trimmed.Length == 0 ? "/" : trimmed + "/";
     }
 
-    private readonly record struct Found(string RelativePath, byte[] SortKey, long Size, long LastWriteTicks);
+    private readonly record struct Found(string RelativePath, long Size, long LastWriteTicks);
 
-    private static List<Found> FindDebs(string root)
+    /// <summary>
+    /// Lists *.deb below <paramref name="root"/> with their size and mtime. Each file needs a
+    /// stat(2), which dominates a cached scan, so folders are walked by several workers at once
+    /// (a shared queue of folders; a worker lists one folder and queues its subfolders).
+    /// </summary>
+    private static List<Found> FindDebs(string root, int parallelism)
     {
         var options = new EnumerationOptions
         {
-            RecurseSubdirectories = true,
+            RecurseSubdirectories = false,
             // apt's ftw(3) sees hidden files too; an unreadable folder is an error there as well.
             AttributesToSkip = 0,
             IgnoreInaccessible = false,
-            MatchCasing = MatchCasing.CaseSensitive,
-            MatchType = MatchType.Simple,
         };
-        var enumerable = new FileSystemEnumerable<Found>(root, (ref FileSystemEntry entry) =>
+        var queue = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        queue.Enqueue("");
+        var outstanding = 1; // folders queued or being listed
+        var lists = new List<Found>[Math.Max(1, parallelism)];
+        Exception? failure = null;
+
+        void Work(int worker)
         {
-            var directory = entry.Directory.Length > root.Length ? entry.Directory[(root.Length + 1)..] : [];
-            var relative = directory.IsEmpty ? entry.FileName.ToString() : string.Concat(directory, "/", entry.FileName);
-            return new Found(relative, Encoding.UTF8.GetBytes(relative), entry.Length, entry.LastWriteTimeUtc.UtcTicks);
-        }, options)
-        {
-            ShouldIncludePredicate = (ref FileSystemEntry entry) =>
-                !entry.IsDirectory && entry.FileName.EndsWith(DebExtension, StringComparison.Ordinal),
-        };
-        var list = enumerable.ToList();
-        // apt-ftparchive sorts the std::string paths: byte order of the UTF-8 path.
-        list.Sort((a, b) => a.SortKey.AsSpan().SequenceCompareTo(b.SortKey));
-        return list;
+            var mine = lists[worker] = [];
+            var spin = new SpinWait();
+            while (Volatile.Read(ref outstanding) > 0 && Volatile.Read(ref failure) is null)
+            {
+                if (!queue.TryDequeue(out var relativeDir))
+                {
+                    spin.SpinOnce();
+                    continue;
+                }
+                try
+                {
+                    var prefix = relativeDir.Length == 0 ? "" : relativeDir + "/";
+                    var entries = new FileSystemEnumerable<Found>(
+                        relativeDir.Length == 0 ? root : Path.Combine(root, relativeDir),
+                        (ref FileSystemEntry e) => e.IsDirectory
+                            ? new Found(prefix + e.FileName.ToString(), -1, 0)
+                            : new Found(prefix + e.FileName.ToString(), e.Length, e.LastWriteTimeUtc.UtcTicks),
+                        options)
+                    {
+                        ShouldIncludePredicate = (ref FileSystemEntry e) =>
+                            e.IsDirectory || e.FileName.EndsWith(DebExtension, StringComparison.Ordinal),
+                    };
+                    foreach (var entry in entries)
+                    {
+                        if (entry.Size >= 0)
+                        {
+                            mine.Add(entry);
+                            continue;
+                        }
+                        Interlocked.Increment(ref outstanding);
+                        queue.Enqueue(entry.RelativePath);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    Interlocked.CompareExchange(ref failure, ex, null);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref outstanding);
+                }
+            }
+        }
+
+        var others = Enumerable.Range(1, lists.Length - 1).Select(w => Task.Factory.StartNew(() => Work(w), TaskCreationOptions.LongRunning)).ToArray();
+        Work(0);
+        Task.WaitAll(others);
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+
+        var all = new List<Found>(lists.Sum(l => l.Count));
+        foreach (var l in lists)
+            all.AddRange(l);
+        // apt-ftparchive sorts the paths as std::string: byte order of the UTF-8 path. Ordinal
+        // UTF-16 order is the same unless a path has characters from U+D800 up (surrogates sort
+        // before U+E000–U+FFFF in UTF-16, after them in UTF-8); only then compare the bytes.
+        if (all.Any(f => f.RelativePath.AsSpan().ContainsAnyInRange('\uD800', '\uFFFF')))
+            all.Sort((a, b) => Encoding.UTF8.GetBytes(a.RelativePath).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b.RelativePath)));
+        else
+            all.Sort((a, b) => string.CompareOrdinal(a.RelativePath, b.RelativePath));
+        return all;
     }
 
     private static (byte[] Template, int FilenameOffset) ReadStanza(string path, string filename, string source, bool wantSha512)

@@ -207,4 +207,48 @@ public class PackageScannerTests
         Assert.Equal(1, scan.Read);
         Assert.Equal(1, again.FromCache);
     }
+
+    [Fact]
+    public void Should_keep_earlier_entries_When_the_last_append_to_the_cache_was_cut_short()
+    {
+        using var dir = new TempDir();
+        DebBuilder.Build(dir.Path, dir["pool/a.deb"], DebBuilder.SampleControl("a"));
+        var cache = dir["scan.cache"];
+        PackageScanner.Scan(dir["pool"], new PackageScanOptions { CacheFile = cache });
+        var fullSize = new FileInfo(cache).Length;
+        DebBuilder.Build(dir.Path, dir["pool/b.deb"], DebBuilder.SampleControl("b"));
+        PackageScanner.Scan(dir["pool"], new PackageScanOptions { CacheFile = cache }); // appends b
+        // A crash in the middle of that append: b's record is incomplete.
+        using (var f = new FileStream(cache, FileMode.Open))
+            f.SetLength(f.Length - 10);
+
+        var scan = PackageScanner.Scan(dir["pool"], new PackageScanOptions { CacheFile = cache });
+        var again = PackageScanner.Scan(dir["pool"], new PackageScanOptions { CacheFile = cache });
+
+        Assert.Equal([true, false], scan.Packages.Select(p => p.FromCache));
+        Assert.Equal([true, true], again.Packages.Select(p => p.FromCache));
+        Assert.True(new FileInfo(cache).Length > fullSize);
+    }
+
+    [Fact]
+    public void Should_compact_the_cache_When_most_of_it_is_superseded_records()
+    {
+        using var dir = new TempDir();
+        var deb = DebBuilder.Build(dir.Path, dir["pool/a.deb"], DebBuilder.SampleControl("a"));
+        var cache = dir["scan.cache"];
+        PackageScanner.Scan(dir["pool"], new PackageScanOptions { CacheFile = cache });
+        var oneEntry = new FileInfo(cache).Length;
+        var sizes = new List<long>();
+
+        for (var i = 1; i <= 40; i++)
+        {
+            File.SetLastWriteTimeUtc(deb, DateTime.UtcNow.AddMinutes(i));
+            PackageScanner.Scan(dir["pool"], new PackageScanOptions { CacheFile = cache });
+            sizes.Add(new FileInfo(cache).Length);
+        }
+
+        Assert.True(sizes[0] > oneEntry, "a change is appended");
+        Assert.Contains(oneEntry, sizes);
+        Assert.True(sizes.Max() < 20 * oneEntry);
+    }
 }
