@@ -20,6 +20,7 @@ internal sealed class ChecksumBenchmark(string work, Report report, int runs)
             s.CopyTo(Stream.Null, 4 << 20);
         ChecksumSet.Compute(new MemoryStream(new byte[16 << 20])); // JIT warm-up on another input
 
+        var idle = Measure.WaitForQuiet(TimeSpan.FromMinutes(3));
         double Ours() => Time(() => ChecksumSet.ComputeFile(file));
         double OursSha256() => Time(() =>
         {
@@ -54,6 +55,7 @@ internal sealed class ChecksumBenchmark(string work, Report report, int runs)
                      ("md5sum", md5sum),
                  })
             report.Line($"| {what} | {Report.S(t)} | {mib / t:0} | {openssl / t * 100:0} % |");
+        report.Line($"\nIdle CPU before: {idle:P0}.");
     }
 
     private static double Time(Action body)

@@ -61,6 +61,33 @@ internal static partial class Measure
         return times[times.Length / 2];
     }
 
+    /// <summary>
+    /// Waits (up to <paramref name="maxWait"/>) until the machine is nearly idle, since other work
+    /// sharing the 2 cores distorts wall times. Returns the idle share seen last (0–1).
+    /// </summary>
+    public static double WaitForQuiet(TimeSpan maxWait, double idleWanted = 0.9)
+    {
+        var sw = Stopwatch.StartNew();
+        double idle;
+        do
+        {
+            var (busy0, total0) = CpuTicks();
+            Thread.Sleep(1000);
+            var (busy1, total1) = CpuTicks();
+            idle = 1 - (double)(busy1 - busy0) / Math.Max(1, total1 - total0);
+        }
+        while (idle < idleWanted && sw.Elapsed < maxWait);
+        return idle;
+    }
+
+    // /proc/stat "cpu" line: user nice system idle iowait irq softirq steal …
+    private static (long Busy, long Total) CpuTicks()
+    {
+        var f = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
+        var total = f.Take(8).Sum();
+        return (total - f[3] - f[4], total);
+    }
+
     /// <summary>The median of <paramref name="runs"/> timings of <paramref name="body"/>.</summary>
     public static double Median(int runs, Func<double> body)
     {

@@ -20,6 +20,7 @@ internal sealed class ScanBenchmark(string work, string cli, Report report, int 
         Measure.Run(ourOut, cli, "deb", "scan", pool);
         Measure.Run(aptOut, AptFtparchive, "packages", pool);
         var same = File.ReadAllBytes(ourOut).AsSpan().SequenceEqual(File.ReadAllBytes(aptOut));
+        var idle = Measure.WaitForQuiet(TimeSpan.FromMinutes(3));
         var load = Report.Load();
         var ours = Measure.MedianRun(runs, () => Measure.Run("/dev/null", cli, "deb", "scan", pool));
         var apt = Measure.MedianRun(runs, () => Measure.Run("/dev/null", AptFtparchive, "packages", pool));
@@ -55,7 +56,7 @@ internal sealed class ScanBenchmark(string work, string cli, Report report, int 
             ("warm cache + 1 new .deb", oursWarm, aptWarm),
         ]);
         report.Line($"\nOutputs byte-identical: no cache {(same ? "yes" : "NO")}, warm cache {(sameWarm ? "yes" : "NO")}. " +
-                    $"Load average before / after: {load} / {Report.Load()}.");
+                    $"Idle CPU before: {idle:P0}; load average before / after: {load} / {Report.Load()}.");
     }
 
     private static void Prepare(string root, int count)

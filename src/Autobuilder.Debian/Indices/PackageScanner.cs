@@ -103,7 +103,9 @@ public static class PackageScanner
         return trimmed.Length == 0 ? "/" : trimmed + "/";
     }
 
-    private readonly record struct Found(string RelativePath, long Size, long LastWriteTicks);
+    // A class, not a struct: generic code over it (List, the enumerator) is then the shared code
+    // precompiled in the framework, not JIT-compiled at start-up of every short CLI run.
+    private sealed record Found(string RelativePath, long Size, long LastWriteTicks);
 
     /// <summary>
     /// Lists *.deb below <paramref name="root"/> with their size and mtime. Each file needs a
