@@ -22,8 +22,8 @@ internal sealed class ScanBenchmark(string work, string cli, Report report, int 
         var same = File.ReadAllBytes(ourOut).AsSpan().SequenceEqual(File.ReadAllBytes(aptOut));
         var idle = Measure.WaitForQuiet(TimeSpan.FromMinutes(3));
         var load = Report.Load();
-        var ours = Measure.MedianRun(runs, () => Measure.Run("/dev/null", cli, "deb", "scan", pool));
-        var apt = Measure.MedianRun(runs, () => Measure.Run("/dev/null", AptFtparchive, "packages", pool));
+        var ours = Measure.BestRun(runs, () => Measure.Run("/dev/null", cli, "deb", "scan", pool));
+        var apt = Measure.BestRun(runs, () => Measure.Run("/dev/null", AptFtparchive, "packages", pool));
 
         // Warm cache, one new .deb each timed run.
         var cache = Path.Combine(root, "ours.scancache");
@@ -40,9 +40,9 @@ internal sealed class ScanBenchmark(string work, string cli, Report report, int 
             next++;
             return run();
         }
-        var oursWarm = Measure.MedianRun(runs, () => Added(() => Measure.Run(ourOut, cli, "deb", "scan", "--cache", cache, pool)));
+        var oursWarm = Measure.BestRun(runs, () => Added(() => Measure.Run(ourOut, cli, "deb", "scan", "--cache", cache, pool)));
         // Both tools now see the same new files; apt's database has not seen them yet.
-        var aptWarm = Measure.MedianRun(runs, () => Added(() => Measure.Run(aptOut, AptFtparchive, "--db", db, "packages", pool)));
+        var aptWarm = Measure.BestRun(runs, () => Added(() => Measure.Run(aptOut, AptFtparchive, "--db", db, "packages", pool)));
         // The last timed apt run saw one more file than our last one; compare on an equal footing.
         Measure.Run(ourOut, cli, "deb", "scan", "--cache", cache, pool);
         var sameWarm = File.ReadAllBytes(ourOut).AsSpan().SequenceEqual(File.ReadAllBytes(aptOut));
