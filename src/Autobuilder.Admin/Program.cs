@@ -49,6 +49,10 @@ app.Configure(config =>
         deb.AddCommand<VerifyCommand>("verify")
             .WithDescription("Check every file a .dsc or .changes names: size, MD5, SHA-1, SHA-256.")
             .WithExample("deb", "verify", "hello_2.10-3.dsc");
+        deb.AddCommand<ScanCommand>("scan")
+            .WithDescription("Print a Packages index for every .deb under DIR, like 'apt-ftparchive packages DIR'.")
+            .WithExample("deb", "scan", "pool")
+            .WithExample("deb", "scan", "pool", "--cache", "pool.scancache");
     });
 });
 return ConsoleErrors.Run(() => app.Run(args));

@@ -1,1 +1,95 @@
+using System.Diagnostics;
+using Autobuilder.Benchmarks;
+using Autobuilder.Benchmarks.Pipeline;
+
+// Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
+//        [--quick] [--only scan|checksum|scheduler|pipeline] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--uploads N]
+var sizes = new[] { 10_000, 50_000 };
+long checksumSize = 2L << 30;
+var runs = 5;
+string? only = null, work = null, output = null;
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; break;
+        case "--uploads": uploads = int.Parse(args[++i]); break;
+        case "--only": only = args[++i]; break;
+        case "--runs": runs = int.Parse(args[++i]); break;
+        case "--work": work = args[++i]; break;
+        case "--out": output = args[++i]; break;
+        case "--checksum-size": checksumSize = long.Parse(args[++i]); break;
+        default:
+            Console.Error.WriteLine($"unknown option '{args[i]}'");
+            return 2;
+    }
+}
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline"))
+{
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler or pipeline");
+    return 2;
+}
+
+var repo = FindRepo();
+work = Path.GetFullPath(work ?? Path.Combine(repo, ".bench"));
+Directory.CreateDirectory(work);
+output ??= Path.Combine(work, "results.md");
+var report = new Report();
+report.Line($"Machine: {Environment.ProcessorCount} cores, {CpuModel()}; {DateTime.UtcNow:yyyy-MM-dd}; " +
+            $"{Measure.Capture("apt-ftparchive", "--version").Split('\n')[0]}; .NET {Environment.Version}. Each figure: the fastest of {runs} run(s).");
+
+if (only is null or "scan")
+{
+    var cli = PublishCli(repo, work);
+    var empty = Directory.CreateDirectory(Path.Combine(work, "empty")).FullName;
+    Measure.Run("/dev/null", cli, "deb", "scan", empty);
+    report.Line($"CLI start-up (deb scan of an empty folder): {Report.S(Measure.Best(5, () => Measure.Run("/dev/null", cli, "deb", "scan", empty)))}");
+    var scan = new ScanBenchmark(work, cli, report, runs);
+    foreach (var n in sizes)
+        scan.Run(n);
+}
+if (only is null or "checksum")
+    new ChecksumBenchmark(work, report, runs).Run(checksumSize);
+if (only is null or "scheduler")
+{
+    report.Heading("Scheduler");
+    var scheduler = new SchedulerBenchmark(work, report);
+    await scheduler.RunAsync(stateFolder: work, label: "disk");
+    // tmpfs takes fsync out of the picture: what is left is the scheduler and the grain calls.
+    if (Directory.Exists("/dev/shm"))
+        await scheduler.RunAsync(stateFolder: "/dev/shm", label: "tmpfs");
+}
+if (only is null or "pipeline")
+{
+    report.Heading("Pipeline");
+    await new PipelineBenchmark(work, report).RunAsync(uploads);
+}
+
+File.WriteAllText(output, report.ToString());
+Console.Error.WriteLine($"written to {output}");
 return 0;
+
+static string FindRepo()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Autobuilder.sln")))
+            return dir.FullName;
+    }
+    throw new InvalidOperationException("cannot find Autobuilder.sln above the benchmark");
+}
+
+static string CpuModel() =>
+    File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+
+// The CLI as it is deployed: published in Release, ReadyToRun (see Autobuilder.Admin.csproj).
+static string PublishCli(string repo, string work)
+{
+    var dir = Path.Combine(work, "cli");
+    var sw = Stopwatch.StartNew();
+    Measure.Capture("dotnet", "publish", Path.Combine(repo, "src", "Autobuilder.Admin"), "-c", "Release", "-o", dir, "--nologo", "-v", "q");
+    Console.Error.WriteLine($"published the CLI in {sw.Elapsed.TotalSeconds:0.0} s");
+    return Path.Combine(dir, "autobuilder");
+}

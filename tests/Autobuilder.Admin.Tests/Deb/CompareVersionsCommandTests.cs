@@ -23,7 +23,7 @@ public class CompareVersionsCommandTests
     {
         var dpkg = Tool.Run("dpkg", "--compare-versions", left, relation, right);
 
-        var ours = AutobuilderCli.Run("deb", "compare-versions", left, relation, right);
+        var ours = Cli.Run("deb", "compare-versions", left, relation, right);
 
         Assert.Equal(dpkg.ExitCode, ours.ExitCode);
         Assert.Equal("", ours.Stdout);
@@ -32,7 +32,7 @@ public class CompareVersionsCommandTests
     [Fact]
     public void Should_print_one_error_line_naming_the_relation_When_the_relation_is_unknown()
     {
-        var result = AutobuilderCli.Run("deb", "compare-versions", "1.0", "LT", "1.1");
+        var result = Cli.Run("deb", "compare-versions", "1.0", "LT", "1.1");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Single(result.Stderr.Trim('\n').Split('\n'));
@@ -42,7 +42,7 @@ public class CompareVersionsCommandTests
     [Fact]
     public void Should_print_one_error_line_quoting_the_version_When_dpkg_would_refuse_it()
     {
-        var result = AutobuilderCli.Run("deb", "compare-versions", "2147483648:1", "lt", "1.1");
+        var result = Cli.Run("deb", "compare-versions", "2147483648:1", "lt", "1.1");
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("autobuilder: error: version '2147483648:1' is invalid: the epoch '2147483648' is too big (the largest is 2147483647)\n",
@@ -52,7 +52,7 @@ public class CompareVersionsCommandTests
     [Fact]
     public void Should_warn_and_still_answer_When_dpkg_only_warns_about_the_version()
     {
-        var result = AutobuilderCli.Run("deb", "compare-versions", "1.0_1", "gt", "1.0");
+        var result = Cli.Run("deb", "compare-versions", "1.0_1", "gt", "1.0");
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("autobuilder: warning: version '1.0_1' is invalid:", result.Stderr);
@@ -63,7 +63,7 @@ public class CompareVersionsCommandTests
     {
         var dpkg = Tool.Run("dpkg", "--compare-versions", "1.0", "lt");
 
-        var result = AutobuilderCli.Run("deb", "compare-versions", "1.0", "lt");
+        var result = Cli.Run("deb", "compare-versions", "1.0", "lt");
 
         Assert.Equal(dpkg.ExitCode, result.ExitCode);
         Assert.StartsWith("autobuilder: error:", result.Stderr);

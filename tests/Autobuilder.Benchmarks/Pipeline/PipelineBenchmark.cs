@@ -10,7 +10,7 @@ namespace Autobuilder.Benchmarks.Pipeline;
 /// latency from a .dsc landing in incoming to the build runner starting (with a slot free), and
 /// the overhead of the system around one build (total minus dpkg-buildpackage alone).
 /// </summary>
-public sealed class PipelineBenchmark(string work, Report report)
+internal sealed class PipelineBenchmark(string work, Report report)
 {
     private static readonly string Arch = Tool.Run("dpkg", "--print-architecture").Ok().Stdout.Trim();
 

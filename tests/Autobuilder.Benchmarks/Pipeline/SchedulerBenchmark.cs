@@ -10,7 +10,7 @@ namespace Autobuilder.Benchmarks.Pipeline;
 /// real silo with the product's file-backed grain state. Counts dispatches per second, and checks
 /// at every sample that no slot is idle while a build it could run waits.
 /// </summary>
-public sealed class SchedulerBenchmark(string work, Report report)
+internal sealed class SchedulerBenchmark(string work, Report report)
 {
     public async Task RunAsync(int builds = 10_000, int slots = 200, string? stateFolder = null, string label = "disk")
     {

@@ -1,0 +1,72 @@
+namespace Autobuilder.Debian.Indices;
+
+/// <summary>
+/// The order in which apt-ftparchive writes the fields of a Packages stanza: apt's
+/// <c>TFRewritePackageOrder</c> (apt-pkg/tagfile-order.c), as in apt 2.6 (Debian 12), checked
+/// against <c>apt-ftparchive packages</c> output. Fields in this list are written in this order and
+/// with this spelling; every other field follows them, in the order of the control file, with the
+/// spelling it had there.
+/// </summary>
+internal static class PackagesFieldOrder
+{
+    internal static readonly string[] Names =
+    [
+        "Package",
+        "Package-Type",
+        "Architecture",
+        "Subarchitecture",
+        "Version",
+        "Kernel-Version",
+        "Built-Using",
+        "Static-Built-Using",
+        "Built-For-Profiles",
+        "Auto-Built-Package",
+        "Multi-Arch",
+        "Status",
+        "Priority",
+        "Build-Essential",
+        "Protected",
+        "Important",
+        "Essential",
+        "Installer-Menu-Item",
+        "Section",
+        "Source",
+        "Origin",
+        "Phased-Update-Percentage",
+        "Maintainer",
+        "Original-Maintainer",
+        "Bugs",
+        "Config-Version",
+        "Conffiles",
+        "Triggers-Awaited",
+        "Triggers-Pending",
+        "Installed-Size",
+        "Provides",
+        "Pre-Depends",
+        "Depends",
+        "Recommends",
+        "Suggests",
+        "Conflicts",
+        "Breaks",
+        "Replaces",
+        "Enhances",
+        "Filename",
+        "MSDOS-Filename",
+        "Size",
+        "MD5sum",
+        "SHA1",
+        "SHA256",
+        "SHA512",
+        "Homepage",
+        "Description",
+        "Description-md5",
+        "Tag",
+        "Task",
+    ];
+
+    private static readonly Dictionary<string, int> Positions =
+        Names.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The field's slot in the canonical order, or -1 for a field apt does not order.</summary>
+    internal static int IndexOf(string name) => Positions.TryGetValue(name, out var i) ? i : -1;
+}
