@@ -8,6 +8,7 @@ using Autobuilder.Benchmarks.Pipeline;
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;
+var uploads = 100;
 string? only = null, work = null, output = null;
 for (var i = 0; i < args.Length; i++)
 {
