@@ -117,14 +117,17 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     /// <summary>
     /// Hands an upload to the cluster as intake does: the registry gives the id for a fresh
     /// ticket, then the upload grain receives it. The inspector answers for its folder with
-    /// <paramref name="inspection"/>, or with intact files of the named source and version.
+    /// intact files of the named source and version, or with <paramref name="problems"/>.
     /// </summary>
+    /// <param name="script">Called with the upload id before the upload is received, to script its
+    /// builds: once received, its first attempts may start at any moment.</param>
     public async Task<SubmittedUpload> SubmitAsync(
         string source,
         string version,
         string architectureField,
         string product = Product,
-        IReadOnlyList<string>? problems = null)
+        IReadOnlyList<string>? problems = null,
+        Action<SubmittedUpload>? script = null)
     {
         var ticket = $"ticket-{Interlocked.Increment(ref _tickets)}-{source}";
         var folder = $"/fake/uploads/{ticket}";
@@ -132,9 +135,10 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         Inspector.Script(folder, new UploadInspection(source, version, architectureField, Uploader,
             [dsc, $"{source}_{version}.tar.xz"], problems ?? []));
         var id = await Client.GetGrain<IUploadRegistryGrain>(product).RegisterAsync(ticket, source, version);
-        var received = new UploadReceived(ticket, product, dsc, folder, DateTimeOffset.UtcNow);
-        await Client.GetGrain<IUploadGrain>(id).ReceiveAsync(received);
-        return new SubmittedUpload(id, received);
+        var upload = new SubmittedUpload(id, new UploadReceived(ticket, product, dsc, folder, DateTimeOffset.UtcNow));
+        script?.Invoke(upload);
+        await Client.GetGrain<IUploadGrain>(id).ReceiveAsync(upload.Received);
+        return upload;
     }
 
     public IUploadGrain Upload(string id) => Client.GetGrain<IUploadGrain>(id);
