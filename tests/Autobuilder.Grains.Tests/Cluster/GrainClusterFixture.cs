@@ -146,12 +146,19 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public async Task<UploadDetails> DetailsAsync(string id) =>
         await Upload(id).GetDetailsAsync() ?? throw new InvalidOperationException($"upload {id} has no details");
 
-    /// <summary>Waits until the upload is Done (or Rejected and settled) with the given outcome.</summary>
-    public Task<UploadDetails> WaitForOutcomeAsync(string phase, string id, UploadState outcome) =>
-        Eventually.UntilAsync(phase, id, $"settled with outcome {outcome}",
-            () => DetailsAsync(id),
-            d => d.Summary.Settled && d.Summary.Outcome == outcome,
-            Describe);
+    /// <summary>
+    /// Waits until the upload is settled (Done, or Rejected with its mail sent) and checks it
+    /// settled with <paramref name="outcome"/>; a settled upload does not move on by itself, so
+    /// another outcome fails at once.
+    /// </summary>
+    public async Task<UploadDetails> WaitForOutcomeAsync(string phase, string id, UploadState outcome)
+    {
+        var expected = $"settled with outcome {outcome}";
+        var details = await Eventually.UntilAsync(phase, id, expected, () => DetailsAsync(id), d => d.Summary.Settled, Describe);
+        if (details.Summary.Outcome != outcome)
+            Assert.Fail($"phase '{phase}', id '{id}': expected {expected}; actual: {Describe(details)}");
+        return details;
+    }
 
     public static string Describe(UploadDetails d) =>
         $"{d.Summary.State} (outcome {d.Summary.Outcome?.ToString() ?? "none"}, settled {d.Summary.Settled}); builds: "
