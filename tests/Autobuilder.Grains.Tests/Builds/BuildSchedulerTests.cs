@@ -169,6 +169,43 @@ public sealed class BuildSchedulerTests(GrainClusterFixture cluster) : GrainTest
             await Cluster.WaitForSlotAsync("idle after", slot.Key, SlotState.Idle);
     }
 
+    [Fact]
+    public async Task Should_WaitForAnotherSlot_When_BuildAvoidsTheOnlyIdleSlot()
+    {
+        // Arrange: slot 2 busy (slot 1 drained while the blocker was dispatched, so it went to
+        // slot 2), slot 1 idle; the retry avoids slot 1, where it failed before.
+        var slots = await SlotsAsync("sched-avoid", ["avoid-arch"], count: 2);
+        var blocker = Queued("sched/avoid-blocker", "avoid-arch");
+        Cluster.Executor.Script(blocker.Build.Id, 1, ScriptedStep.Hanging);
+        await Cluster.Client.GetGrain<IBuilderSlotGrain>(slots[0].Key).DrainAsync();
+        await Cluster.WaitForSlotAsync("drain", slots[0].Key, SlotState.Draining);
+        await Cluster.Scheduler.EnqueueAsync([blocker]);
+        await Eventually.UntilAsync("blocker running", blocker.Build.Id, "running", () => Cluster.Executor.IsRunning(blocker.Build.Id, 1), r => r, _ => string.Join(", ", Cluster.Executor.RunningNow));
+        await Cluster.Client.GetGrain<IBuilderSlotGrain>(slots[0].Key).EnableAsync();
+        await Cluster.WaitForSlotAsync("enable", slots[0].Key, SlotState.Idle);
+        var retry = Queued("sched/avoid-retry", "avoid-arch") with { Attempt = 2, AvoidSlots = [slots[0].Key] };
+
+        // Act
+        await Cluster.Scheduler.EnqueueAsync([retry]);
+
+        // Assert: it waits for the other slot rather than going back where it failed.
+        var status = await Cluster.Scheduler.GetStatusAsync();
+        Assert.Contains(status.Waiting, w => w.BuildId == retry.Build.Id);
+        Assert.Equal(SlotState.Idle, status.Slots.Single(s => s.Slot == slots[0].Key).State);
+        Cluster.Executor.Release(blocker.Build.Id, 1);
+        var run = await Eventually.UntilAsync("retry ran", retry.Build.Id, "attempt 2 run",
+            () => Cluster.Executor.RunsOf(retry.Build.Id), r => r.Count == 1, r => $"{r.Count} run(s)");
+        Assert.Equal((2, slots[1].Key), (run[0].Attempt, run[0].Slot));
+
+        // A build that failed on every slot that could run it still runs: on one it avoids.
+        var everywhere = Queued("sched/avoid-all", "avoid-arch") with { Attempt = 3, AvoidSlots = [.. slots.Select(s => s.Key)] };
+        await Cluster.Scheduler.EnqueueAsync([everywhere]);
+        await Eventually.UntilAsync("avoided everywhere ran", everywhere.Build.Id, "attempt 3 run",
+            () => Cluster.Executor.RunsOf(everywhere.Build.Id), r => r.Count == 1, r => $"{r.Count} run(s)");
+        foreach (var slot in slots)
+            await Cluster.WaitForSlotAsync("idle after", slot.Key, SlotState.Idle);
+    }
+
     private static void AssertNoIdleSlotWhileWaiting(SchedulerStatus status, IReadOnlyList<SlotConfig> slots)
     {
         var waiting = status.Waiting.Count(w => w.Architecture == "busy-arch");
