@@ -52,6 +52,10 @@ public sealed partial class BuilderSlotGrain(
         if (S.Config is null || S.Current is not null || S.Draining)
         {
             await Scheduler.AttemptEndedAsync(Key, assignment.Build.Id, assignment.Attempt, Status() with { Reason = BuildSchedulerGrain.SlotRefusal });
+            // The scheduler may already have forgotten this dispatch (our own "running nothing"
+            // announcement can overtake it); the upload still holds the build as waiting and
+            // queues it again. A build the scheduler still holds is not queued twice.
+            await Upload(assignment).ResumeAsync();
             return;
         }
         S.Current = assignment;

@@ -166,14 +166,18 @@ public sealed partial class UploadGrain(
         if (build is null || build.Attempt != result.Attempt || build.State == BuildState.Finished)
             return;
 
-        if (result.Outcome == BuildOutcome.InfrastructureError && build.Attempt < _options.MaxInfrastructureAttempts)
+        // Counted apart from Attempt: an operator's retry starts a new round with the full share
+        // of infrastructure attempts, however many attempts the build had before.
+        if (result.Outcome == BuildOutcome.InfrastructureError)
+            build.InfrastructureErrors++;
+        if (result.Outcome == BuildOutcome.InfrastructureError && build.InfrastructureErrors < _options.MaxInfrastructureAttempts)
         {
             build.FailedSlots.Add(result.Slot);
             build.Attempt++;
             build.State = BuildState.Waiting;
             build.Slot = null;
             await TransitionAsync(S.State, $"{build.Architecture}: infrastructure error on {result.Slot} ({result.Summary}); " +
-                $"retrying elsewhere, attempt {build.Attempt} of {_options.MaxInfrastructureAttempts}");
+                $"retrying elsewhere, attempt {build.InfrastructureErrors + 1} of {_options.MaxInfrastructureAttempts}");
             await Scheduler.EnqueueAsync([ToQueued(build)]);
             return;
         }
@@ -181,7 +185,7 @@ public sealed partial class UploadGrain(
         build.State = BuildState.Finished;
         build.Outcome = result.Outcome;
         build.Summary = result.Outcome == BuildOutcome.InfrastructureError
-            ? $"{result.Summary} (gave up after {build.Attempt} attempts)"
+            ? $"{result.Summary} (gave up after {build.InfrastructureErrors} attempts)"
             : result.Summary;
         build.Slot = result.Slot;
         build.LogPath = result.LogPath;
@@ -238,6 +242,7 @@ public sealed partial class UploadGrain(
             b.Summary = null;
             b.Mailed = false;
             b.FailedSlots.Clear();
+            b.InfrastructureErrors = 0;
         }
         S.Outcome = null;
         await TransitionAsync(UploadState.Queued, $"retry requested: {string.Join(", ", again.Select(b => b.Architecture))} queued again");

@@ -42,6 +42,8 @@ public sealed class BuildRecord
     [Id(12)] public bool HandedOff { get; set; }
     [Id(13)] public bool Mailed { get; set; }
     [Id(14)] public List<string> MissingDependencies { get; set; } = [];
+    /// <summary>Attempts of the current round (since receipt or the last operator retry) that ended in infrastructure errors.</summary>
+    [Id(15)] public int InfrastructureErrors { get; set; }
 
     public BuildProgress ToProgress() =>
         new(Architecture, Type, State, Attempt, Slot, Outcome, Summary, LogPath, ResultsFolder, Started, Finished);
