@@ -35,6 +35,7 @@ public sealed partial class IntakeService(
     private async Task StartAsync(CancellationToken ct)
     {
         _scan = new IncomingScan(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(_options.IncompleteUploadSeconds), time);
+        Directory.CreateDirectory(paths.IncomingRoot);
         foreach (var product in _options.Products)
             Directory.CreateDirectory(paths.Incoming(product));
         // One watcher on the whole incoming tree: a folder for a product we do not build still gets
