@@ -107,16 +107,8 @@ public sealed class PackagesEntry
     /// A stanza from a .deb's control paragraph and the .deb's place and sums, as apt-ftparchive
     /// packages writes it: Filename, Size and the sums added, fields in apt's order.
     /// </summary>
-    public static PackagesEntry FromControl(ControlParagraph control, string filename, ChecksumSet sums)
-    {
-        var p = control
-            .With("Filename", filename)
-            .With("Size", sums.Size.ToString(CultureInfo.InvariantCulture))
-            .With("MD5sum", sums.Md5)
-            .With("SHA1", sums.Sha1)
-            .With("SHA256", sums.Sha256);
-        return new PackagesEntry(FieldOrder.Apply(p, FieldOrder.Packages), filename);
-    }
+    public static PackagesEntry FromControl(ControlParagraph control, string filename, ChecksumSet sums) =>
+        new(PackagesStanza.FromDeb(control, filename, sums, sha512: null, filename), filename);
 
     public static IReadOnlyList<PackagesEntry> ReadAll(Stream stream, string source) =>
         ControlFile.Read(stream, source).Select(p => new PackagesEntry(p, source)).ToList();

@@ -9,60 +9,8 @@ namespace Autobuilder.Debian.Indices;
 /// </summary>
 internal static class PackagesFieldOrder
 {
-    internal static readonly string[] Names =
-    [
-        "Package",
-        "Package-Type",
-        "Architecture",
-        "Subarchitecture",
-        "Version",
-        "Kernel-Version",
-        "Built-Using",
-        "Static-Built-Using",
-        "Built-For-Profiles",
-        "Auto-Built-Package",
-        "Multi-Arch",
-        "Status",
-        "Priority",
-        "Build-Essential",
-        "Protected",
-        "Important",
-        "Essential",
-        "Installer-Menu-Item",
-        "Section",
-        "Source",
-        "Origin",
-        "Phased-Update-Percentage",
-        "Maintainer",
-        "Original-Maintainer",
-        "Bugs",
-        "Config-Version",
-        "Conffiles",
-        "Triggers-Awaited",
-        "Triggers-Pending",
-        "Installed-Size",
-        "Provides",
-        "Pre-Depends",
-        "Depends",
-        "Recommends",
-        "Suggests",
-        "Conflicts",
-        "Breaks",
-        "Replaces",
-        "Enhances",
-        "Filename",
-        "MSDOS-Filename",
-        "Size",
-        "MD5sum",
-        "SHA1",
-        "SHA256",
-        "SHA512",
-        "Homepage",
-        "Description",
-        "Description-md5",
-        "Tag",
-        "Task",
-    ];
+    /// <summary>The one table of the order, shared with <see cref="FieldOrder.Packages"/>.</summary>
+    internal static IReadOnlyList<string> Names => FieldOrder.Packages;
 
     private static readonly Dictionary<string, int> Positions =
         Names.Select((name, i) => (name, i)).ToDictionary(p => p.name, p => p.i, StringComparer.OrdinalIgnoreCase);

@@ -72,7 +72,7 @@ public static class PackagesStanza
     {
         control.Require(Package, $"{source} (control)");
 
-        var known = new ControlField?[PackagesFieldOrder.Names.Length];
+        var known = new ControlField?[PackagesFieldOrder.Names.Count];
         var unknown = new List<ControlField>();
         foreach (var field in control)
         {
