@@ -35,3 +35,9 @@ public sealed class TempDir : IDisposable
         }
     }
 }
+
+public static class PathExtensions
+{
+    /// <summary>Creates the folder if needed and returns its path, for arranging a test in one line.</summary>
+    public static string EnsureFolder(this string path) => Directory.CreateDirectory(path).FullName;
+}
