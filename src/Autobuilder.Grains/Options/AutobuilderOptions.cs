@@ -31,6 +31,9 @@ public sealed class AutobuilderOptions
     /// <summary>How long a .dsc may wait for the files it names before the upload is rejected as incomplete.</summary>
     public double IncompleteUploadSeconds { get; set; } = 600;
 
+    /// <summary>How long to wait before sending a mail again when the mail server failed.</summary>
+    public double MailRetrySeconds { get; set; } = 60;
+
     /// <summary>Lines of the build log quoted in a result mail.</summary>
     public int MailLogLines { get; set; } = 50;
 

@@ -21,6 +21,7 @@ public sealed partial class UploadGrain(
     private readonly AutobuilderOptions _options = options.Value;
     private UploadGrainState S => state.State;
     private string Id => this.GetPrimaryKeyString();
+    private IGrainTimer? _mailRetry;
 
     async Task IUploadGrain.ReceiveAsync(UploadReceived received)
     {
@@ -121,9 +122,8 @@ public sealed partial class UploadGrain(
             S.RejectedFolder = await inspector.RejectAsync(S.Folder, Id, S.Problems);
             await WriteAsync();
         }
-        if (!S.RejectionMailed)
+        if (!S.RejectionMailed && await TryMailAsync(() => mailer.SendRejectionAsync(Snapshot(), S.Uploader, S.RejectedFolder)))
         {
-            await mailer.SendRejectionAsync(Snapshot(), S.Uploader, S.RejectedFolder);
             S.RejectionMailed = true;
             await WriteAsync();
         }
@@ -218,13 +218,44 @@ public sealed partial class UploadGrain(
             if (!build.Mailed)
             {
                 var tail = build.LogPath is { Length: > 0 } ? await handoff.LogTailAsync(build.LogPath, _options.MailLogLines) : "";
-                await mailer.SendBuildResultAsync(Snapshot(), S.Uploader, build.ToProgress(), build.MissingDependencies, tail);
+                if (!await TryMailAsync(() => mailer.SendBuildResultAsync(Snapshot(), S.Uploader, build.ToProgress(), build.MissingDependencies, tail)))
+                    return;
                 build.Mailed = true;
                 await WriteAsync();
             }
         }
         if (S.State is UploadState.Built or UploadState.Failed or UploadState.DepWait)
             await TransitionAsync(UploadState.Done, S.State == UploadState.Built ? $"packages queued for {_options.Repository}/{S.Product}" : "result mailed", S.State);
+    }
+
+    /// <summary>
+    /// Sends a mail; a mail server that is down must not stop the upload, so a failure is
+    /// recorded and the rest of what is owed is tried again later (the upload stays unsettled).
+    /// </summary>
+    private async Task<bool> TryMailAsync(Func<Task> send)
+    {
+        try
+        {
+            await send();
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await TransitionAsync(S.State, $"mail not sent ({ex.Message}); trying again in {_options.MailRetrySeconds:0} s");
+            _mailRetry?.Dispose();
+            _mailRetry = this.RegisterGrainTimer(async () =>
+            {
+                _mailRetry?.Dispose();
+                _mailRetry = null;
+                await ContinueAsync();
+            }, new GrainTimerCreationOptions
+            {
+                DueTime = TimeSpan.FromSeconds(_options.MailRetrySeconds),
+                Period = Timeout.InfiniteTimeSpan,
+                KeepAlive = true,
+            });
+            return false;
+        }
     }
 
     async Task<string> IUploadGrain.RetryAsync()

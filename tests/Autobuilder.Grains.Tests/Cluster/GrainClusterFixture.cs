@@ -65,6 +65,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
                 o.LeaseSeconds = LeaseSeconds;
                 o.HeartbeatSeconds = 0.3;
                 o.MaxInfrastructureAttempts = MaxInfrastructureAttempts;
+                o.MailRetrySeconds = 0.5;
             });
             services.Configure<MailSettings>(o => o.BuildsList = BuildsList);
             services.TryAddSingleton(TimeProvider.System);
