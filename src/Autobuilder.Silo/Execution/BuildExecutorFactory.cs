@@ -2,10 +2,17 @@ using Autobuilder.BuildRunner;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
+using Autobuilder.Silo.Execution.Ssh;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Autobuilder.Silo.Execution;
 
-public sealed class BuildExecutorFactory(DataPaths paths) : IBuildExecutorFactory
+public sealed class BuildExecutorFactory(
+    DataPaths paths,
+    SshConnectionPool pool,
+    IOptions<AutobuilderOptions> options,
+    ILoggerFactory loggers) : IBuildExecutorFactory
 {
     // The runner ships next to the silo; found once.
     private readonly Lazy<string> _runner = new(() => BuildRunnerScript.Locate()
@@ -13,7 +20,8 @@ public sealed class BuildExecutorFactory(DataPaths paths) : IBuildExecutorFactor
 
     public IBuildExecutor Create(SlotConfig slot) => slot.Executor switch
     {
-        "local" => new LocalBuildExecutor(slot, paths, _runner.Value),
-        _ => throw new InvalidOperationException($"slot {slot.Key}: executor '{slot.Executor}' is not available (only 'local' so far)"),
+        SlotConfig.LocalExecutor => new LocalBuildExecutor(slot, paths, _runner.Value),
+        SlotConfig.SshExecutor => new SshBuildExecutor(slot, paths, pool, options.Value.Ssh, loggers.CreateLogger<SshBuildExecutor>()),
+        _ => throw new InvalidOperationException($"slot {slot.Key}: executor '{slot.Executor}' is not available (local or ssh)"),
     };
 }
