@@ -25,7 +25,8 @@ public sealed partial class SshBuildExecutor(
     ILogger<SshBuildExecutor> logger) : IBuildExecutor
 {
     private const string RunnerName = BuildRunnerScript.FileName;
-    private const short Executable = 0b111_101_101; // 0755
+    // SSH.NET reads the digits as octal ones: 755 is rwxr-xr-x.
+    private const short Executable = 755;
     private readonly SshTarget _target = SshTarget.For(slot);
 
     public async Task<BuildResult> RunAsync(BuildAssignment assignment, Action<string>? log, CancellationToken ct)
