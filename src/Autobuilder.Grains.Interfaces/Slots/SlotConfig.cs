@@ -46,6 +46,8 @@ public sealed record SlotConfig(
                     return $"ssh slot {Key}: port {Port} is not a TCP port";
                 if (string.IsNullOrWhiteSpace(HostKeySha256))
                     return $"ssh slot {Key} needs the host key's SHA-256 fingerprint (ssh-keygen -lf KEY.pub -E sha256): hosts are never trusted blindly";
+                if (HostKeyFingerprint.Normalize(HostKeySha256) is null)
+                    return $"ssh slot {Key}: '{HostKeySha256}' is not a SHA-256 fingerprint (SHA256:… as 'ssh-keygen -lf KEY.pub -E sha256' prints it)";
                 if (string.IsNullOrWhiteSpace(KeyFile) || !KeyFile.StartsWith('/'))
                     return $"ssh slot {Key} needs the absolute path of the private key file of user {User}";
                 return null;

@@ -1,4 +1,4 @@
-using Autobuilder.Silo.Execution.Ssh;
+using Autobuilder.Grains;
 
 namespace Autobuilder.Silo.Tests.Ssh;
 

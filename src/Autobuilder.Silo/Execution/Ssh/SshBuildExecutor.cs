@@ -115,11 +115,19 @@ public sealed partial class SshBuildExecutor(
         var healthy = false;
         try
         {
-            (connection, _) = await pool.RentAsync(_target, ct);
-            // Both sessions: a build needs the command channel and the file channel.
-            await ExecuteAsync(connection, ShellQuote.Command(["true"]), ct);
-            if (!await connection.Sftp.ExistsAsync(connection.Home, ct))
-                return $"{_target}: home folder {connection.Home} is missing";
+            (connection, var reused) = await pool.RentAsync(_target, ct);
+            try
+            {
+                await CheckAsync(connection, ct);
+            }
+            catch (Exception ex) when (reused && SshFailures.IsConnectionFailure(ex))
+            {
+                // A pooled connection that died while idle says nothing about the host now.
+                connection.Dispose();
+                connection = null;
+                connection = await pool.OpenAsync(_target, ct);
+                await CheckAsync(connection, ct);
+            }
             healthy = true;
             return null;
         }
@@ -131,11 +139,23 @@ public sealed partial class SshBuildExecutor(
         {
             return $"{_target}: {SshFailures.Describe(ex)}";
         }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
         finally
         {
             if (connection is not null)
                 pool.Return(connection, healthy);
         }
+    }
+
+    /// <summary>Both sessions answer: a build needs the command channel and the file channel.</summary>
+    private static async Task CheckAsync(SshConnection connection, CancellationToken ct)
+    {
+        await ExecuteAsync(connection, ShellQuote.Command(["true"]), ct);
+        if (!await connection.Sftp.ExistsAsync(connection.Home, ct))
+            throw new InvalidOperationException($"{connection.Target}: home folder {connection.Home} is missing");
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
 using Renci.SshNet;

@@ -1,4 +1,4 @@
-namespace Autobuilder.Silo.Execution.Ssh;
+namespace Autobuilder.Grains;
 
 /// <summary>
 /// SHA-256 host-key fingerprints as OpenSSH prints them (<c>ssh-keygen -lf KEY.pub -E sha256</c>:
