@@ -51,6 +51,8 @@ public sealed class BuildersAddCommand : AsyncCommand<BuildersAddCommand.Setting
     {
         var architectures = settings.Architectures
             .SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
+        if (architectures.Count == 0)
+            throw new ConsoleException("say which architectures the slot builds with --arch (e.g. --arch amd64)");
         var ssh = settings.Executor == SlotConfig.SshExecutor;
         var config = new SlotConfig(settings.Host, settings.User, architectures, settings.Executor,
             ssh ? settings.Address ?? settings.Host : null, settings.Port, ssh ? settings.HostKey : null, ssh ? settings.KeyFile : null);
