@@ -37,8 +37,21 @@ app.Configure(config =>
     {
         builders.SetDescription("Builder slots (host/user pairs).");
         builders.AddCommand<BuildersListCommand>("list")
-            .WithDescription("Each slot's state, build, architectures, heartbeat and failures.")
+            .WithDescription("Each slot's state, host, architectures, build, heartbeat and failures.")
             .WithExample("builders", "list");
+        builders.AddCommand<BuildersAddCommand>("add")
+            .WithDescription("Add a slot at run time (kept across restarts).")
+            .WithExample("builders", "add", "builder1", "abslot1", "--arch", "amd64", "--address", "192.0.2.10", "--port", "22",
+                "--host-key", "SHA256:ohD8VZEXGWo6Ez8GSEJQ9WpafgLFsOfLOtGGQCQo6Og", "--key-file", "/etc/autobuilder/keys/abslot1");
+        builders.AddCommand<BuildersDrainCommand>("drain")
+            .WithDescription("The slot finishes its build and takes no new one.")
+            .WithExample("builders", "drain", "builder1/abslot1");
+        builders.AddCommand<BuildersEnableCommand>("enable")
+            .WithDescription("Undo a drain or an operator hold; clears the failure count.")
+            .WithExample("builders", "enable", "builder1/abslot1");
+        builders.AddCommand<BuildersRemoveCommand>("remove")
+            .WithDescription("Remove a slot added at run time (refused while it builds: drain it first).")
+            .WithExample("builders", "remove", "builder1/abslot1");
     });
     config.AddBranch("deb", deb =>
     {

@@ -166,26 +166,31 @@ public sealed partial class UploadGrain(
         if (build is null || build.Attempt != result.Attempt || build.State == BuildState.Finished)
             return;
 
-        // Counted apart from Attempt: an operator's retry starts a new round with the full share
-        // of infrastructure attempts, however many attempts the build had before.
         if (result.Outcome == BuildOutcome.InfrastructureError)
-            build.InfrastructureErrors++;
-        if (result.Outcome == BuildOutcome.InfrastructureError && build.InfrastructureErrors < _options.MaxInfrastructureAttempts)
         {
-            build.FailedSlots.Add(result.Slot);
-            build.Attempt++;
-            build.State = BuildState.Waiting;
-            build.Slot = null;
-            await TransitionAsync(S.State, $"{build.Architecture}: infrastructure error on {result.Slot} ({result.Summary}); " +
-                $"retrying elsewhere, attempt {build.InfrastructureErrors + 1} of {_options.MaxInfrastructureAttempts}");
-            await Scheduler.EnqueueAsync([ToQueued(build)]);
-            return;
+            // Blame: a build that broke several different slots is likely at fault itself; one
+            // slot failing it again and again says more about the slot (which holds itself offline).
+            // Errors are counted apart from Attempt: an operator's retry starts a new round.
+            build.InfrastructureErrors++;
+            if (!build.FailedSlots.Contains(result.Slot))
+                build.FailedSlots.Add(result.Slot);
+            var slots = build.FailedSlots.Count;
+            if (slots < _options.MaxInfrastructureSlots && build.InfrastructureErrors < _options.MaxInfrastructureAttempts)
+            {
+                build.Attempt++;
+                build.State = BuildState.Waiting;
+                build.Slot = null;
+                await TransitionAsync(S.State, $"{build.Architecture}: infrastructure error on {result.Slot} ({result.Summary}); " +
+                    $"retrying elsewhere, attempt {build.Attempt} (failed on {slots} of at most {_options.MaxInfrastructureSlots} slots)");
+                await Scheduler.EnqueueAsync([ToQueued(build)]);
+                return;
+            }
         }
 
         build.State = BuildState.Finished;
         build.Outcome = result.Outcome;
         build.Summary = result.Outcome == BuildOutcome.InfrastructureError
-            ? $"{result.Summary} (gave up after {build.InfrastructureErrors} attempts)"
+            ? $"{result.Summary} (gave up after {build.InfrastructureErrors} attempts on {build.FailedSlots.Count} slots: {string.Join(", ", build.FailedSlots)})"
             : result.Summary;
         build.Slot = result.Slot;
         build.LogPath = result.LogPath;

@@ -4,6 +4,7 @@ using Autobuilder.Grains.Slots;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Mail;
 using Autobuilder.Silo.Execution;
+using Autobuilder.Silo.Execution.Ssh;
 using Autobuilder.Silo.Files;
 using Autobuilder.Silo.Intake;
 using Autobuilder.Silo.Storage;
@@ -38,6 +39,7 @@ public static class SiloHost
         services.AddSingleton<IUploadInspector, UploadInspector>();
         services.AddSingleton<IResultHandoff, ResultHandoff>();
         services.AddSingleton<UploadMailer>();
+        services.AddSingleton<SshConnectionPool>();
         services.AddSingleton<IBuildExecutorFactory, BuildExecutorFactory>();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IntakeService>());
