@@ -12,8 +12,11 @@ public interface IUploadGrain : IGrainWithStringKey
     /// <summary>A slot has started an attempt of one of this upload's builds.</summary>
     Task BuildStartedAsync(BuildAssignment assignment);
 
-    /// <summary>An attempt ended; infrastructure errors are retried here, on another slot.</summary>
-    Task BuildFinishedAsync(BuildResult result);
+    /// <summary>
+    /// An attempt ended; infrastructure errors are retried here, on another slot. Returns false
+    /// when the report was not for the build's current attempt (already ended, or superseded).
+    /// </summary>
+    Task<bool> BuildFinishedAsync(BuildResult result);
 
     /// <summary>The scheduler lost an attempt (its slot's lease ran out); treated as an infrastructure error.</summary>
     [OneWay]

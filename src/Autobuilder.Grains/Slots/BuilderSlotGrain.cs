@@ -46,6 +46,7 @@ public sealed partial class BuilderSlotGrain(
             // is not a result. Report it so the upload builds it again.
             await EndAsync(new BuildResult(cut.Build.Id, cut.Attempt, Key, BuildOutcome.InfrastructureError,
                 "the builder's silo restarted during the build", [], "", "", [], S.Started ?? time.GetUtcNow(), time.GetUtcNow()), hostLost: null);
+            await state.WriteStateAsync();
             StartProbing(TimeSpan.Zero);
             return;
         }
@@ -140,7 +141,25 @@ public sealed partial class BuilderSlotGrain(
         _cancel = null;
         S.Current = null;
         S.Started = null;
-        S.ConsecutiveFailures = result.Outcome == BuildOutcome.InfrastructureError ? S.ConsecutiveFailures + 1 : 0;
+        var before = (S.ConsecutiveFailures, S.HostDown, S.Held);
+        bool accepted;
+        try
+        {
+            // The upload first: until it has the result, the build stays remembered here, so a
+            // crash in between reports it again rather than losing it.
+            accepted = await Upload(assignment).BuildFinishedAsync(result);
+        }
+        catch (Exception ex)
+        {
+            // The upload failed after recording the result (a hand-off or mail problem it retries
+            // itself); the slot is free all the same.
+            LogReportFailed(logger, result.BuildId, Key, ex);
+            accepted = true;
+        }
+        // A result the upload did not want (an attempt that had already ended, remembered across a
+        // restart) says nothing about this slot.
+        if (accepted)
+            S.ConsecutiveFailures = result.Outcome == BuildOutcome.InfrastructureError ? S.ConsecutiveFailures + 1 : 0;
         if (hostLost is not null)
             S.HostDown = hostLost;
         if (S.ConsecutiveFailures >= Options.MaxConsecutiveSlotFailures && S.Held is null)
@@ -151,9 +170,11 @@ public sealed partial class BuilderSlotGrain(
                 $"'autobuilder builders enable {Key}' brings it back";
             LogHeld(logger, Key, S.ConsecutiveFailures);
         }
-        await state.WriteStateAsync();
+        // One disk write per build, at its start: the end of an ordinary build changes nothing a
+        // restart needs (the remembered build is reported again and its upload ignores it).
+        if ((S.ConsecutiveFailures, S.HostDown, S.Held) != before)
+            await state.WriteStateAsync();
         LogEnded(logger, result.BuildId, result.Attempt, Key, result.Outcome);
-        await Upload(assignment).BuildFinishedAsync(result);
         await Scheduler.AttemptEndedAsync(Key, result.BuildId, result.Attempt, Status());
     }
 
@@ -283,6 +304,9 @@ public sealed partial class BuilderSlotGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{BuildId} attempt {Attempt} started on {Slot}")]
     private static partial void LogStarted(ILogger logger, string buildId, int attempt, string slot);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{BuildId}: the upload failed to take the result from {Slot}")]
+    private static partial void LogReportFailed(ILogger logger, string buildId, string slot, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{BuildId} attempt {Attempt} on {Slot} ended: {Outcome}")]
     private static partial void LogEnded(ILogger logger, string buildId, int attempt, string slot, BuildOutcome outcome);

@@ -156,15 +156,15 @@ public sealed partial class UploadGrain(
         OnAttemptEndedAsync(new BuildResult(buildId, attempt, slot, BuildOutcome.InfrastructureError, reason, [], "", "", [],
             time.GetUtcNow(), time.GetUtcNow()));
 
-    Task IUploadGrain.BuildFinishedAsync(BuildResult result) => OnAttemptEndedAsync(result);
+    Task<bool> IUploadGrain.BuildFinishedAsync(BuildResult result) => OnAttemptEndedAsync(result);
 
-    private async Task OnAttemptEndedAsync(BuildResult result)
+    private async Task<bool> OnAttemptEndedAsync(BuildResult result)
     {
         var build = Find(result.BuildId);
         // A report for an attempt that is no longer current (a slot that came back after its lease
         // ran out, a repeated message) changes nothing.
         if (build is null || build.Attempt != result.Attempt || build.State == BuildState.Finished)
-            return;
+            return false;
 
         if (result.Outcome == BuildOutcome.InfrastructureError)
         {
@@ -183,7 +183,7 @@ public sealed partial class UploadGrain(
                 await TransitionAsync(S.State, $"{build.Architecture}: infrastructure error on {result.Slot} ({result.Summary}); " +
                     $"retrying elsewhere, attempt {build.Attempt} (failed on {slots} of at most {_options.MaxInfrastructureSlots} slots)");
                 await Scheduler.EnqueueAsync([ToQueued(build)]);
-                return;
+                return true;
             }
         }
 
@@ -207,6 +207,7 @@ public sealed partial class UploadGrain(
             await TransitionAsync(outcome, string.Join("; ", S.Builds.Select(b => $"{b.Architecture}: {Describe(b)}")), outcome);
         }
         await FinishAsync();
+        return true;
     }
 
     /// <summary>Hands successful builds to the repository queue and mails each result, once.</summary>
