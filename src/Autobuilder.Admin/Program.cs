@@ -29,6 +29,9 @@ app.Configure(config =>
         uploads.AddCommand<UploadsShowCommand>("show")
             .WithDescription("One upload: its builds and every transition with time and reason.")
             .WithExample("uploads", "show", "bookworm/hello_1.0-1/1");
+        uploads.AddCommand<UploadsLogCommand>("log")
+            .WithDescription("A build's log; with --follow, live until the build ends.")
+            .WithExample("uploads", "log", "bookworm/hello_1.0-1/1", "--follow");
         uploads.AddCommand<UploadsRetryCommand>("retry")
             .WithDescription("Build a failed or dep-wait upload again.")
             .WithExample("uploads", "retry", "bookworm/hello_1.0-1/1");

@@ -30,4 +30,10 @@ public interface IUploadGrain : IGrainWithStringKey
     Task<string> RetryAsync();
 
     Task<UploadDetails?> GetDetailsAsync();
+
+    /// <summary>
+    /// The log of a build (the given architecture, else the running or last one) from a byte
+    /// offset; null when the upload has no such build or it has not started.
+    /// </summary>
+    Task<LogChunk?> ReadLogAsync(string? architecture, long offset);
 }

@@ -13,6 +13,7 @@ public sealed partial class UploadGrain(
     [PersistentState("upload", "state")] IPersistentState<UploadGrainState> state,
     IUploadInspector inspector,
     IResultHandoff handoff,
+    IBuildLogs logs,
     UploadMailer mailer,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
@@ -292,6 +293,17 @@ public sealed partial class UploadGrain(
             ? null
             : new UploadDetails(Snapshot(), [.. S.History], S.Builds.Select(b => b.ToProgress()).ToList(), [.. S.Problems], S.Uploader,
                 S.RejectedFolder ?? S.Folder));
+
+    async Task<LogChunk?> IUploadGrain.ReadLogAsync(string? architecture, long offset)
+    {
+        var build = architecture is not null
+            ? S.Builds.FirstOrDefault(b => b.Architecture == architecture)
+            : S.Builds.FirstOrDefault(b => b.State == BuildState.Running) ?? S.Builds.LastOrDefault(b => b.Started is not null);
+        if (build?.Started is null)
+            return null;
+        var (text, next) = await logs.ReadAsync(Id, build.Architecture, build.Attempt, offset, 64 * 1024);
+        return new LogChunk(build.Architecture, build.Attempt, offset, next, text, build.State != BuildState.Finished);
+    }
 
     private UploadSummary Snapshot() =>
         new(Id, S.Product, S.Source, S.Version, S.State, S.Outcome, S.ReceivedAt, S.UpdatedAt, S.History.LastOrDefault()?.Reason ?? "",

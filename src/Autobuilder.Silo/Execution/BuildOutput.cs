@@ -24,7 +24,7 @@ public static class BuildOutput
     /// <summary>logs/&lt;upload id&gt;/&lt;arch&gt;.&lt;attempt&gt;.log, written while the build runs.</summary>
     public static string LiveLogPath(DataPaths paths, BuildAssignment assignment)
     {
-        var path = Path.Combine(paths.Logs, DataPaths.IdPath(assignment.Build.UploadId), $"{assignment.Build.Architecture}.{assignment.Attempt}.log");
+        var path = paths.LiveLog(assignment.Build.UploadId, assignment.Build.Architecture, assignment.Attempt);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         return path;
     }

@@ -38,6 +38,7 @@ public static class SiloHost
         // Garage: intake, verification, results, mail. Builder: executors. All run in role "all".
         services.AddSingleton<IUploadInspector, UploadInspector>();
         services.AddSingleton<IResultHandoff, ResultHandoff>();
+        services.AddSingleton<IBuildLogs, BuildLogs>();
         services.AddSingleton<UploadMailer>();
         services.AddSingleton<SshConnectionPool>();
         services.AddSingleton<IBuildExecutorFactory, BuildExecutorFactory>();

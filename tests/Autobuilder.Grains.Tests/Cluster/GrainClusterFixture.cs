@@ -74,6 +74,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             services.AddSingleton<IMailSender>(Mail);
             services.AddSingleton<IUploadInspector>(Inspector);
             services.AddSingleton<IResultHandoff>(Handoff);
+            services.AddSingleton<IBuildLogs, EmptyBuildLogs>();
             services.AddSingleton<IBuildExecutorFactory>(Executor);
         });
         _cluster = builder.Build();
