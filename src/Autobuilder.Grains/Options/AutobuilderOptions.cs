@@ -35,6 +35,9 @@ public sealed class AutobuilderOptions
     public int MailLogLines { get; set; } = 50;
 
     public List<SlotOptions> Slots { get; set; } = [];
+
+    /// <summary>The stage side: repositories, their distributions, publishing to the live tree.</summary>
+    public StageOptions Stage { get; set; } = new();
 }
 
 /// <summary>One configured builder slot.</summary>
