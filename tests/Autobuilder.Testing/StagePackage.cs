@@ -19,9 +19,12 @@ public sealed record StagePackage(
 {
     public IReadOnlyList<string> Arches => Architectures ?? ["amd64"];
 
-    public string Upstream => Version.Contains('-') ? Version[..Version.LastIndexOf('-')] : Version;
+    public string Upstream => FileVersion.Contains('-') ? FileVersion[..FileVersion.LastIndexOf('-')] : FileVersion;
 
-    public string DebName(string package, string arch) => $"{package}_{Version}_{arch}.deb";
+    /// <summary>The version as file names carry it: without the epoch.</summary>
+    public string FileVersion => Version.Contains(':') ? Version[(Version.IndexOf(':') + 1)..] : Version;
+
+    public string DebName(string package, string arch) => $"{package}_{FileVersion}_{arch}.deb";
 
     /// <summary>Builds everything under <paramref name="parent"/>; returns the .changes path.</summary>
     public string Build(string parent)
@@ -82,7 +85,7 @@ public sealed record StagePackage(
             Tool.Run("dpkg-distaddfile", ["-fdebian/files", DebName(package, arch), Section, "optional"], workingDirectory: tree).Ok();
         }
 
-        var changes = Path.Combine(parent, $"{Name}_{Version}_{(WithSource ? "source+" : "")}{string.Join("+", Arches.Concat(WithAllPackage ? ["all"] : []))}.changes");
+        var changes = Path.Combine(parent, $"{Name}_{FileVersion}_{(WithSource ? "source+" : "")}{string.Join("+", Arches.Concat(WithAllPackage ? ["all"] : []))}.changes");
         Tool.Run("dpkg-genchanges", [WithSource ? "-sa" : "-b", $"-O{changes}"], workingDirectory: tree).Ok();
         return changes;
     }

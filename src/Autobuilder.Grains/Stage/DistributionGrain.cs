@@ -256,7 +256,8 @@ public sealed partial class DistributionGrain(
     {
         if (!Valid)
             return StageResult.Refused(NotADistribution());
-        var records = version is null ? _set.OfSource(source) : _set.OfSource(source, version);
+        // A copy: the set's own lists change when the removal is applied.
+        var records = (version is null ? _set.OfSource(source) : _set.OfSource(source, version)).ToList();
         if (records.Count == 0)
         {
             var versions = _set.SourceVersions(source);
