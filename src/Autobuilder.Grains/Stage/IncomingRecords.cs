@@ -23,13 +23,21 @@ public static class IncomingRecords
             placements.Add(new PoolPlacement(file.Name, path, file.Sha256!));
         }
 
+        // Files that are neither a .deb nor part of the source (a .buildinfo) go with every binary of
+        // the upload: referenced while any of them is, so clean-up, promotion and live follow them.
+        var ownedElsewhere = changes.Binaries.Select(b => b.File.Name)
+            .Concat(changes.SourcePackage is { } s ? s.Dsc.Files.Select(f => f.Name).Append(s.DscEntry.Name) : [])
+            .ToHashSet(StringComparer.Ordinal);
+        var companions = changes.Files.Where(f => !ownedElsewhere.Contains(f.Name))
+            .Select(f => new PoolFile(pathOf[f.Name], f.Size, f.Sha256!)).ToList();
+
         var records = new List<PackageRecord>();
         foreach (var b in changes.Binaries)
         {
             var path = pathOf[b.File.Name];
             var entry = PackagesEntry.FromControl(b.Control, path, Sums(b.File));
             records.Add(new PackageRecord(entry.Package, entry.Version, entry.Architecture, PoolLayout.Component(b.File.Section, repository),
-                entry.Source, entry.SourceVersion, [new PoolFile(path, b.File.Size, b.File.Sha256!)], entry.Paragraph.ToString(), now));
+                entry.Source, entry.SourceVersion, [new PoolFile(path, b.File.Size, b.File.Sha256!), .. companions], entry.Paragraph.ToString(), now));
         }
         if (changes.SourcePackage is { } src)
         {
@@ -38,6 +46,7 @@ public static class IncomingRecords
             var entry = SourcesEntry.FromDsc(src.Dsc, folder, Sums(src.DscEntry), src.DscEntry.Name);
             var files = new[] { src.DscEntry }.Concat(src.Dsc.Files)
                 .Select(f => new PoolFile($"{folder}/{f.Name}", f.Size, f.Sha256 ?? ""))
+                .Concat(changes.Binaries.Count == 0 ? companions : [])
                 .ToList();
             records.Add(new PackageRecord(src.Dsc.Source, src.Dsc.Version, PackageRecord.SourceArchitecture, component,
                 src.Dsc.Source, src.Dsc.Version, files, entry.Paragraph.ToString(), now));

@@ -46,7 +46,6 @@ public sealed class StageFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Silo.DisposeAsync();
-        GpgAgents.Stop(Path.Combine(Silo.DataRoot, "gnupg"));
         _root.Dispose();
     }
 }
