@@ -53,6 +53,9 @@ app.Configure(config =>
         repo.AddCommand<RepoPromoteCommand>("promote")
             .WithDescription("Copy a source package and all its binaries to another repository.")
             .WithExample("repo", "promote", "hello", "1.0-1", "--from", "extras-devel", "--to", "extras-testing");
+        repo.AddCommand<RepoAutoPromoteCommand>("auto-promote")
+            .WithDescription("Run the rule-based promotions now (they also run on a reminder).")
+            .WithExample("repo", "auto-promote", "extras-testing");
         repo.AddCommand<RepoRemoveCommand>("remove")
             .WithDescription("Take a source package (one version or all) and its binaries out of a distribution.")
             .WithExample("repo", "remove", "hello", "1.0-1", "--from", "extras-devel/bookworm");

@@ -160,7 +160,7 @@ public sealed partial class RepositoryGrain(
         LogRuleRan(logger, Name, to, promoted.Count, refused.Count);
         var lines = promoted.Concat(refused.Select(r => "refused: " + r)).ToList();
         return new StageResult(refused.Count == 0,
-            lines.Count == 0 ? $"{repo.Name} → {to}: nothing has waited {days:0.##} day(s) yet" : string.Join("\n", lines));
+            lines.Count == 0 ? $"{repo.Name} → {to}: nothing to promote (packages move after {days:0.##} day(s) in {repo.Name})" : string.Join("\n", lines));
     }
 
     async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)

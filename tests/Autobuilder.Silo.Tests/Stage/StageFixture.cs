@@ -19,7 +19,7 @@ public sealed class StageFixture : IAsyncLifetime
     {
         Silo = new SiloProcess(_root["var"], Configure);
         await Silo.StartAsync();
-        foreach (var repo in new[] { "extras-devel", "extras-testing", "extras", "community-testing" })
+        foreach (var repo in new[] { "extras-devel", "extras-testing", "extras", "community-testing", "community" })
             await StageQueue.WaitAsync(Silo, $"{repo}/bookworm", d => d.Status.LiveGeneration is not null, "published once");
     }
 
@@ -39,7 +39,8 @@ public sealed class StageFixture : IAsyncLifetime
                 Repo("extras-devel", true, 3),
                 Repo("extras-testing", false, 1),
                 Repo("extras", false, 1),
-                Repo("community-testing", true, 3)),
+                Repo("community-testing", true, 3).With("PromoteTo", "community").With("PromoteAfterDays", 0),
+                Repo("community", false, 1)),
         };
     }
 
@@ -54,4 +55,13 @@ public sealed class StageFixture : IAsyncLifetime
 public sealed class StageCollection : ICollectionFixture<StageFixture>
 {
     public const string Name = "stage";
+}
+
+internal static class JsonObjectExtensions
+{
+    public static JsonObject With(this JsonObject o, string key, JsonNode? value)
+    {
+        o[key] = value;
+        return o;
+    }
 }

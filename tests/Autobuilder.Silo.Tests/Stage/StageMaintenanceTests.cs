@@ -93,7 +93,7 @@ public sealed class StageMaintenanceTests(StageFixture fixture)
         // Assert
         Assert.True(list.ExitCode == 0, list.Stderr);
         var repos = JsonDocument.Parse(list.Stdout).RootElement.EnumerateArray().Select(r => r.GetProperty("name").GetString()).ToList();
-        Assert.Equal(["extras-devel", "extras-testing", "extras", "community-testing"], repos);
+        Assert.Equal(["extras-devel", "extras-testing", "extras", "community-testing", "community"], repos);
         Assert.True(show.ExitCode == 0, show.Stderr);
         Assert.Contains("ab-console", show.Stdout);
         Assert.Contains("in sync", show.Stdout);
@@ -106,5 +106,27 @@ public sealed class StageMaintenanceTests(StageFixture fixture)
         using var apt = StageQueue.Apt(Silo, "extras-devel");
         StageQueue.AssertCleanUpdate(apt.Update());
         Assert.DoesNotContain("ab-console", apt.Run("apt-cache", "pkgnames").Ok().Stdout);
+    }
+
+    [Fact]
+    public async Task Should_promote_what_has_waited_long_enough_When_the_promotion_rule_runs()
+    {
+        // Arrange: community-testing promotes to community after 0 days in the test configuration.
+        StageQueue.Drop(Silo, new StagePackage("ab-rule", Architectures: ["amd64", "i386"]), fixture.Scratch, repository: "community-testing");
+        await StageQueue.WaitForAsync(Silo, "community-testing/bookworm", "ab-rule", "1.0-1");
+
+        // Act
+        var first = AutobuilderCli.Run(Silo, "repo", "auto-promote", "community-testing");
+        var second = AutobuilderCli.Run(Silo, "repo", "auto-promote", "community-testing");
+
+        // Assert
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("promoted ab-rule 1.0-1 (2 package(s)) from community-testing/bookworm to community/bookworm", first.Stdout);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.DoesNotContain("ab-rule", second.Stdout);
+        await StageQueue.WaitForAsync(Silo, "community/bookworm", "ab-rule", "1.0-1");
+        using var apt = StageQueue.Apt(Silo, "community");
+        StageQueue.AssertCleanUpdate(apt.Update());
+        Assert.Contains("Candidate: 1.0-1", apt.Run("apt-cache", "policy", "ab-rule").Ok().Stdout);
     }
 }
