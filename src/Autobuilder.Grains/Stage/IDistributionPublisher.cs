@@ -17,16 +17,3 @@ public interface IDistributionPublisher
     /// <summary>Makes sure the repository's signing key exists and its public part is exported; returns the key's fingerprint or id.</summary>
     Task<string> EnsureSigningKeyAsync(RepositoryConfig repository, CancellationToken ct = default);
 }
-
-/// <param name="NewPoolFiles">Pool files added since the last publish, to copy to live; null to check every referenced file.</param>
-/// <param name="ByHashFrom">Earlier generations whose indices stay reachable by hash in this one.</param>
-public sealed record PublishRequest(
-    RepositoryConfig Repository,
-    string Product,
-    long Generation,
-    IReadOnlyCollection<PackageRecord> Packages,
-    IReadOnlyCollection<PoolFile>? NewPoolFiles,
-    IReadOnlyList<long> ByHashFrom,
-    DateTimeOffset Date);
-
-public sealed record PublishOutcome(long Generation, DateTimeOffset At);

@@ -12,18 +12,3 @@ public interface IPackageJournal
     /// <summary>Appends one batch and its commit mark, durably; <paramref name="liveRecords"/> lets the journal decide to compact.</summary>
     Task AppendAsync(string repository, string product, JournalBatch batch, int liveRecords, CancellationToken ct = default);
 }
-
-/// <summary>A distribution's package set as its journal holds it.</summary>
-/// <param name="AcceptedChanges">SHA-256 sums of every .changes accepted.</param>
-public sealed record JournalContents(long Generation, IReadOnlyList<PackageRecord> Records, IReadOnlyCollection<string> AcceptedChanges);
-
-/// <summary>One committed change of a distribution: it becomes generation <see cref="Generation"/>.</summary>
-/// <param name="Removed">Keys (<see cref="PackageRecord.Key"/>) of records removed.</param>
-/// <param name="ChangesSha256">The accepted .changes, when the change came from the queue.</param>
-public sealed record JournalBatch(
-    long Generation,
-    IReadOnlyList<PackageRecord> Added,
-    IReadOnlyList<string> Removed,
-    string? ChangesSha256,
-    string Note,
-    DateTimeOffset At);

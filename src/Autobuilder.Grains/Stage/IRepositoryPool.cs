@@ -21,6 +21,3 @@ public interface IRepositoryPool
     /// </summary>
     Task<PoolCollection> CollectAsync(RepositoryConfig repository, IReadOnlySet<string> referenced, TimeSpan grace, CancellationToken ct = default);
 }
-
-/// <summary>The result of a pool clean-up.</summary>
-public sealed record PoolCollection(IReadOnlyList<string> Removed, int Waiting);

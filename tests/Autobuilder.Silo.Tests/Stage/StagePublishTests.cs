@@ -105,4 +105,30 @@ public sealed class StagePublishTests(StageFixture fixture)
         Assert.Equal("1.0-1", StageQueue.DownloadAndInstall(apt, "ab-promote", root.Path));
         Assert.True(File.Exists(Path.Combine(StageQueue.Live(Silo, "extras-testing"), "pool/main/a/ab-promote/ab-promote_1.0-1_i386.deb")));
     }
+
+    [Fact]
+    public async Task Should_publish_Sources_that_apt_get_source_verifies_When_the_changes_carries_the_source()
+    {
+        // Arrange: a sourceful .changes (dpkg-source -b, then dpkg-genchanges -sa) goes to community-testing.
+        var changes = StageQueue.Drop(Silo, new StagePackage("ab-source", Architectures: ["amd64", "i386"], WithSource: true), fixture.Scratch,
+            repository: "community-testing");
+        var details = await StageQueue.WaitForAsync(Silo, "community-testing/bookworm", "ab-source", "1.0-1");
+        var live = StageQueue.Live(Silo, "community-testing");
+        var keyring = StageQueue.Keyring(Silo, "community-testing");
+        using var apt = new Debian.Tests.Indices.AptSandbox(
+            $"deb [signed-by={keyring}] file:{live} bookworm main", $"deb-src [signed-by={keyring}] file:{live} bookworm main");
+
+        // Act
+        var update = apt.Update();
+        var source = apt.Run("apt-get", "source", "--download-only", "ab-source");
+
+        // Assert
+        StageQueue.AssertCleanUpdate(update);
+        Assert.True(source.ExitCode == 0, source.Stdout + source.Stderr);
+        Assert.True(Assert.Single(details.Sources, s => s.Source == "ab-source").HasSource);
+        var folder = Path.GetDirectoryName(changes)!;
+        foreach (var name in new[] { "ab-source_1.0-1.dsc", "ab-source_1.0.orig.tar.gz", "ab-source_1.0-1.debian.tar.xz" })
+            Assert.Equal(File.ReadAllBytes(Path.Combine(folder, name)), File.ReadAllBytes(Path.Combine(apt.Downloads, name)));
+        Assert.Contains("Directory: pool/main/a/ab-source", apt.Run("apt-cache", "showsrc", "ab-source").Ok().Stdout);
+    }
 }
