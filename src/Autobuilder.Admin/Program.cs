@@ -1,6 +1,7 @@
 using Autobuilder.Admin;
 using Autobuilder.Admin.Commands.Builders;
 using Autobuilder.Admin.Commands.Deb;
+using Autobuilder.Admin.Commands.Repo;
 using Autobuilder.Admin.Commands.Status;
 using Autobuilder.Admin.Commands.Uploads;
 using Spectre.Console.Cli;
@@ -55,6 +56,34 @@ app.Configure(config =>
         builders.AddCommand<BuildersRemoveCommand>("remove")
             .WithDescription("Remove a slot added at run time (refused while it builds: drain it first).")
             .WithExample("builders", "remove", "builder1/abslot1");
+    });
+    config.AddBranch("repo", repo =>
+    {
+        repo.SetDescription("Repositories: their distributions, promotions, clean-up, publishing.");
+        repo.AddCommand<RepoListCommand>("list")
+            .WithDescription("Every repository with its distributions' generations.")
+            .WithExample("repo", "list");
+        repo.AddCommand<RepoShowCommand>("show")
+            .WithDescription("A repository, or one distribution: packages, generation, last publish, live state.")
+            .WithExample("repo", "show", "extras-devel/bookworm");
+        repo.AddCommand<RepoPromoteCommand>("promote")
+            .WithDescription("Copy a source package and all its binaries to another repository.")
+            .WithExample("repo", "promote", "hello", "1.0-1", "--from", "extras-devel", "--to", "extras-testing");
+        repo.AddCommand<RepoAutoPromoteCommand>("auto-promote")
+            .WithDescription("Run the rule-based promotions now (they also run on a reminder).")
+            .WithExample("repo", "auto-promote", "extras-testing");
+        repo.AddCommand<RepoRemoveCommand>("remove")
+            .WithDescription("Take a source package (one version or all) and its binaries out of a distribution.")
+            .WithExample("repo", "remove", "hello", "1.0-1", "--from", "extras-devel/bookworm");
+        repo.AddCommand<RepoCleanupCommand>("cleanup")
+            .WithDescription("Keep the newest N versions of each package; remove pool files unreferenced for the grace period.")
+            .WithExample("repo", "cleanup", "extras-devel", "--keep", "2");
+        repo.AddCommand<RepoSyncCommand>("sync")
+            .WithDescription("Publish again and make sure the live tree has every pool file.")
+            .WithExample("repo", "sync", "extras");
+        repo.AddCommand<RepoRollbackCommand>("rollback")
+            .WithDescription("Make the packages of an earlier published generation live again.")
+            .WithExample("repo", "rollback", "extras-devel/bookworm", "--to", "12");
     });
     config.AddBranch("deb", deb =>
     {

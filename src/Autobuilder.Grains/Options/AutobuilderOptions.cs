@@ -54,6 +54,9 @@ public sealed class AutobuilderOptions
 
     public List<SlotOptions> Slots { get; set; } = [];
 
+    /// <summary>The stage side: repositories, their distributions, publishing to the live tree.</summary>
+    public StageOptions Stage { get; set; } = new();
+
     /// <summary>The build runner to run; empty means the ab-build-runner shipped next to the silo.</summary>
     public string BuildRunner { get; set; } = "";
 

@@ -7,6 +7,7 @@ using Autobuilder.Silo.Execution;
 using Autobuilder.Silo.Execution.Ssh;
 using Autobuilder.Silo.Files;
 using Autobuilder.Silo.Intake;
+using Autobuilder.Silo.Stage;
 using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,11 @@ public static class SiloHost
         services.AddSingleton<IntakeService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IntakeService>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SlotStartup>();
+
+        // Stage: repositories, publishing, promotions. Reminders (rule-based promotion) live in
+        // memory until the cluster issue brings a durable table; they are registered again at every start.
+        services.AddAutobuilderStage();
+        silo.UseInMemoryReminderService();
     }
 
     /// <summary>Single-host clustering on 127.0.0.1 for role "all", with ports from configuration.</summary>
