@@ -12,7 +12,9 @@ namespace Autobuilder.Silo.Tests.Ssh;
 public sealed class SshPipelineTests(SshFarmFixture farm)
 {
     private SiloProcess Silo => farm.Silo;
-    private string RepoIncoming => Path.Combine(Silo.DataRoot, "repo-incoming", "extras-devel", "bookworm");
+    /// <summary>Where the stage puts a source's packages once it has taken them from repo-incoming.</summary>
+    private string Pool(string source) =>
+        Path.Combine(Stage.StageQueue.Live(Silo, "extras-devel"), "pool", "main", source[..1], source);
 
     [Fact]
     public async Task Should_build_two_uploads_at_once_on_two_ssh_slots_When_both_are_free()
@@ -37,7 +39,8 @@ public sealed class SshPipelineTests(SshFarmFixture farm)
             $"build intervals do not overlap: {a.Started:O}..{a.Finished:O} and {b.Started:O}..{b.Finished:O}");
         foreach (var name in new[] { "ab-ssh-one", "ab-ssh-two" })
         {
-            var deb = Path.Combine(RepoIncoming, $"{name}_1.0-1_{SiloProcess.HostArchitecture}.deb");
+            await Stage.StageQueue.WaitForAsync(Silo, "extras-devel/bookworm", name, "1.0-1");
+            var deb = Path.Combine(Pool(name), $"{name}_1.0-1_{SiloProcess.HostArchitecture}.deb");
             Assert.True(File.Exists(deb), $"{deb} missing");
             Assert.Contains($"Package: {name}", Tool.Run("dpkg-deb", "--info", deb).Ok().Stdout);
         }
@@ -106,10 +109,12 @@ public sealed class SshPipelineTests(SshFarmFixture farm)
         Assert.Equal(SlotState.Offline, downA1.State);
         Assert.Equal(SlotState.Offline, downA2.State);
         Assert.Contains("host down", downA1.Reason);
-        var landed = Directory.GetFiles(RepoIncoming, "ab-ssh-failover_*");
-        Assert.Equal(3, landed.Length);
+        var published = await Stage.StageQueue.WaitForAsync(Silo, "extras-devel/bookworm", "ab-ssh-failover", "1.0-1");
+        Assert.Empty(published.Status.Rejections);
+        var landed = Directory.GetFiles(Pool("ab-ssh-failover"));
+        Assert.Equal(2, landed.Length);
         Assert.Single(landed, f => f.EndsWith(".deb", StringComparison.Ordinal));
-        Assert.Single(landed, f => f.EndsWith(".changes", StringComparison.Ordinal));
+        Assert.Single(landed, f => f.EndsWith(".buildinfo", StringComparison.Ordinal));
         await farm.WaitForSlotAsync("hosta/abslot1", s => s.State == SlotState.Idle, "idle again after sshd came back");
         await farm.WaitForSlotAsync("hosta/abslot2", s => s.State == SlotState.Idle, "idle again after sshd came back");
     }
