@@ -32,6 +32,13 @@ public interface IBuilderSlotGrain : IGrainWithStringKey
 
     Task<SlotStatus> GetStatusAsync();
 
+    /// <summary>
+    /// Whether this slot is running that attempt now. A read-only question, answered even while
+    /// the slot waits on the asking upload (so the two cannot deadlock).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> IsRunningAsync(string buildId, int attempt);
+
     /// <summary>Called by the slot's own build task when the executor is done.</summary>
     Task CompleteAsync(BuildResult result);
 

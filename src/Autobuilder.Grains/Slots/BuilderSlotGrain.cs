@@ -1,3 +1,4 @@
+using Autobuilder.Grains.Uploads;
 using Autobuilder.Grains.Builds;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
@@ -76,10 +77,11 @@ public sealed partial class BuilderSlotGrain(
             await Upload(assignment).ResumeAsync();
             return;
         }
+        // Not written to disk: a dispatch costs no write here. After a crash the upload, which
+        // recorded the start itself, asks whether this attempt still runs (IsRunningAsync).
         S.Current = assignment;
         S.Incarnation = incarnation.Id;
         S.Started = time.GetUtcNow();
-        await state.WriteStateAsync();
         LogStarted(logger, assignment.Build.Id, assignment.Attempt, Key);
 
         var executor = executors.Create(S.Config);
@@ -111,7 +113,8 @@ public sealed partial class BuilderSlotGrain(
         _heartbeat?.Dispose();
         _heartbeat = this.RegisterGrainTimer(HeartbeatAsync, new GrainTimerCreationOptions
         {
-            DueTime = TimeSpan.Zero,
+            // The lease began at dispatch; the first heartbeat is due one period later.
+            DueTime = TimeSpan.FromSeconds(Options.HeartbeatSeconds),
             Period = TimeSpan.FromSeconds(Options.HeartbeatSeconds),
             KeepAlive = true,
         });
@@ -120,17 +123,45 @@ public sealed partial class BuilderSlotGrain(
 
     async Task IBuilderSlotGrain.CompleteAsync(BuildResult result)
     {
-        if (S.Current is not { } current || current.Build.Id != result.BuildId || current.Attempt != result.Attempt)
+        if (!IsCurrent(result))
+        {
+            await ForwardUnclaimedAsync(result);
             return;
+        }
         await EndAsync(result, hostLost: null);
     }
 
     async Task IBuilderSlotGrain.HostLostAsync(BuildResult result)
     {
-        if (S.Current is not { } current || current.Build.Id != result.BuildId || current.Attempt != result.Attempt)
+        if (!IsCurrent(result))
+        {
+            await ForwardUnclaimedAsync(result);
             return;
+        }
         LogHostLost(logger, Key, result.Summary);
         await EndAsync(result, hostLost: result.Summary);
+    }
+
+    private bool IsCurrent(BuildResult result) =>
+        S.Current is { } current && current.Build.Id == result.BuildId && current.Attempt == result.Attempt;
+
+    /// <summary>
+    /// A build this activation did not start ended (the slot's activation was replaced while it
+    /// ran: the running build is not kept on disk). Its upload decides whether the result still
+    /// counts, and the scheduler learns the slot is there, so a slot it had written off comes back.
+    /// </summary>
+    private async Task ForwardUnclaimedAsync(BuildResult result)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IUploadGrain>(UploadIds.UploadOfBuild(result.BuildId)).BuildFinishedAsync(result);
+        }
+        catch (Exception ex)
+        {
+            LogReportFailed(logger, result.BuildId, Key, ex);
+        }
+        if (S.Config is not null)
+            await Scheduler.AttemptEndedAsync(Key, result.BuildId, result.Attempt, Status());
     }
 
     private async Task EndAsync(BuildResult result, string? hostLost)
@@ -170,8 +201,7 @@ public sealed partial class BuilderSlotGrain(
                 $"'autobuilder builders enable {Key}' brings it back";
             LogHeld(logger, Key, S.ConsecutiveFailures);
         }
-        // One disk write per build, at its start: the end of an ordinary build changes nothing a
-        // restart needs (the remembered build is reported again and its upload ignores it).
+        // The end of an ordinary build changes nothing a restart needs: no disk write.
         if ((S.ConsecutiveFailures, S.HostDown, S.Held) != before)
             await state.WriteStateAsync();
         LogEnded(logger, result.BuildId, result.Attempt, Key, result.Outcome);
@@ -209,6 +239,9 @@ public sealed partial class BuilderSlotGrain(
     }
 
     Task<SlotStatus> IBuilderSlotGrain.GetStatusAsync() => Task.FromResult(Status());
+
+    Task<bool> IBuilderSlotGrain.IsRunningAsync(string buildId, int attempt) =>
+        Task.FromResult(S.Current is { } current && current.Build.Id == buildId && current.Attempt == attempt);
 
     private Task HeartbeatAsync()
     {

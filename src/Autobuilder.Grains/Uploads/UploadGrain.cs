@@ -62,6 +62,7 @@ public sealed partial class UploadGrain(
             case UploadState.Verified:
             case UploadState.Queued:
             case UploadState.Building:
+                await RecoverLostBuildsAsync();
                 await EnqueueWaitingBuildsAsync();
                 break;
             case UploadState.Built:
@@ -127,6 +128,22 @@ public sealed partial class UploadGrain(
         {
             S.RejectionMailed = true;
             await WriteAsync();
+        }
+    }
+
+    /// <summary>
+    /// A build this upload has as running whose slot no longer runs it (its silo restarted, so
+    /// the attempt died with it) is lost: an infrastructure error, retried elsewhere.
+    /// </summary>
+    private async Task RecoverLostBuildsAsync()
+    {
+        foreach (var build in S.Builds.Where(b => b.State == BuildState.Running && b.Slot is not null).ToList())
+        {
+            var buildId = UploadIds.Build(Id, build.Architecture);
+            if (await GrainFactory.GetGrain<IBuilderSlotGrain>(build.Slot!).IsRunningAsync(buildId, build.Attempt))
+                continue;
+            await OnAttemptEndedAsync(new BuildResult(buildId, build.Attempt, build.Slot!, BuildOutcome.InfrastructureError,
+                "the builder's silo restarted during the build", [], "", "", [], build.Started ?? time.GetUtcNow(), time.GetUtcNow()));
         }
     }
 
