@@ -1,5 +1,6 @@
 using Autobuilder.Admin;
 using Autobuilder.Admin.Commands.Builders;
+using Autobuilder.Admin.Commands.Db;
 using Autobuilder.Admin.Commands.Deb;
 using Autobuilder.Admin.Commands.Status;
 using Autobuilder.Admin.Commands.Uploads;
@@ -39,6 +40,13 @@ app.Configure(config =>
         builders.AddCommand<BuildersListCommand>("list")
             .WithDescription("Each slot's state, build, architectures, heartbeat and failures.")
             .WithExample("builders", "list");
+    });
+    config.AddBranch("db", db =>
+    {
+        db.SetDescription("The cluster's PostgreSQL database.");
+        db.AddCommand<DbInitCommand>("init")
+            .WithDescription("Create or update the schema (membership, grain state, reminders); running it again changes nothing.")
+            .WithExample("db", "init", "--connection", "Host=db;Database=autobuilder;Username=autobuilder");
     });
     config.AddBranch("deb", deb =>
     {
