@@ -1,5 +1,6 @@
 using Autobuilder.Admin;
 using Autobuilder.Admin.Commands.Builders;
+using Autobuilder.Admin.Commands.Cluster;
 using Autobuilder.Admin.Commands.Db;
 using Autobuilder.Admin.Commands.Deb;
 using Autobuilder.Admin.Commands.Status;
@@ -40,6 +41,13 @@ app.Configure(config =>
         builders.AddCommand<BuildersListCommand>("list")
             .WithDescription("Each slot's state, build, architectures, heartbeat and failures.")
             .WithExample("builders", "list");
+    });
+    config.AddBranch("cluster", cluster =>
+    {
+        cluster.SetDescription("The silos of the autobuilder.");
+        cluster.AddCommand<ClusterStatusCommand>("status")
+            .WithDescription("Every silo with its role, host, status and grain counts.")
+            .WithExample("cluster", "status", "--cluster", "Host=db;Database=autobuilder;Username=autobuilder");
     });
     config.AddBranch("db", db =>
     {

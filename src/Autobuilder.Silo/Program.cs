@@ -1,3 +1,4 @@
+using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -12,11 +13,24 @@ if (!File.Exists(configFile))
 }
 // The file, then the command line again on top, so one value can be overridden for a run.
 builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+// Containers and units set secrets and per-host values as AUTOBUILDER_Section__Key (e.g. the database password).
+builder.Configuration.AddEnvironmentVariables("AUTOBUILDER_");
 builder.Configuration.AddCommandLine(args);
-builder.UseOrleans(silo =>
+IHost host;
+try
 {
-    silo.UseSingleHostClustering(builder.Configuration);
-    silo.AddAutobuilder(builder.Configuration);
-});
-await builder.Build().RunAsync();
+    builder.UseOrleans(silo =>
+    {
+        silo.UseAutobuilderClustering(builder.Configuration);
+        silo.AddAutobuilder(builder.Configuration);
+    });
+    host = builder.Build();
+}
+catch (InvalidOperationException ex)
+{
+    // A configuration mistake (unknown role, no connection string …): one line, not a stack trace.
+    Console.Error.WriteLine($"autobuilder-silo: error: {configFile}: {ex.Message}");
+    return 2;
+}
+await host.RunAsync();
 return 0;

@@ -1,5 +1,6 @@
 using Autobuilder.Grains.Builds;
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,7 +10,9 @@ namespace Autobuilder.Grains.Slots;
 /// <summary>
 /// A builder slot (ARCHITECTURE.md §3): one build at a time through its executor. The build runs
 /// off the grain's turn; its end comes back as a call to <see cref="IBuilderSlotGrain.CompleteAsync"/>.
+/// Placed on the builder silo of its own host: its builds run there.
 /// </summary>
+[RolePlacement(SiloRoles.Builder, onKeyHost: true)]
 public sealed partial class BuilderSlotGrain(
     [PersistentState("slot", "state")] IPersistentState<BuilderSlotGrainState> state,
     IBuildExecutorFactory executors,

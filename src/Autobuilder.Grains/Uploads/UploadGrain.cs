@@ -1,4 +1,5 @@
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ namespace Autobuilder.Grains.Uploads;
 /// The state machine of one upload (ARCHITECTURE.md §3–4). Decisions live here; reading files,
 /// building and mailing go through the injected services.
 /// </summary>
+[RolePlacement(SiloRoles.Garage)]
 public sealed partial class UploadGrain(
     [PersistentState("upload", "state")] IPersistentState<UploadGrainState> state,
     IUploadInspector inspector,
