@@ -23,8 +23,9 @@ public sealed class SiloProcess : IAsyncDisposable
     private Process? _process;
     private IHost? _client;
 
-    public SiloProcess(string dataRoot, Action<JsonObject>? configure = null)
+    public SiloProcess(string dataRoot, Action<JsonObject>? configure = null, string name = "silo")
     {
+        Name = name;
         DataRoot = dataRoot;
         SiloPort = FreePort();
         GatewayPort = FreePort();
@@ -53,6 +54,9 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public static string HostArchitecture { get; } = Tool.Run("dpkg", "--print-architecture").Ok().Stdout.Trim();
+
+    /// <summary>For messages: "garage@garage", "builder@builder1" …</summary>
+    public string Name { get; }
 
     public string DataRoot { get; }
     public string ConfigPath { get; }
@@ -89,7 +93,7 @@ public sealed class SiloProcess : IAsyncDisposable
         while (true)
         {
             if (_process!.HasExited)
-                throw new InvalidOperationException($"silo exited with {_process.ExitCode} while starting:\n{Output}");
+                throw new InvalidOperationException($"silo {Name} exited with {_process.ExitCode} while starting:\n{Output}");
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
             builder.UseOrleansClient(c =>
@@ -110,6 +114,11 @@ public sealed class SiloProcess : IAsyncDisposable
             {
                 host.Dispose();
                 await Task.Delay(500);
+            }
+            catch (Exception ex)
+            {
+                host.Dispose();
+                throw new TimeoutException($"silo {Name} did not answer within 60 s: {ex.Message}\n{Output}", ex);
             }
         }
     }
