@@ -45,7 +45,12 @@ public sealed class SiloProcess : IAsyncDisposable
             },
             ["Mail"] = new JsonObject { ["Host"] = "", ["BuildsList"] = "builds@example.org", ["OutboxDirectory"] = Path.Combine(dataRoot, "outbox") },
             ["Orleans"] = new JsonObject { ["SiloPort"] = SiloPort, ["GatewayPort"] = GatewayPort },
-            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning", ["Autobuilder"] = "Information" } },
+            ["Logging"] = new JsonObject
+            {
+                ["LogLevel"] = new JsonObject { ["Default"] = "Warning", ["Autobuilder"] = "Information" },
+                // Times in the output, to tell what took long when a test times out.
+                ["Console"] = new JsonObject { ["FormatterName"] = "simple", ["FormatterOptions"] = new JsonObject { ["TimestampFormat"] = "HH:mm:ss.fff " } },
+            },
         };
         configure?.Invoke(config);
         ConfigPath = Path.Combine(dataRoot, "silo.json");
@@ -80,11 +85,22 @@ public sealed class SiloProcess : IAsyncDisposable
         psi.ArgumentList.Add("--config");
         psi.ArgumentList.Add(ConfigPath);
         _process = Process.Start(psi)!;
-        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await ConnectAsync();
+    }
+
+    private void Append(string? line)
+    {
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            // AB_TEST_LOGS=folder keeps every silo's output after the test's folders are gone.
+            if (Environment.GetEnvironmentVariable("AB_TEST_LOGS") is { Length: > 0 } logs)
+                File.AppendAllText(Path.Combine(Directory.CreateDirectory(logs).FullName, $"{Name}.log"), line + "\n");
+        }
     }
 
     private async Task ConnectAsync()

@@ -64,6 +64,9 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["TableRefreshTimeout"] = "00:00:02",
                 ["IAmAliveTablePublishTimeout"] = "00:00:05",
             };
+            // Grains of a crashed silo's directory range wait this long (less failure detection) before
+            // they are activated elsewhere: seconds here, not half a minute.
+            orleans["Directory"] = new JsonObject { ["RangeLeaseDuration"] = "00:00:08" };
         }, name: $"{role}@{host}");
 
     public async Task DisposeAsync()

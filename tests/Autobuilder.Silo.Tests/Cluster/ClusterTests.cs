@@ -15,7 +15,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
     [Fact]
     public async Task Should_list_every_silo_with_role_and_host_When_asked_through_the_database()
     {
-        var status = await Eventually(() =>
+        var status = await Eventually.UntilAsync(() =>
         {
             var run = ClusterCli.Run("cluster", "status", "--json", "--cluster", fixture.Database).Ok();
             using var doc = JsonDocument.Parse(run.Stdout);
@@ -49,7 +49,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
     [Fact]
     public async Task Should_place_slots_on_their_builder_silo_and_uploads_on_the_garage_When_the_cluster_runs()
     {
-        var silos = await Eventually(async () =>
+        var silos = await Eventually.UntilAsync(async () =>
         {
             var list = await fixture.Garage.Grains.GetGrain<IClusterInfoGrain>(0).GetSilosAsync();
             var active = list.Where(s => s.Status == "Active").ToList();
@@ -69,22 +69,4 @@ public sealed class ClusterTests(ClusterFixture fixture)
 
         Assert.Contains("no silo of role 'builder' for host 'nohost'", ex.Message);
     }
-
-    private static async Task<T> Eventually<T>(Func<Task<(bool Done, T Value, string Last)>> probe, string expectation, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        var last = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            var (done, value, text) = await probe();
-            if (done)
-                return value;
-            last = text;
-            await Task.Delay(300);
-        }
-        throw new TimeoutException($"waiting for {expectation} ({seconds} s); last seen:\n{last}");
-    }
-
-    private static Task<T> Eventually<T>(Func<(bool Done, T Value, string Last)> probe, string expectation, int seconds = 30) =>
-        Eventually(() => Task.FromResult(probe()), expectation, seconds);
 }

@@ -1,0 +1,62 @@
+using Autobuilder.Grains;
+using Autobuilder.Testing;
+
+namespace Autobuilder.Silo.Tests.Cluster;
+
+/// <summary>Silos of the cluster killed with SIGKILL: the work goes on elsewhere, or when they are back, and nothing is done twice.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class FailoverTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Should_finish_the_build_on_the_other_builder_When_the_builder_silo_running_it_is_killed()
+    {
+        Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-failover", RulesBuild: "sleep 8"), fixture.Scratch);
+        var running = await Uploads.WaitAsync(fixture.Garage, "ab-failover", d => d.Builds.Any(b => b.State == BuildState.Running), "building");
+        var firstSlot = running.Builds.Single().Slot!;
+        var (victim, survivor) = firstSlot.StartsWith("builder1/", StringComparison.Ordinal)
+            ? (fixture.Builder1, fixture.Builder2) : (fixture.Builder2, fixture.Builder1);
+
+        await victim.KillAsync();
+        var done = await Uploads.WaitAsync(fixture.Garage, "ab-failover", d => d.Summary.State == UploadState.Done, "Done on the other builder",
+            timeout: TimeSpan.FromSeconds(120));
+
+        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        var build = Assert.Single(done.Builds);
+        Assert.NotEqual(firstSlot, build.Slot);
+        Assert.Equal(2, build.Attempt);
+        Assert.StartsWith(survivor.DataRoot, build.LogPath);
+        Assert.Contains(done.History, h => h.Reason.Contains($"infrastructure error on {firstSlot}", StringComparison.Ordinal));
+        // Results land once: one .deb and one .changes in the repository queue.
+        var queued = Directory.GetFiles(Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm"), "ab-failover_*");
+        Assert.Single(queued, f => f.EndsWith(".deb", StringComparison.Ordinal));
+        Assert.Single(queued, f => f.EndsWith(".changes", StringComparison.Ordinal));
+
+        // The host comes back: its slot takes builds again.
+        await victim.StartAsync();
+        await Eventually.SlotAsync(fixture.Garage, firstSlot, SlotState.Idle);
+    }
+
+    [Fact]
+    public async Task Should_take_no_new_builds_on_a_dead_builder_When_its_silo_is_gone()
+    {
+        await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Idle);
+        await fixture.Builder2.KillAsync();
+        try
+        {
+            var down = await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Offline);
+            Assert.Contains("builder2", down.Reason);
+
+            Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-one-builder"), fixture.Scratch);
+            var done = await Uploads.WaitAsync(fixture.Garage, "ab-one-builder", d => d.Summary.State == UploadState.Done, "Done");
+
+            var build = Assert.Single(done.Builds);
+            Assert.Equal("builder1/u1", build.Slot);
+            Assert.Equal(1, build.Attempt);
+        }
+        finally
+        {
+            await fixture.Builder2.StartAsync();
+        }
+        await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Idle);
+    }
+}
