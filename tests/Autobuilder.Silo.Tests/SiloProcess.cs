@@ -176,7 +176,7 @@ public sealed class SiloProcess : IAsyncDisposable
         _process?.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

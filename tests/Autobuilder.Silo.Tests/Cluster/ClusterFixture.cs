@@ -21,6 +21,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     public SiloProcess Stage { get; private set; } = null!;
     public string Scratch => _root["scratch"];
 
+    /// <summary>The garage serves the dashboard here, on 127.0.0.1, behind basic authentication.</summary>
+    public int DashboardPort { get; } = SiloProcess.FreePort();
+    public const string DashboardUser = "operator";
+    public const string DashboardPassword = "s3cret-for-tests";
+
     public IEnumerable<SiloProcess> Silos => [Garage, Builder1, Builder2, Stage];
 
     public async Task InitializeAsync()
@@ -29,17 +34,23 @@ public sealed class ClusterFixture : IAsyncLifetime
         Database = await Postgres.CreateDatabaseAsync("autobuilder");
         ClusterCli.Run("db", "init", "--connection", Database).Ok();
 
-        Garage = NewSilo("garage", "garage");
-        Builder1 = NewSilo("builder", "builder1", "u1");
-        Builder2 = NewSilo("builder", "builder2", "u1");
-        Stage = NewSilo("stage", "stage");
+        Garage = NewSilo("garage", "garage", [], config => config["Dashboard"] = new JsonObject
+        {
+            ["Enabled"] = true,
+            ["Port"] = DashboardPort,
+            ["Username"] = DashboardUser,
+            ["Password"] = DashboardPassword,
+        });
+        Builder1 = NewSilo("builder", "builder1", ["u1"]);
+        Builder2 = NewSilo("builder", "builder2", ["u1"]);
+        Stage = NewSilo("stage", "stage", []);
         // The garage first (it runs the scheduler every silo's start talks to), then the rest together.
         await Garage.StartAsync();
         await Task.WhenAll(Builder1.StartAsync(), Builder2.StartAsync(), Stage.StartAsync());
     }
 
     /// <summary>A silo of <paramref name="role"/> on simulated host <paramref name="host"/>, with one slot per user given.</summary>
-    public SiloProcess NewSilo(string role, string host, params string[] slotUsers) =>
+    public SiloProcess NewSilo(string role, string host, string[] slotUsers, Action<JsonObject>? extra = null) =>
         new(_root[host], config =>
         {
             var ab = config["Autobuilder"]!.AsObject();
@@ -67,6 +78,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             // Grains of a crashed silo's directory range wait this long (less failure detection) before
             // they are activated elsewhere: seconds here, not half a minute.
             orleans["Directory"] = new JsonObject { ["RangeLeaseDuration"] = "00:00:08" };
+            extra?.Invoke(config);
         }, name: $"{role}@{host}");
 
     public async Task DisposeAsync()
