@@ -3,6 +3,7 @@ using Autobuilder.Admin.Commands.Builders;
 using Autobuilder.Admin.Commands.Cluster;
 using Autobuilder.Admin.Commands.Db;
 using Autobuilder.Admin.Commands.Deb;
+using Autobuilder.Admin.Commands.Repo;
 using Autobuilder.Admin.Commands.Status;
 using Autobuilder.Admin.Commands.Uploads;
 using Spectre.Console.Cli;
@@ -31,6 +32,9 @@ app.Configure(config =>
         uploads.AddCommand<UploadsShowCommand>("show")
             .WithDescription("One upload: its builds and every transition with time and reason.")
             .WithExample("uploads", "show", "bookworm/hello_1.0-1/1");
+        uploads.AddCommand<UploadsLogCommand>("log")
+            .WithDescription("A build's log; with --follow, live until the build ends.")
+            .WithExample("uploads", "log", "bookworm/hello_1.0-1/1", "--follow");
         uploads.AddCommand<UploadsRetryCommand>("retry")
             .WithDescription("Build a failed or dep-wait upload again.")
             .WithExample("uploads", "retry", "bookworm/hello_1.0-1/1");
@@ -39,8 +43,49 @@ app.Configure(config =>
     {
         builders.SetDescription("Builder slots (host/user pairs).");
         builders.AddCommand<BuildersListCommand>("list")
-            .WithDescription("Each slot's state, build, architectures, heartbeat and failures.")
+            .WithDescription("Each slot's state, host, architectures, build, heartbeat and failures.")
             .WithExample("builders", "list");
+        builders.AddCommand<BuildersAddCommand>("add")
+            .WithDescription("Add a slot at run time (kept across restarts).")
+            .WithExample("builders", "add", "builder1", "abslot1", "--arch", "amd64", "--address", "192.0.2.10", "--port", "22",
+                "--host-key", "SHA256:ohD8VZEXGWo6Ez8GSEJQ9WpafgLFsOfLOtGGQCQo6Og", "--key-file", "/etc/autobuilder/keys/abslot1");
+        builders.AddCommand<BuildersDrainCommand>("drain")
+            .WithDescription("The slot finishes its build and takes no new one.")
+            .WithExample("builders", "drain", "builder1/abslot1");
+        builders.AddCommand<BuildersEnableCommand>("enable")
+            .WithDescription("Undo a drain or an operator hold; clears the failure count.")
+            .WithExample("builders", "enable", "builder1/abslot1");
+        builders.AddCommand<BuildersRemoveCommand>("remove")
+            .WithDescription("Remove a slot added at run time (refused while it builds: drain it first).")
+            .WithExample("builders", "remove", "builder1/abslot1");
+    });
+    config.AddBranch("repo", repo =>
+    {
+        repo.SetDescription("Repositories: their distributions, promotions, clean-up, publishing.");
+        repo.AddCommand<RepoListCommand>("list")
+            .WithDescription("Every repository with its distributions' generations.")
+            .WithExample("repo", "list");
+        repo.AddCommand<RepoShowCommand>("show")
+            .WithDescription("A repository, or one distribution: packages, generation, last publish, live state.")
+            .WithExample("repo", "show", "extras-devel/bookworm");
+        repo.AddCommand<RepoPromoteCommand>("promote")
+            .WithDescription("Copy a source package and all its binaries to another repository.")
+            .WithExample("repo", "promote", "hello", "1.0-1", "--from", "extras-devel", "--to", "extras-testing");
+        repo.AddCommand<RepoAutoPromoteCommand>("auto-promote")
+            .WithDescription("Run the rule-based promotions now (they also run on a reminder).")
+            .WithExample("repo", "auto-promote", "extras-testing");
+        repo.AddCommand<RepoRemoveCommand>("remove")
+            .WithDescription("Take a source package (one version or all) and its binaries out of a distribution.")
+            .WithExample("repo", "remove", "hello", "1.0-1", "--from", "extras-devel/bookworm");
+        repo.AddCommand<RepoCleanupCommand>("cleanup")
+            .WithDescription("Keep the newest N versions of each package; remove pool files unreferenced for the grace period.")
+            .WithExample("repo", "cleanup", "extras-devel", "--keep", "2");
+        repo.AddCommand<RepoSyncCommand>("sync")
+            .WithDescription("Publish again and make sure the live tree has every pool file.")
+            .WithExample("repo", "sync", "extras");
+        repo.AddCommand<RepoRollbackCommand>("rollback")
+            .WithDescription("Make the packages of an earlier published generation live again.")
+            .WithExample("repo", "rollback", "extras-devel/bookworm", "--to", "12");
     });
     config.AddBranch("cluster", cluster =>
     {

@@ -19,6 +19,10 @@ public interface IBuildSchedulerGrain : IGrainWithIntegerKey
     [OneWay]
     Task SlotChangedAsync(SlotStatus status);
 
+    /// <summary>The slot was removed: it is dropped from the table and never chosen again.</summary>
+    [OneWay]
+    Task SlotRemovedAsync(string slot);
+
     [OneWay]
     Task HeartbeatAsync(string slot, string buildId, int attempt);
 

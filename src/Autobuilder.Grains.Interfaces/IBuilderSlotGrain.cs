@@ -2,7 +2,8 @@ namespace Autobuilder.Grains;
 
 /// <summary>
 /// One builder slot (key: "host/user"): runs one build at a time through its executor, heartbeats
-/// while it runs, and reports the result to the upload and the scheduler.
+/// while it runs, and reports the result to the upload and the scheduler. It probes its host while
+/// idle or offline, goes Offline when the host stops answering and comes back by itself.
 /// </summary>
 public interface IBuilderSlotGrain : IGrainWithStringKey
 {
@@ -17,12 +18,33 @@ public interface IBuilderSlotGrain : IGrainWithStringKey
     [OneWay]
     Task AnnounceAsync();
 
+    /// <summary>The slot finishes its build, if any, and takes no new one.</summary>
     Task DrainAsync();
 
+    /// <summary>
+    /// Undoes a drain and an operator hold (after too many infrastructure failures in a row) and
+    /// clears the failure count; a slot whose host is down stays Offline until its probe answers.
+    /// </summary>
     Task EnableAsync();
+
+    /// <summary>Forgets the slot; refused (with the reason) while it runs a build.</summary>
+    Task<string?> RemoveAsync();
 
     Task<SlotStatus> GetStatusAsync();
 
+    /// <summary>
+    /// Whether this slot is running that attempt now. A read-only question, answered even while
+    /// the slot waits on the asking upload (so the two cannot deadlock).
+    /// </summary>
+    [AlwaysInterleave]
+    Task<bool> IsRunningAsync(string buildId, int attempt);
+
     /// <summary>Called by the slot's own build task when the executor is done.</summary>
     Task CompleteAsync(BuildResult result);
+
+    /// <summary>Called by the slot's own build task when the host stopped answering during the build.</summary>
+    Task HostLostAsync(BuildResult result);
+
+    /// <summary>Called by the slot's own probe task: null when the host answered, else why not.</summary>
+    Task ProbeEndedAsync(string? problem);
 }

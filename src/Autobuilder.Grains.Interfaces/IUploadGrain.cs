@@ -12,8 +12,11 @@ public interface IUploadGrain : IGrainWithStringKey
     /// <summary>A slot has started an attempt of one of this upload's builds.</summary>
     Task BuildStartedAsync(BuildAssignment assignment);
 
-    /// <summary>An attempt ended; infrastructure errors are retried here, on another slot.</summary>
-    Task BuildFinishedAsync(BuildResult result);
+    /// <summary>
+    /// An attempt ended; infrastructure errors are retried here, on another slot. Returns false
+    /// when the report was not for the build's current attempt (already ended, or superseded).
+    /// </summary>
+    Task<bool> BuildFinishedAsync(BuildResult result);
 
     /// <summary>The scheduler lost an attempt (its slot's lease ran out); treated as an infrastructure error.</summary>
     [OneWay]
@@ -27,4 +30,10 @@ public interface IUploadGrain : IGrainWithStringKey
     Task<string> RetryAsync();
 
     Task<UploadDetails?> GetDetailsAsync();
+
+    /// <summary>
+    /// The log of a build (the given architecture, else the running or last one) from a byte
+    /// offset; null when the upload has no such build or it has not started.
+    /// </summary>
+    Task<LogChunk?> ReadLogAsync(string? architecture, long offset);
 }

@@ -61,6 +61,8 @@ if (only is null or "scheduler")
     // tmpfs takes fsync out of the picture: what is left is the scheduler and the grain calls.
     if (Directory.Exists("/dev/shm"))
         await scheduler.RunAsync(stateFolder: "/dev/shm", label: "tmpfs");
+    // No durable state at all: the bound set by the grain calls themselves.
+    await scheduler.RunAsync(label: "in-memory (not durable)", memoryState: true);
 }
 if (only is null or "pipeline")
 {

@@ -21,7 +21,9 @@ public sealed class PipelineTests(PipelineFixture fixture)
         Assert.Equal(UploadState.Built, done.Summary.Outcome);
         var states = done.History.Select(h => h.To).Distinct().ToList();
         Assert.Equal([UploadState.Received, UploadState.Verified, UploadState.Queued, UploadState.Building, UploadState.Built, UploadState.Done], states);
-        var deb = Path.Combine(Silo.DataRoot, "repo-incoming", "extras-devel", "bookworm", $"ab-good_1.0-1_{SiloProcess.HostArchitecture}.deb");
+        // The stage takes the hand-off from repo-incoming into the extras-devel pool.
+        await Stage.StageQueue.WaitForAsync(Silo, "extras-devel/bookworm", "ab-good", "1.0-1");
+        var deb = Path.Combine(Stage.StageQueue.Live(Silo, "extras-devel"), "pool", "main", "a", "ab-good", $"ab-good_1.0-1_{SiloProcess.HostArchitecture}.deb");
         Assert.True(File.Exists(deb), $"{deb} missing");
         Assert.Contains("Package: ab-good", Tool.Run("dpkg-deb", "--info", deb).Ok().Stdout);
         var mail = await fixture.WaitForMailAsync($"ab-good 1.0-1 {SiloProcess.HostArchitecture} (bookworm): built");

@@ -25,10 +25,12 @@ public sealed class RestartTests
         Assert.Equal(BuildOutcome.Success, build.Outcome);
         Assert.Equal(2, build.Attempt);
         Assert.Contains(done.History, h => h.Reason.Contains("restarted during the build", StringComparison.Ordinal));
-        var queued = Directory.GetFiles(Path.Combine(silo.DataRoot, "repo-incoming", "extras-devel", "bookworm"));
-        Assert.Equal(3, queued.Length);
-        Assert.Single(queued, f => f.EndsWith(".deb", StringComparison.Ordinal));
-        Assert.Single(queued, f => f.EndsWith(".changes", StringComparison.Ordinal));
+        // Handed off once: the stage published one .deb (with its .buildinfo) and took nothing twice.
+        var published = await Stage.StageQueue.WaitForAsync(silo, "extras-devel/bookworm", "ab-crash", "1.0-1");
+        Assert.Empty(published.Status.Rejections);
+        var pool = Directory.GetFiles(Path.Combine(Stage.StageQueue.Live(silo, "extras-devel"), "pool", "main", "a", "ab-crash"));
+        Assert.Equal(2, pool.Length);
+        Assert.Single(pool, f => f.EndsWith(".deb", StringComparison.Ordinal));
         var mails = Directory.GetFiles(Path.Combine(silo.DataRoot, "outbox"), "*.eml");
         Assert.Single(mails, m => File.ReadAllText(m).Contains("(bookworm): built", StringComparison.Ordinal));
     }

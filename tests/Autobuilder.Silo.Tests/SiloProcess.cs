@@ -150,6 +150,17 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL at once, before even the client disconnects: for killing in the middle of a short operation.</summary>
+    public async Task KillNowAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: false);
+            await _process.WaitForExitAsync();
+        }
+        await DisconnectAsync();
+    }
+
     private async Task DisconnectAsync()
     {
         if (_client is null)
@@ -174,6 +185,8 @@ public sealed class SiloProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
+        // The stage's signing keys live in <data root>/gnupg; gpg left an agent running for that home.
+        GpgAgents.Stop(Path.Combine(DataRoot, "gnupg"));
     }
 
     public static int FreePort()

@@ -59,8 +59,8 @@ public sealed partial class BuildSchedulerGrain(
         _products = products;
         foreach (var product in products)
             _ = GrainFactory.GetGrain<IUploadRegistryGrain>(product).ResumeActiveAsync();
-        foreach (var slot in _options.Slots)
-            _ = GrainFactory.GetGrain<IBuilderSlotGrain>(SlotConfig.SlotKey(slot.Host, slot.User)).AnnounceAsync();
+        foreach (var slot in SlotConfigs.FromOptions(_options))
+            _ = GrainFactory.GetGrain<IBuilderSlotGrain>(slot.Key).AnnounceAsync();
         return Task.CompletedTask;
     }
 
@@ -96,6 +96,13 @@ public sealed partial class BuildSchedulerGrain(
         if (status.CurrentBuild is null)
             entry.RunningBuild = null;
         Dispatch();
+        return Task.CompletedTask;
+    }
+
+    Task IBuildSchedulerGrain.SlotRemovedAsync(string slot)
+    {
+        _slots.Remove(slot);
+        _idle.Remove(slot);
         return Task.CompletedTask;
     }
 
@@ -206,14 +213,18 @@ public sealed partial class BuildSchedulerGrain(
         var now = time.GetUtcNow();
         foreach (var (buildId, running) in _running.ToList())
         {
-            var entry = _slots[running.Slot];
-            if (entry.LeaseUntil > now)
+            // A slot removed from the table cannot heartbeat any more: its build is lost too.
+            var entry = _slots.GetValueOrDefault(running.Slot);
+            if (entry is not null && entry.LeaseUntil > now)
                 continue;
             _running.Remove(buildId);
-            entry.LeaseLost = true;
-            entry.RunningBuild = null;
             var reason = $"no heartbeat from {running.Slot} for {_options.LeaseSeconds:0.#} s";
-            entry.Status = entry.Status with { State = SlotState.Offline, CurrentBuild = null, Reason = reason };
+            if (entry is not null)
+            {
+                entry.LeaseLost = true;
+                entry.RunningBuild = null;
+                entry.Status = entry.Status with { State = SlotState.Offline, CurrentBuild = null, Reason = reason };
+            }
             _idle.Remove(running.Slot);
             LogLeaseLost(logger, buildId, running.Build.Attempt, running.Slot);
             _ = GrainFactory.GetGrain<IUploadGrain>(running.Build.Build.UploadId).BuildLostAsync(buildId, running.Build.Attempt, running.Slot, reason);

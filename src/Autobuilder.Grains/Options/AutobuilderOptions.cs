@@ -20,8 +20,23 @@ public sealed class AutobuilderOptions
     /// <summary>The repository a successful build's packages are queued for.</summary>
     public string Repository { get; set; } = "extras-devel";
 
-    /// <summary>Attempts of one build that end in infrastructure errors before it is parked as Failed.</summary>
-    public int MaxInfrastructureAttempts { get; set; } = 3;
+    /// <summary>
+    /// A build whose attempts ended in infrastructure errors on this many different slots is parked
+    /// as Failed: the fault is likely the build's, not the slots'.
+    /// </summary>
+    public int MaxInfrastructureSlots { get; set; } = 3;
+
+    /// <summary>
+    /// Safety net for farms with fewer slots than <see cref="MaxInfrastructureSlots"/>: a build is
+    /// also parked after this many attempts in all that ended in infrastructure errors.
+    /// </summary>
+    public int MaxInfrastructureAttempts { get; set; } = 6;
+
+    /// <summary>A slot whose builds end in infrastructure errors this many times in a row is held Offline for an operator.</summary>
+    public int MaxConsecutiveSlotFailures { get; set; } = 5;
+
+    /// <summary>How often a slot checks that its host answers (while idle or offline).</summary>
+    public double ProbeSeconds { get; set; } = 30;
 
     /// <summary>A running build whose slot has not heartbeated for this long goes back to the queue.</summary>
     public double LeaseSeconds { get; set; } = 60;
@@ -31,22 +46,22 @@ public sealed class AutobuilderOptions
     /// <summary>How long a .dsc may wait for the files it names before the upload is rejected as incomplete.</summary>
     public double IncompleteUploadSeconds { get; set; } = 600;
 
+    /// <summary>How long to wait before sending a mail again when the mail server failed.</summary>
+    public double MailRetrySeconds { get; set; } = 60;
+
     /// <summary>Lines of the build log quoted in a result mail.</summary>
     public int MailLogLines { get; set; } = 50;
 
     public List<SlotOptions> Slots { get; set; } = [];
 
+    /// <summary>The stage side: repositories, their distributions, publishing to the live tree.</summary>
+    public StageOptions Stage { get; set; } = new();
+
     /// <summary>The build runner to run; empty means the ab-build-runner shipped next to the silo.</summary>
     public string BuildRunner { get; set; } = "";
-}
 
-/// <summary>One configured builder slot.</summary>
-public sealed class SlotOptions
-{
-    public string Host { get; set; } = "localhost";
-    public string User { get; set; } = "";
-    /// <summary>Empty means every architecture of <see cref="AutobuilderOptions.Architectures"/>.</summary>
-    public List<string> Architectures { get; set; } = [];
-    /// <summary>"local" (this machine); "ssh" comes with the builder-hosts issue.</summary>
-    public string Executor { get; set; } = "local";
+    /// <summary>Builder hosts reached over SSH; each user is one slot.</summary>
+    public List<BuilderHostOptions> BuilderHosts { get; set; } = [];
+
+    public SshOptions Ssh { get; set; } = new();
 }

@@ -23,6 +23,10 @@ public sealed class DataPaths(string root)
 
     public string Logs => Path.Combine(Root, "logs");
 
+    /// <summary>The log of one attempt of a build, written while it runs.</summary>
+    public string LiveLog(string uploadId, string architecture, int attempt) =>
+        Path.Combine(Logs, IdPath(uploadId), $"{architecture}.{attempt}.log");
+
     /// <summary>Per-build folders of local builder slots.</summary>
     public string Work => Path.Combine(Root, "work");
 

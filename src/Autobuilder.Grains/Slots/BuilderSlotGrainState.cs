@@ -10,4 +10,8 @@ public sealed class BuilderSlotGrainState
     [Id(3)] public bool Draining { get; set; }
     [Id(4)] public int ConsecutiveFailures { get; set; }
     [Id(5)] public DateTimeOffset? Started { get; set; }
+    /// <summary>Why the host does not answer; the slot is Offline and probes until it does.</summary>
+    [Id(6)] public string? HostDown { get; set; }
+    /// <summary>Why the slot is held Offline for an operator (too many infrastructure failures in a row).</summary>
+    [Id(7)] public string? Held { get; set; }
 }

@@ -15,6 +15,7 @@ public sealed partial class UploadGrain(
     [PersistentState("upload", "state")] IPersistentState<UploadGrainState> state,
     IUploadInspector inspector,
     IResultHandoff handoff,
+    IBuildLogs logs,
     UploadMailer mailer,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
@@ -23,6 +24,7 @@ public sealed partial class UploadGrain(
     private readonly AutobuilderOptions _options = options.Value;
     private UploadGrainState S => state.State;
     private string Id => this.GetPrimaryKeyString();
+    private IGrainTimer? _mailRetry;
 
     async Task IUploadGrain.ReceiveAsync(UploadReceived received)
     {
@@ -62,6 +64,7 @@ public sealed partial class UploadGrain(
             case UploadState.Verified:
             case UploadState.Queued:
             case UploadState.Building:
+                await RecoverLostBuildsAsync();
                 await EnqueueWaitingBuildsAsync();
                 break;
             case UploadState.Built:
@@ -123,11 +126,35 @@ public sealed partial class UploadGrain(
             S.RejectedFolder = await inspector.RejectAsync(S.Folder, Id, S.Problems);
             await WriteAsync();
         }
-        if (!S.RejectionMailed)
+        if (!S.RejectionMailed && await TryMailAsync(() => mailer.SendRejectionAsync(Snapshot(), S.Uploader, S.RejectedFolder)))
         {
-            await mailer.SendRejectionAsync(Snapshot(), S.Uploader, S.RejectedFolder);
             S.RejectionMailed = true;
             await WriteAsync();
+        }
+    }
+
+    /// <summary>
+    /// A build this upload has as running whose slot no longer runs it (its silo restarted, so
+    /// the attempt died with it) is lost: an infrastructure error, retried elsewhere.
+    /// </summary>
+    private async Task RecoverLostBuildsAsync()
+    {
+        foreach (var build in S.Builds.Where(b => b.State == BuildState.Running && b.Slot is not null).ToList())
+        {
+            var buildId = UploadIds.Build(Id, build.Architecture);
+            var reason = "the builder's silo restarted during the build";
+            try
+            {
+                if (await GrainFactory.GetGrain<IBuilderSlotGrain>(build.Slot!).IsRunningAsync(buildId, build.Attempt))
+                    continue;
+            }
+            catch (NoSiloForRoleException ex)
+            {
+                // In a cluster: no silo runs the slot's host any more, so nothing runs the build.
+                reason = ex.Message;
+            }
+            await OnAttemptEndedAsync(new BuildResult(buildId, build.Attempt, build.Slot!, BuildOutcome.InfrastructureError,
+                reason, [], "", "", [], build.Started ?? time.GetUtcNow(), time.GetUtcNow()));
         }
     }
 
@@ -158,36 +185,41 @@ public sealed partial class UploadGrain(
         OnAttemptEndedAsync(new BuildResult(buildId, attempt, slot, BuildOutcome.InfrastructureError, reason, [], "", "", [],
             time.GetUtcNow(), time.GetUtcNow()));
 
-    Task IUploadGrain.BuildFinishedAsync(BuildResult result) => OnAttemptEndedAsync(result);
+    Task<bool> IUploadGrain.BuildFinishedAsync(BuildResult result) => OnAttemptEndedAsync(result);
 
-    private async Task OnAttemptEndedAsync(BuildResult result)
+    private async Task<bool> OnAttemptEndedAsync(BuildResult result)
     {
         var build = Find(result.BuildId);
         // A report for an attempt that is no longer current (a slot that came back after its lease
         // ran out, a repeated message) changes nothing.
         if (build is null || build.Attempt != result.Attempt || build.State == BuildState.Finished)
-            return;
+            return false;
 
-        // Counted apart from Attempt: an operator's retry starts a new round with the full share
-        // of infrastructure attempts, however many attempts the build had before.
         if (result.Outcome == BuildOutcome.InfrastructureError)
-            build.InfrastructureErrors++;
-        if (result.Outcome == BuildOutcome.InfrastructureError && build.InfrastructureErrors < _options.MaxInfrastructureAttempts)
         {
-            build.FailedSlots.Add(result.Slot);
-            build.Attempt++;
-            build.State = BuildState.Waiting;
-            build.Slot = null;
-            await TransitionAsync(S.State, $"{build.Architecture}: infrastructure error on {result.Slot} ({result.Summary}); " +
-                $"retrying elsewhere, attempt {build.InfrastructureErrors + 1} of {_options.MaxInfrastructureAttempts}");
-            await Scheduler.EnqueueAsync([ToQueued(build)]);
-            return;
+            // Blame: a build that broke several different slots is likely at fault itself; one
+            // slot failing it again and again says more about the slot (which holds itself offline).
+            // Errors are counted apart from Attempt: an operator's retry starts a new round.
+            build.InfrastructureErrors++;
+            if (!build.FailedSlots.Contains(result.Slot))
+                build.FailedSlots.Add(result.Slot);
+            var slots = build.FailedSlots.Count;
+            if (slots < _options.MaxInfrastructureSlots && build.InfrastructureErrors < _options.MaxInfrastructureAttempts)
+            {
+                build.Attempt++;
+                build.State = BuildState.Waiting;
+                build.Slot = null;
+                await TransitionAsync(S.State, $"{build.Architecture}: infrastructure error on {result.Slot} ({result.Summary}); " +
+                    $"retrying elsewhere, attempt {build.Attempt} (failed on {slots} of at most {_options.MaxInfrastructureSlots} slots)");
+                await Scheduler.EnqueueAsync([ToQueued(build)]);
+                return true;
+            }
         }
 
         build.State = BuildState.Finished;
         build.Outcome = result.Outcome;
         build.Summary = result.Outcome == BuildOutcome.InfrastructureError
-            ? $"{result.Summary} (gave up after {build.InfrastructureErrors} attempts)"
+            ? $"{result.Summary} (gave up after {build.InfrastructureErrors} attempts on {build.FailedSlots.Count} slots: {string.Join(", ", build.FailedSlots)})"
             : result.Summary;
         build.Slot = result.Slot;
         build.LogPath = result.LogPath;
@@ -204,6 +236,7 @@ public sealed partial class UploadGrain(
             await TransitionAsync(outcome, string.Join("; ", S.Builds.Select(b => $"{b.Architecture}: {Describe(b)}")), outcome);
         }
         await FinishAsync();
+        return true;
     }
 
     /// <summary>Hands successful builds to the repository queue and mails each result, once.</summary>
@@ -220,13 +253,44 @@ public sealed partial class UploadGrain(
             if (!build.Mailed)
             {
                 var tail = build.LogPath is { Length: > 0 } ? await handoff.LogTailAsync(build.LogPath, _options.MailLogLines) : "";
-                await mailer.SendBuildResultAsync(Snapshot(), S.Uploader, build.ToProgress(), build.MissingDependencies, tail);
+                if (!await TryMailAsync(() => mailer.SendBuildResultAsync(Snapshot(), S.Uploader, build.ToProgress(), build.MissingDependencies, tail)))
+                    return;
                 build.Mailed = true;
                 await WriteAsync();
             }
         }
         if (S.State is UploadState.Built or UploadState.Failed or UploadState.DepWait)
             await TransitionAsync(UploadState.Done, S.State == UploadState.Built ? $"packages queued for {_options.Repository}/{S.Product}" : "result mailed", S.State);
+    }
+
+    /// <summary>
+    /// Sends a mail; a mail server that is down must not stop the upload, so a failure is
+    /// recorded and the rest of what is owed is tried again later (the upload stays unsettled).
+    /// </summary>
+    private async Task<bool> TryMailAsync(Func<Task> send)
+    {
+        try
+        {
+            await send();
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            await TransitionAsync(S.State, $"mail not sent ({ex.Message}); trying again in {_options.MailRetrySeconds:0} s");
+            _mailRetry?.Dispose();
+            _mailRetry = this.RegisterGrainTimer(async () =>
+            {
+                _mailRetry?.Dispose();
+                _mailRetry = null;
+                await ContinueAsync();
+            }, new GrainTimerCreationOptions
+            {
+                DueTime = TimeSpan.FromSeconds(_options.MailRetrySeconds),
+                Period = Timeout.InfiniteTimeSpan,
+                KeepAlive = true,
+            });
+            return false;
+        }
     }
 
     async Task<string> IUploadGrain.RetryAsync()
@@ -257,6 +321,17 @@ public sealed partial class UploadGrain(
             ? null
             : new UploadDetails(Snapshot(), [.. S.History], S.Builds.Select(b => b.ToProgress()).ToList(), [.. S.Problems], S.Uploader,
                 S.RejectedFolder ?? S.Folder));
+
+    async Task<LogChunk?> IUploadGrain.ReadLogAsync(string? architecture, long offset)
+    {
+        var build = architecture is not null
+            ? S.Builds.FirstOrDefault(b => b.Architecture == architecture)
+            : S.Builds.FirstOrDefault(b => b.State == BuildState.Running) ?? S.Builds.LastOrDefault(b => b.Started is not null);
+        if (build?.Started is null)
+            return null;
+        var (text, next) = await logs.ReadAsync(Id, build.Architecture, build.Attempt, offset, 64 * 1024);
+        return new LogChunk(build.Architecture, build.Attempt, offset, next, text, build.State != BuildState.Finished);
+    }
 
     private UploadSummary Snapshot() =>
         new(Id, S.Product, S.Source, S.Version, S.State, S.Outcome, S.ReceivedAt, S.UpdatedAt, S.History.LastOrDefault()?.Reason ?? "",

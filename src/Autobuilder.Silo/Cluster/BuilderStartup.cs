@@ -25,28 +25,31 @@ public sealed partial class BuilderStartup(
 
     private TimeSpan Round => TimeSpan.FromSeconds(Math.Max(1, options.Value.HeartbeatSeconds) * 2);
 
-    /// <summary>The configured slots this silo runs; a slot of another host would be placed on that host's silo.</summary>
-    public IReadOnlyList<SlotConfig> OwnSlots()
+    /// <summary>
+    /// The slots this silo runs: those of its configuration (local slots, every user of every SSH
+    /// builder host), and those added at run time for its hosts; a slot of another host would be
+    /// placed on that host's silo, so it is left to it.
+    /// </summary>
+    private async Task<IReadOnlyList<SlotConfig>> OwnSlotsAsync()
     {
-        var o = options.Value;
         var own = new List<SlotConfig>();
-        foreach (var slot in o.Slots)
+        foreach (var config in SlotConfigs.FromOptions(options.Value))
         {
-            if (!identity.RunsSlotsOf(slot.Host))
-            {
-                LogForeignSlot(logger, SlotConfig.SlotKey(slot.Host, slot.User), identity.HostName);
-                continue;
-            }
-            var architectures = slot.Architectures.Count > 0 ? slot.Architectures : o.Architectures;
-            own.Add(new SlotConfig(slot.Host, slot.User, [.. architectures], slot.Executor));
+            if (config.Problem() is { } problem)
+                LogBadSlot(logger, config.Key, problem);
+            else if (!identity.RunsSlotsOf(config.Host))
+                LogForeignSlot(logger, config.Key, identity.HostName);
+            else
+                own.Add(config);
         }
+        var added = await grains.GetGrain<IBuilderRegistryGrain>(0).ListAsync();
+        own.AddRange(added.Where(s => identity.RunsSlotsOf(s.Host) && own.All(o => o.Key != s.Key)));
         return own;
     }
 
     private Task Start(CancellationToken ct)
     {
-        var slots = OwnSlots();
-        _loop = Task.Run(() => LoopAsync(slots, _stop.Token), CancellationToken.None);
+        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -57,14 +60,17 @@ public sealed partial class BuilderStartup(
             await _loop.WaitAsync(ct).ContinueWith(_ => { }, CancellationToken.None);
     }
 
-    private async Task LoopAsync(IReadOnlyList<SlotConfig> slots, CancellationToken ct)
+    private async Task LoopAsync(CancellationToken ct)
     {
         var configured = new HashSet<string>(StringComparer.Ordinal);
         var waitingLogged = false;
+        IReadOnlyList<SlotConfig>? slots = null;
         while (!ct.IsCancellationRequested)
         {
             try
             {
+                // The run-time slots live on the garage: known once it answers.
+                slots ??= await OwnSlotsAsync();
                 foreach (var slot in slots.Where(s => !configured.Contains(s.Key)))
                 {
                     await grains.GetGrain<IBuilderSlotGrain>(slot.Key).ConfigureAsync(slot);
@@ -113,6 +119,9 @@ public sealed partial class BuilderStartup(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waiting for the garage to take this builder's slots: {Reason}")]
     private static partial void LogWaiting(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Builder slot {Slot} in the configuration is not used: {Problem}")]
+    private static partial void LogBadSlot(ILogger logger, string slot, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Slot {Slot} is not of this silo's host {Host} (Cluster:HostName, Cluster:SlotHosts); its own host's builder silo runs it")]
     private static partial void LogForeignSlot(ILogger logger, string slot, string host);

@@ -45,7 +45,7 @@ public sealed class SiloIdentity
         var cluster = configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
         var host = cluster.HostName.Length > 0 ? cluster.HostName : Environment.MachineName.ToLowerInvariant();
         var slotHosts = options.Role == SiloRoles.Builder
-            ? new[] { host }.Concat(options.Slots.Select(s => s.Host)).Concat(cluster.SlotHosts)
+            ? new[] { host }.Concat(SlotConfigs.FromOptions(options).Select(s => s.Host)).Concat(cluster.SlotHosts)
             : [];
         return new SiloIdentity(options.Role, host, slotHosts);
     }

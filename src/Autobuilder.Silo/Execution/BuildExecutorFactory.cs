@@ -2,11 +2,17 @@ using Autobuilder.BuildRunner;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
+using Autobuilder.Silo.Execution.Ssh;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Autobuilder.Silo.Execution;
 
-public sealed class BuildExecutorFactory(DataPaths paths, IOptions<AutobuilderOptions> options) : IBuildExecutorFactory
+public sealed class BuildExecutorFactory(
+    DataPaths paths,
+    SshConnectionPool pool,
+    IOptions<AutobuilderOptions> options,
+    ILoggerFactory loggers) : IBuildExecutorFactory
 {
     // The runner ships next to the silo unless configured otherwise; found once.
     private readonly Lazy<string> _runner = new(() => options.Value.BuildRunner is { Length: > 0 } configured
@@ -15,7 +21,8 @@ public sealed class BuildExecutorFactory(DataPaths paths, IOptions<AutobuilderOp
 
     public IBuildExecutor Create(SlotConfig slot) => slot.Executor switch
     {
-        "local" => new LocalBuildExecutor(slot, paths, _runner.Value),
-        _ => throw new InvalidOperationException($"slot {slot.Key}: executor '{slot.Executor}' is not available (only 'local' so far)"),
+        SlotConfig.LocalExecutor => new LocalBuildExecutor(slot, paths, _runner.Value),
+        SlotConfig.SshExecutor => new SshBuildExecutor(slot, paths, pool, options.Value.Ssh, loggers.CreateLogger<SshBuildExecutor>()),
+        _ => throw new InvalidOperationException($"slot {slot.Key}: executor '{slot.Executor}' is not available (local or ssh)"),
     };
 }

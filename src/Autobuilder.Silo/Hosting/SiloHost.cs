@@ -3,12 +3,15 @@ using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
 using Autobuilder.Grains.Slots;
+using Autobuilder.Grains.Stage;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Mail;
 using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Execution;
+using Autobuilder.Silo.Execution.Ssh;
 using Autobuilder.Silo.Files;
 using Autobuilder.Silo.Intake;
+using Autobuilder.Silo.Stage;
 using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,18 +52,32 @@ public static class SiloHost
         if (!ClusterHosting.UsesPostgres(configuration))
             services.AddGrainStorage(StorageName, (sp, _) => new FileGrainStorage(sp.GetRequiredService<DataPaths>().State));
 
-        // Garage: intake, verification, results, mail, scheduling.
+        // Garage: intake, verification, results, build logs, mail, scheduling.
         if (identity.Plays(SiloRoles.Garage))
         {
             services.AddSingleton<IUploadInspector, UploadInspector>();
             services.AddSingleton<IResultHandoff, ResultHandoff>();
+            services.AddSingleton<IBuildLogs, BuildLogs>();
             services.AddSingleton<UploadMailer>();
             services.AddSingleton<IntakeService>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IntakeService>());
         }
-        // Builder: the executors of its slots.
+        // Builder: the executors of its slots (local, or SSH to its builder hosts).
         if (identity.Plays(SiloRoles.Builder))
+        {
+            services.AddSingleton<SshConnectionPool>();
             services.AddSingleton<IBuildExecutorFactory, BuildExecutorFactory>();
+        }
+        // Stage: repositories, publishing, promotions. Elsewhere only the repository list (a
+        // stateless grain the console may reach through any silo) needs the configuration.
+        if (identity.Plays(SiloRoles.Stage))
+            services.AddAutobuilderStage();
+        else
+            services.AddSingleton(sp => new StageConfiguration(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value));
+        // Reminders (rule-based promotion): durable in PostgreSQL in a cluster (ClusterHosting); in
+        // memory for the one silo of role "all", registered again at every start.
+        if (!ClusterHosting.UsesPostgres(configuration))
+            silo.UseInMemoryReminderService();
 
         if (identity.Role == SiloRoles.All)
         {

@@ -18,7 +18,7 @@ public sealed class BenchSilo : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<BenchSilo> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? replace = null)
+    public static async Task<BenchSilo> StartAsync(Dictionary<string, string?> settings, Action<ISiloBuilder>? replace = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -27,7 +27,7 @@ public sealed class BenchSilo : IAsyncDisposable
         {
             silo.UseSingleHostClustering(builder.Configuration);
             silo.AddAutobuilder(builder.Configuration);
-            replace?.Invoke(silo.Services);
+            replace?.Invoke(silo);
         });
         var host = builder.Build();
         await host.StartAsync();

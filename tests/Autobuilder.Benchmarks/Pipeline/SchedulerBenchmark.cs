@@ -12,7 +12,7 @@ namespace Autobuilder.Benchmarks.Pipeline;
 /// </summary>
 internal sealed class SchedulerBenchmark(string work, Report report)
 {
-    public async Task RunAsync(int builds = 10_000, int slots = 200, string? stateFolder = null, string label = "disk")
+    public async Task RunAsync(int builds = 10_000, int slots = 200, string? stateFolder = null, string label = "disk", bool memoryState = false)
     {
         var root = Path.Combine(stateFolder ?? work, $"scheduler-{Guid.NewGuid():N}");
         var settings = BenchSilo.Settings(root, portOffset: 7);
@@ -20,12 +20,17 @@ internal sealed class SchedulerBenchmark(string work, Report report)
         {
             settings[$"Autobuilder:Slots:{i}:Host"] = "sim";
             settings[$"Autobuilder:Slots:{i}:User"] = $"s{i:000}";
-            settings[$"Autobuilder:Slots:{i}:Executor"] = "simulated";
+            settings[$"Autobuilder:Slots:{i}:Executor"] = "local"; // served by the simulated factory below
             settings[$"Autobuilder:Slots:{i}:Architectures:0"] = i % 4 == 3 ? "i386" : "amd64";
         }
         settings["Autobuilder:LeaseSeconds"] = "600";
         await using var silo = await BenchSilo.StartAsync(settings,
-            services => services.AddSingleton<IBuildExecutorFactory, SimulatedBuildExecutorFactory>());
+            silo =>
+            {
+                silo.Services.AddSingleton<IBuildExecutorFactory, SimulatedBuildExecutorFactory>();
+                if (memoryState)
+                    silo.AddMemoryGrainStorage(Autobuilder.Silo.Hosting.SiloHost.StorageName);
+            });
         var scheduler = silo.Grains.GetGrain<IBuildSchedulerGrain>(0);
         await WaitAsync(async () => (await scheduler.GetStatusAsync()).Slots.Count(s => s.State == SlotState.Idle) == slots, "all slots idle");
 

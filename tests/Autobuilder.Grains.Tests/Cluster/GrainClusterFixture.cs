@@ -68,6 +68,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
                 o.LeaseSeconds = LeaseSeconds;
                 o.HeartbeatSeconds = 0.3;
                 o.MaxInfrastructureAttempts = MaxInfrastructureAttempts;
+                o.MailRetrySeconds = 0.5;
             });
             services.Configure<MailSettings>(o => o.BuildsList = BuildsList);
             services.TryAddSingleton(TimeProvider.System);
@@ -76,6 +77,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             services.AddSingleton<IMailSender>(Mail);
             services.AddSingleton<IUploadInspector>(Inspector);
             services.AddSingleton<IResultHandoff>(Handoff);
+            services.AddSingleton<IBuildLogs, EmptyBuildLogs>();
             services.AddSingleton<IBuildExecutorFactory>(Executor);
         });
         _cluster = builder.Build();

@@ -7,9 +7,16 @@ namespace Autobuilder.Grains.Tests.Doubles;
 public sealed class RecordingMailSender : IMailSender
 {
     private readonly ConcurrentQueue<MailMessage> _sent = new();
+    private int _failures;
+
+    /// <summary>The next <paramref name="count"/> sends fail as a mail server that is down would.</summary>
+    public void FailNext(int count) => Interlocked.Exchange(ref _failures, count);
 
     public Task SendAsync(MailMessage message, CancellationToken ct)
     {
+        if (Interlocked.Decrement(ref _failures) >= 0)
+            throw new MailSendException($"test: mail server down for '{message.Subject}'");
+        Interlocked.Exchange(ref _failures, 0);
         _sent.Enqueue(message);
         return Task.CompletedTask;
     }

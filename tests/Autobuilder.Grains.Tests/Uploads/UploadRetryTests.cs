@@ -20,7 +20,7 @@ public sealed class UploadRetryTests(GrainClusterFixture cluster) : GrainTest(cl
         var runs = Cluster.Executor.RunsOf(upload.Build("amd64"));
         Assert.Equal([1, 2], runs.Select(r => r.Attempt));
         Assert.NotEqual(runs[0].Slot, runs[1].Slot);
-        Assert.Contains(details.History, h => h.Reason == $"amd64: infrastructure error on {runs[0].Slot} (fake: disk full); retrying elsewhere, attempt 2 of 3");
+        Assert.Contains(details.History, h => h.Reason == $"amd64: infrastructure error on {runs[0].Slot} (fake: disk full); retrying elsewhere, attempt 2 (failed on 1 of at most 3 slots)");
         var build = Assert.Single(details.Builds);
         Assert.Equal((BuildOutcome.Success, 2, runs[1].Slot), (build.Outcome!.Value, build.Attempt, build.Slot));
         // Only the final result is mailed: a retried infrastructure error is not news for the uploader.
@@ -45,10 +45,10 @@ public sealed class UploadRetryTests(GrainClusterFixture cluster) : GrainTest(cl
         Assert.Equal(2, details.History.Count(h => h.Reason.Contains("retrying elsewhere", StringComparison.Ordinal)));
         var build = Assert.Single(details.Builds);
         Assert.Equal(BuildOutcome.InfrastructureError, build.Outcome);
-        Assert.Equal("fake: disk full (gave up after 3 attempts)", build.Summary);
+        Assert.Equal($"fake: disk full (gave up after 3 attempts on 2 slots: {runs[0].Slot}, {runs[1].Slot})", build.Summary);
         var mail = Assert.Single(Cluster.Mail.About(upload.Id));
         Assert.Equal("retry-infra-max 1.0 amd64 (fremantle): FAILED (builder problem)", mail.Subject);
-        Assert.Contains("gave up after 3 attempts", mail.Body, StringComparison.Ordinal);
+        Assert.Contains("gave up after 3 attempts on 2 slots", mail.Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -147,7 +147,7 @@ public sealed class UploadRetryTests(GrainClusterFixture cluster) : GrainTest(cl
         // Assert: the retry gets its full share of infrastructure attempts, as a new upload would.
         var details = await Cluster.WaitForOutcomeAsync("built after retry", upload.Id, UploadState.Built);
         Assert.Equal([1, 2, 3, 4], Cluster.Executor.RunsOf(upload.Build("amd64")).Select(r => r.Attempt));
-        Assert.Contains(details.History, h => h.Reason.EndsWith("retrying elsewhere, attempt 2 of 3", StringComparison.Ordinal));
-        Assert.Contains(details.History, h => h.Reason.EndsWith("retrying elsewhere, attempt 3 of 3", StringComparison.Ordinal));
+        Assert.Contains(details.History, h => h.Reason.EndsWith("retrying elsewhere, attempt 3 (failed on 1 of at most 3 slots)", StringComparison.Ordinal));
+        Assert.Contains(details.History, h => h.Reason.EndsWith("retrying elsewhere, attempt 4 (failed on 2 of at most 3 slots)", StringComparison.Ordinal));
     }
 }

@@ -1,5 +1,4 @@
 using Autobuilder.Admin.Cluster;
-using Autobuilder.Grains;
 using Spectre.Console.Cli;
 
 namespace Autobuilder.Admin.Commands.Builders;
@@ -10,18 +9,18 @@ public sealed class BuildersListCommand : AsyncCommand<ClusterSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, ClusterSettings settings, CancellationToken cancellationToken)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        var status = await cluster.Grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
+        var slots = await KnownSlots.ListAsync(cluster);
         if (settings.Json)
         {
-            Output.WriteJson(status.Slots);
+            Output.WriteJson(slots);
             return 0;
         }
-        Output.WriteTable(["SLOT", "STATE", "ARCHITECTURES", "BUILD", "HEARTBEAT", "FAILURES", "NOTE"],
-            status.Slots.Select(s => new[]
+        Output.WriteTable(["SLOT", "STATE", "HOST", "ARCHITECTURES", "BUILD", "HEARTBEAT", "FAILURES", "NOTE"],
+            slots.Select(s => new[]
             {
-                s.Slot, s.State.ToString(), string.Join(",", s.Architectures),
+                s.Slot, s.State.ToString(), s.Where ?? "", string.Join(",", s.Architectures),
                 s.CurrentBuild is null ? "" : $"{s.CurrentBuild} (attempt {s.Attempt})",
-                Output.Ago(s.LastHeartbeat), s.ConsecutiveFailures.ToString(), s.Reason ?? "",
+                Output.Ago(s.LastHeartbeat), s.ConsecutiveFailures.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Reason ?? "",
             }));
         return 0;
     }

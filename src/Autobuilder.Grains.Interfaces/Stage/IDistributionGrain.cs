@@ -1,0 +1,55 @@
+namespace Autobuilder.Grains;
+
+/// <summary>
+/// One repository's suite for one product (key "repository/product"): its package set, its change
+/// generation, and publishing that generation to staging and live. Read-only calls interleave, so
+/// two distributions promoting into each other cannot deadlock.
+/// </summary>
+public interface IDistributionGrain : IGrainWithStringKey
+{
+    /// <summary>Wakes the distribution at silo start: publishes a generation a crash left unpublished.</summary>
+    Task StartAsync();
+
+    /// <summary>
+    /// Takes complete .changes from repo-incoming/&lt;repository&gt;/&lt;product&gt;/ one by one
+    /// (accepted into the pool, or rejected with reasons), then publishes once if anything changed.
+    /// </summary>
+    Task ProcessIncomingAsync(IReadOnlyList<string> changesFiles);
+
+    /// <summary>Publishes the current generation; with <paramref name="force"/> even when it is already live.</summary>
+    Task<StageResult> PublishAsync(bool force);
+
+    [AlwaysInterleave]
+    Task<DistributionStatus> GetStatusAsync();
+
+    [AlwaysInterleave]
+    Task<DistributionDetails> GetDetailsAsync();
+
+    /// <summary>The records of one source version (its binaries and, when published, its source).</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<PackageRecord>> GetSourcePackagesAsync(string source, string version);
+
+    /// <summary>Every version of <paramref name="source"/> held, newest first.</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetSourceVersionsAsync(string source);
+
+    /// <summary>Every pool path the package set references (for the repository's pool clean-up).</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<string>> GetPoolFilesAsync();
+
+    /// <summary>Sources whose newest version has been here at least <paramref name="minimumAge"/> (rule-based promotion).</summary>
+    [AlwaysInterleave]
+    Task<IReadOnlyList<SourceSummary>> GetPromotionCandidatesAsync(TimeSpan minimumAge);
+
+    /// <summary>Copies a source version and all its binaries from another distribution into this one, or says why not.</summary>
+    Task<StageResult> PromoteFromAsync(string fromRepository, string fromProduct, string source, string version);
+
+    /// <summary>Removes a source package (one version, or all) with its binaries.</summary>
+    Task<StageResult> RemoveAsync(string source, string? version);
+
+    /// <summary>Keeps the newest <paramref name="keep"/> versions (default: the repository's) of each binary package and source.</summary>
+    Task<StageResult> CleanupAsync(int? keep);
+
+    /// <summary>Makes the package set of an earlier published generation live again, as a new generation.</summary>
+    Task<StageResult> RollbackAsync(long generation);
+}

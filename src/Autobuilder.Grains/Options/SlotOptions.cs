@@ -1,0 +1,12 @@
+namespace Autobuilder.Grains.Options;
+
+/// <summary>One configured builder slot.</summary>
+public sealed class SlotOptions
+{
+    public string Host { get; set; } = "localhost";
+    public string User { get; set; } = "";
+    /// <summary>Empty means every architecture of <see cref="AutobuilderOptions.Architectures"/>.</summary>
+    public List<string> Architectures { get; set; } = [];
+    /// <summary>"local" (this machine); SSH slots are configured under BuilderHosts.</summary>
+    public string Executor { get; set; } = "local";
+}

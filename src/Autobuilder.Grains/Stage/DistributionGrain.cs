@@ -1,0 +1,350 @@
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Autobuilder.Grains.Stage;
+
+/// <summary>
+/// One distribution (ARCHITECTURE.md §3, §6): takes .changes from its queue, keeps its package set
+/// (journal on the stage host, a <see cref="PackageSet"/> in memory), bumps its change generation
+/// on every change and publishes each new generation. Files, indices and signatures are the
+/// injected services' business; this class decides.
+/// </summary>
+[RolePlacement(SiloRoles.Stage)]
+public sealed partial class DistributionGrain(
+    [PersistentState("distribution", "state")] IPersistentState<DistributionGrainState> state,
+    StageConfiguration configuration,
+    IPackageJournal journal,
+    IStageIncoming incoming,
+    IRepositoryPool pool,
+    IDistributionPublisher publisher,
+    IOptions<AutobuilderOptions> options,
+    TimeProvider time,
+    ILogger<DistributionGrain> logger) : Grain, IDistributionGrain
+{
+    private const int HistoryKept = 50;
+    private const int RejectionsKept = 20;
+
+    private DistributionGrainState S => state.State;
+    private string _repositoryName = "";
+    private string _product = "";
+    private RepositoryConfig? _repository;
+    private PackageSet _set = new(new JournalContents(0, [], []));
+
+    // Pool files added since the last publish; null after activation, when the live pool is checked whole.
+    private HashSet<PoolFile>? _unpublished;
+
+    private string Key => this.GetPrimaryKeyString();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_repositoryName, _product) = StageConfiguration.SplitKey(Key);
+        _repository = configuration.Find(_repositoryName);
+        // A queue folder of an unknown repository or product still gets answers (rejections), but no journal.
+        if (_repository is not null && _repository.HasProduct(_product))
+            _set = new PackageSet(await journal.LoadAsync(_repositoryName, _product, cancellationToken));
+    }
+
+    private bool Valid => _repository is not null && _repository.HasProduct(_product);
+
+    async Task IDistributionGrain.StartAsync()
+    {
+        if (!Valid)
+            return;
+        var live = await publisher.LiveGenerationAsync(_repository!, _product);
+        if (_set.Generation != S.PublishedGeneration || live != S.PublishedGeneration || S.LastError is not null)
+            await PublishAsync(force: false, live is null ? "first publish" : "publish after restart");
+    }
+
+    async Task IDistributionGrain.ProcessIncomingAsync(IReadOnlyList<string> changesFiles)
+    {
+        var accepted = new List<string>();
+        foreach (var name in changesFiles)
+        {
+            try
+            {
+                if (await TakeAsync(name))
+                    accepted.Add(name);
+            }
+            catch (Exception ex)
+            {
+                // An I/O failure leaves the .changes in the queue; the next scan tries it again.
+                LogTakeFailed(logger, Key, name, ex);
+            }
+        }
+        if (accepted.Count > 0)
+            await PublishAsync(force: false, $"accepted {string.Join(", ", accepted)}");
+    }
+
+    /// <summary>Accepts or rejects one .changes; true when the package set changed.</summary>
+    private async Task<bool> TakeAsync(string name)
+    {
+        var changes = await incoming.InspectAsync(_repositoryName, _product, name);
+        if (changes is null)
+            return false; // taken meanwhile (a repeated notification)
+        if (_set.Accepted(changes.Sha256))
+        {
+            // Accepted before a crash cut the clean-up short: finish it, publish nothing twice.
+            await incoming.FinishAsync(_repositoryName, _product, changes);
+            LogAlreadyAccepted(logger, Key, name);
+            return false;
+        }
+
+        var problems = IncomingRules.Check(changes, _repositoryName, _repository, _product, KnownProducts(), _set).ToList();
+        IReadOnlyList<PackageRecord> records = [];
+        if (problems.Count == 0)
+        {
+            (records, var placements) = IncomingRecords.Build(changes, _repository!, time.GetUtcNow());
+            var placed = placements.Select(p => p.PoolPath).ToHashSet(StringComparer.Ordinal);
+            var fromPool = records.SelectMany(r => r.Files).Select(f => f.Path).Where(p => !placed.Contains(p)).Distinct().ToList();
+            foreach (var missing in fromPool.Count > 0 ? await pool.MissingAsync(_repository!, fromPool) : [])
+                problems.Add($"{Path.GetFileName(missing)} is named by the .dsc but neither uploaded nor in the pool");
+            if (problems.Count == 0)
+                problems.AddRange(await pool.AddAsync(_repository!, changes.Folder, placements));
+        }
+        if (problems.Count > 0)
+        {
+            var folder = await incoming.RejectAsync(_repositoryName, _product, changes, problems);
+            S.Rejections.Add(new StageRejection(name, time.GetUtcNow(), folder, problems));
+            if (S.Rejections.Count > RejectionsKept)
+                S.Rejections.RemoveRange(0, S.Rejections.Count - RejectionsKept);
+            await state.WriteStateAsync();
+            LogRejected(logger, Key, name, string.Join("; ", problems));
+            return false;
+        }
+
+        var surplus = _set.SurplusWith(records, _repository!.KeepVersions);
+        await CommitAsync(records, surplus, changes.Sha256, $"accepted {name}");
+        await incoming.FinishAsync(_repositoryName, _product, changes);
+        LogAccepted(logger, Key, name, _set.Generation, surplus.Count);
+        return true;
+    }
+
+    private async Task CommitAsync(IReadOnlyList<PackageRecord> added, IReadOnlyList<string> removed, string? changesSha256, string note)
+    {
+        var batch = new JournalBatch(_set.Generation + 1, added, removed, changesSha256, note, time.GetUtcNow());
+        await journal.AppendAsync(_repositoryName, _product, batch, _set.Count);
+        _set.Apply(batch);
+        _unpublished?.UnionWith(added.SelectMany(r => r.Files));
+    }
+
+    Task<StageResult> IDistributionGrain.PublishAsync(bool force) => PublishAsync(force, force ? "published again (sync)" : "publish");
+
+    private async Task<StageResult> PublishAsync(bool force, string note)
+    {
+        if (!Valid)
+            return StageResult.Refused(NotADistribution());
+        var generation = _set.Generation;
+        if (!force && generation == S.PublishedGeneration && S.LastError is null
+            && await publisher.LiveGenerationAsync(_repository!, _product) == generation)
+            return new StageResult(true, $"{Key}: generation {generation} is already live", generation);
+
+        var now = time.GetUtcNow();
+        try
+        {
+            var outcome = await publisher.PublishAsync(new PublishRequest(_repository!, _product, generation, _set.All,
+                force ? null : _unpublished, ByHashGenerations(now), now));
+            _unpublished = [];
+            S.PublishedGeneration = generation;
+            S.PublishedAt = outcome.At;
+            S.LastError = null;
+            S.History.Add(new PublishRecord(generation, outcome.At, _set.Count, note));
+            if (S.History.Count > HistoryKept)
+                S.History.RemoveRange(0, S.History.Count - HistoryKept);
+            await state.WriteStateAsync();
+            LogPublished(logger, Key, generation, _set.Count);
+            return new StageResult(true, $"{Key}: generation {generation} is live ({_set.Count} packages)", generation);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            S.LastError = $"publishing generation {generation} failed: {ex.Message}";
+            await state.WriteStateAsync();
+            LogPublishFailed(logger, Key, generation, ex);
+            return StageResult.Refused($"{Key}: {S.LastError}");
+        }
+    }
+
+    /// <summary>
+    /// The generations whose indices stay reachable by hash in the next one: the one live now, and
+    /// every earlier one that stopped being live less than Stage:ByHashMinutes ago.
+    /// </summary>
+    private List<long> ByHashGenerations(DateTimeOffset now)
+    {
+        var result = new List<long>();
+        for (var i = S.History.Count - 1; i >= 0; i--)
+        {
+            var supersededAt = i == S.History.Count - 1 ? now : S.History[i + 1].At;
+            if (i < S.History.Count - 1 && supersededAt < now - configuration.ByHashWindow)
+                break;
+            if (!result.Contains(S.History[i].Generation))
+                result.Add(S.History[i].Generation);
+        }
+        return result;
+    }
+
+    async Task<DistributionStatus> IDistributionGrain.GetStatusAsync() => await StatusAsync();
+
+    private async Task<DistributionStatus> StatusAsync()
+    {
+        long? live = Valid ? await publisher.LiveGenerationAsync(_repository!, _product) : null;
+        return new DistributionStatus(_repositoryName, _product, _set.Generation, S.PublishedGeneration, S.PublishedAt, live,
+            _set.BinaryCount, _set.SourceCount, S.LastError, [.. S.History], [.. S.Rejections]);
+    }
+
+    async Task<DistributionDetails> IDistributionGrain.GetDetailsAsync() => new(await StatusAsync(), _set.Summaries());
+
+    Task<IReadOnlyList<PackageRecord>> IDistributionGrain.GetSourcePackagesAsync(string source, string version) =>
+        Task.FromResult(_set.OfSource(source, version));
+
+    Task<IReadOnlyList<string>> IDistributionGrain.GetSourceVersionsAsync(string source) => Task.FromResult(_set.SourceVersions(source));
+
+    Task<IReadOnlyList<string>> IDistributionGrain.GetPoolFilesAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(_set.PoolPaths().Distinct(StringComparer.Ordinal).ToList());
+
+    Task<IReadOnlyList<SourceSummary>> IDistributionGrain.GetPromotionCandidatesAsync(TimeSpan minimumAge)
+    {
+        var cutoff = time.GetUtcNow() - minimumAge;
+        // The newest version of each source, once every record of it has been here long enough.
+        var candidates = _set.Summaries()
+            .GroupBy(s => s.Source, StringComparer.Ordinal)
+            .Select(g => g.First())
+            .Where(s => s.AddedAt <= cutoff)
+            .ToList();
+        return Task.FromResult<IReadOnlyList<SourceSummary>>(candidates);
+    }
+
+    async Task<StageResult> IDistributionGrain.PromoteFromAsync(string fromRepository, string fromProduct, string source, string version)
+    {
+        if (!Valid)
+            return StageResult.Refused(NotADistribution());
+        var from = configuration.Find(fromRepository);
+        var fromKey = StageConfiguration.DistributionKey(fromRepository, fromProduct);
+        if (from is null || !from.HasProduct(fromProduct))
+            return StageResult.Refused($"{fromKey} is not a configured distribution");
+        if (fromKey == Key)
+            return StageResult.Refused($"{source} {version}: source and target are both {Key}");
+
+        var fromGrain = GrainFactory.GetGrain<IDistributionGrain>(fromKey);
+        var records = await fromGrain.GetSourcePackagesAsync(source, version);
+        if (records.Count == 0)
+        {
+            var versions = await fromGrain.GetSourceVersionsAsync(source);
+            return StageResult.Refused($"{source} {version} is not in {fromKey}" +
+                (versions.Count > 0 ? $" (it has {source} {string.Join(", ", versions)})" : $" (it has no version of {source})"));
+        }
+        if (PromotionRules.Incomplete(records, from, _repository!, fromKey) is { } incomplete)
+            return StageResult.Refused(incomplete);
+        if (_set.SourceVersions(source) is [var newest, ..]
+            && IncomingRules.Refusal(newest, version, $"{source} {version}", Key) is { } refusal)
+            return StageResult.Refused(refusal.Replace(" is not newer than ", " cannot be promoted: not newer than ", StringComparison.Ordinal));
+
+        var files = records.SelectMany(r => r.Files).Distinct().ToList();
+        var problems = await pool.CopyAsync(from, _repository!, files);
+        if (problems.Count > 0)
+            return StageResult.Refused($"{source} {version} cannot be promoted to {Key}: {string.Join("; ", problems)}");
+
+        var now = time.GetUtcNow();
+        var added = records.Select(r => r with { AddedAt = now }).ToList();
+        var surplus = _set.SurplusWith(added, _repository!.KeepVersions);
+        var note = $"promoted {source} {version} from {fromKey}";
+        await CommitAsync(added, surplus, null, note);
+        LogPromoted(logger, Key, source, version, fromKey, _set.Generation);
+        var published = await PublishAsync(force: false, note);
+        return Outcome(published, $"promoted {source} {version} ({added.Count} package(s)) from {fromKey} to {Key}");
+    }
+
+    async Task<StageResult> IDistributionGrain.RemoveAsync(string source, string? version)
+    {
+        if (!Valid)
+            return StageResult.Refused(NotADistribution());
+        // A copy: the set's own lists change when the removal is applied.
+        var records = (version is null ? _set.OfSource(source) : _set.OfSource(source, version)).ToList();
+        if (records.Count == 0)
+        {
+            var versions = _set.SourceVersions(source);
+            return StageResult.Refused($"{source}{(version is null ? "" : " " + version)} is not in {Key}" +
+                (versions.Count > 0 ? $" (it has {string.Join(", ", versions)})" : ""));
+        }
+        var note = $"removed {source} {version ?? "(every version)"}";
+        await CommitAsync([], records.Select(r => r.Key).ToList(), null, note);
+        var published = await PublishAsync(force: false, note);
+        return Outcome(published, $"removed {records.Count} package(s) of {source} {version ?? string.Join(", ", records.Select(r => r.SourceVersion).Distinct())} from {Key}");
+    }
+
+    async Task<StageResult> IDistributionGrain.CleanupAsync(int? keep)
+    {
+        if (!Valid)
+            return StageResult.Refused(NotADistribution());
+        var n = keep ?? _repository!.KeepVersions;
+        if (n < 1)
+            return StageResult.Refused($"--keep must be at least 1 (got {n})");
+        var surplus = _set.Surplus(n);
+        if (surplus.Count == 0)
+            return new StageResult(true, $"{Key}: nothing to remove (at most {n} version(s) of each package)", _set.Generation);
+        var note = $"clean-up kept the newest {n} version(s), removed {surplus.Count} package(s)";
+        await CommitAsync([], surplus, null, note);
+        var published = await PublishAsync(force: false, note);
+        return Outcome(published, $"{Key}: {note}");
+    }
+
+    async Task<StageResult> IDistributionGrain.RollbackAsync(long generation)
+    {
+        if (!Valid)
+            return StageResult.Refused(NotADistribution());
+        if (generation >= _set.Generation)
+            return StageResult.Refused(generation == _set.Generation
+                ? $"{Key} is at generation {generation} already"
+                : $"{Key} has no generation {generation} yet (its generation is {_set.Generation})");
+        var records = await publisher.ReadGenerationAsync(_repository!, _product, generation);
+        if (records is null)
+            return StageResult.Refused($"generation {generation} of {Key} was never published or is no longer kept " +
+                $"(published and kept: {string.Join(", ", S.History.TakeLast(configuration.KeepGenerations).Select(h => h.Generation))})");
+        var missing = await pool.MissingAsync(_repository!, records.SelectMany(r => r.Files).Select(f => f.Path).Distinct().ToList());
+        if (missing.Count > 0)
+            return StageResult.Refused($"generation {generation} of {Key} needs pool files clean-up has removed: {string.Join(", ", missing.Take(5))}{(missing.Count > 5 ? " …" : "")}");
+
+        var target = records.ToDictionary(r => r.Key, StringComparer.Ordinal);
+        var removed = _set.All.Where(r => !target.ContainsKey(r.Key)).Select(r => r.Key).ToList();
+        var now = time.GetUtcNow();
+        var added = records.Where(r => _set.Find(r.Key) is null).Select(r => r with { AddedAt = now }).ToList();
+        var note = $"rollback to generation {generation}";
+        await CommitAsync(added, removed, null, note);
+        var published = await PublishAsync(force: false, note);
+        return Outcome(published, $"{Key}: generation {_set.Generation} has the packages of generation {generation} ({added.Count} back, {removed.Count} removed)");
+    }
+
+    private StageResult Outcome(StageResult published, string done) =>
+        published.Ok
+            ? new StageResult(true, $"{done}; generation {_set.Generation} is live", _set.Generation)
+            : new StageResult(false, $"{done} as generation {_set.Generation}, but publishing failed: {published.Message} (retry with: autobuilder repo sync {Key})", _set.Generation);
+
+    private string NotADistribution() =>
+        _repository is null
+            ? $"there is no repository '{_repositoryName}' (configured: {string.Join(", ", configuration.Repositories.Select(r => r.Name))})"
+            : $"'{_product}' is not a product of {_repositoryName} (its products: {string.Join(", ", _repository.Products)})";
+
+    private HashSet<string> KnownProducts() =>
+        configuration.Repositories.SelectMany(r => r.Products).Concat(options.Value.Products).ToHashSet(StringComparer.Ordinal);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: accepted {Changes} as generation {Generation} ({Removed} older package(s) dropped)")]
+    private static partial void LogAccepted(ILogger logger, string distribution, string changes, long generation, int removed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: rejected {Changes}: {Reasons}")]
+    private static partial void LogRejected(ILogger logger, string distribution, string changes, string reasons);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: {Changes} was accepted before; its queue files are cleared")]
+    private static partial void LogAlreadyAccepted(ILogger logger, string distribution, string changes);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: taking {Changes} failed; it stays queued")]
+    private static partial void LogTakeFailed(ILogger logger, string distribution, string changes, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: generation {Generation} is live ({Packages} packages)")]
+    private static partial void LogPublished(ILogger logger, string distribution, long generation, int packages);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: publishing generation {Generation} failed")]
+    private static partial void LogPublishFailed(ILogger logger, string distribution, long generation, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: promoted {Source} {Version} from {From} as generation {Generation}")]
+    private static partial void LogPromoted(ILogger logger, string distribution, string source, string version, string from, long generation);
+}

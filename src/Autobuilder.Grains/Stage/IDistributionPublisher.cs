@@ -1,0 +1,19 @@
+namespace Autobuilder.Grains.Stage;
+
+/// <summary>
+/// Writes a distribution's generation to staging (indices, Release, signatures, by-hash) and makes
+/// it live: pool files first, then dists/&lt;product&gt; swapped in one rename.
+/// </summary>
+public interface IDistributionPublisher
+{
+    Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken ct = default);
+
+    /// <summary>The generation the live dists/&lt;product&gt; link points at, or null.</summary>
+    Task<long?> LiveGenerationAsync(RepositoryConfig repository, string product, CancellationToken ct = default);
+
+    /// <summary>The package records of a generation kept in staging (from its own indices), or null when it is no longer kept.</summary>
+    Task<IReadOnlyList<PackageRecord>?> ReadGenerationAsync(RepositoryConfig repository, string product, long generation, CancellationToken ct = default);
+
+    /// <summary>Makes sure the repository's signing key exists and its public part is exported; returns the key's fingerprint or id.</summary>
+    Task<string> EnsureSigningKeyAsync(RepositoryConfig repository, CancellationToken ct = default);
+}

@@ -1,0 +1,14 @@
+namespace Autobuilder.Grains.Stage;
+
+/// <summary>The stage host's repo-incoming/&lt;repository&gt;/&lt;product&gt;/ folders: reading a .changes, and clearing it away.</summary>
+public interface IStageIncoming
+{
+    /// <summary>Parses the .changes, checks the files it names and reads each .deb's control paragraph; null when the .changes is gone.</summary>
+    Task<ChangesInspection?> InspectAsync(string repository, string product, string changesFile, CancellationToken ct = default);
+
+    /// <summary>Removes an accepted upload's files from the queue (the .changes last) and keeps the .changes with the journal.</summary>
+    Task FinishAsync(string repository, string product, ChangesInspection inspection, CancellationToken ct = default);
+
+    /// <summary>Moves the upload's files to a new, unique rejected folder with the reasons beside them; returns the folder.</summary>
+    Task<string> RejectAsync(string repository, string product, ChangesInspection inspection, IReadOnlyList<string> reasons, CancellationToken ct = default);
+}

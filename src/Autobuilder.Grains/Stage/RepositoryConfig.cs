@@ -1,0 +1,31 @@
+namespace Autobuilder.Grains.Stage;
+
+/// <summary>One repository's effective configuration: the options with every default filled in.</summary>
+public sealed record RepositoryConfig(
+    string Name,
+    IReadOnlyList<string> Products,
+    IReadOnlyList<string> Components,
+    IReadOnlyList<string> Architectures,
+    bool AcceptsUploads,
+    int KeepVersions,
+    string Origin,
+    string Label,
+    string Description,
+    string StagingPath,
+    string LivePath,
+    string GnupgHome,
+    string? SigningKey,
+    string? PassphraseFile,
+    string? PromoteTo,
+    double? PromoteAfterDays)
+{
+    /// <summary>The user id of the key made for this repository when none is configured.</summary>
+    public string GeneratedKeyUserId => $"Autobuilder {Name} archive key <{Name}@autobuilder.invalid>";
+
+    /// <summary>The exported public key, inside the live tree so clients fetch it from the same place.</summary>
+    public string PublicKeyPath => Path.Combine(LivePath, "archive-keyring.gpg");
+
+    public string DefaultComponent => Components[0];
+
+    public bool HasProduct(string product) => Products.Contains(product, StringComparer.Ordinal);
+}

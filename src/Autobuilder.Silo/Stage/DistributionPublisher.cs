@@ -1,0 +1,327 @@
+using System.Security.Cryptography;
+using System.Text;
+using Autobuilder.Debian.Checksums;
+using Autobuilder.Debian.Compression;
+using Autobuilder.Debian.Control;
+using Autobuilder.Debian.Indices;
+using Autobuilder.Debian.Versions;
+using Autobuilder.Grains;
+using Autobuilder.Grains.Stage;
+using Microsoft.Extensions.Logging;
+
+namespace Autobuilder.Silo.Stage;
+
+/// <summary>
+/// Publishes one generation of a distribution (ARCHITECTURE.md §6):
+/// <list type="number">
+/// <item>staging: the indices (Packages, Sources; plain, .gz, .xz) from the recorded stanzas — an
+/// index whose content did not change is linked from the previous generation, not compressed
+/// again — by-hash copies (its own, and those of generations superseded within Stage:ByHashMinutes),
+/// Release, InRelease and Release.gpg, all in a ".partial" folder that is synced and renamed;</item>
+/// <item>live: the new pool files first, then the generation folder (hard links), then
+/// dists/&lt;product&gt; — a symbolic link — replaced by rename(2) in one step.</item>
+/// </list>
+/// A crash anywhere leaves live on the old generation or the new one, never a mix: nothing a
+/// client can reach is ever written in place.
+/// </summary>
+public sealed partial class DistributionPublisher(StageConfiguration configuration, SigningKeys keys, ILogger<DistributionPublisher> logger)
+    : IDistributionPublisher
+{
+    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
+    private static readonly string[] Variants = ["", ".gz", ".xz"];
+
+    public Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken ct = default) => Task.Run(() => Publish(request), ct);
+
+    public Task<string> EnsureSigningKeyAsync(RepositoryConfig repository, CancellationToken ct = default) => Task.Run(() => keys.Ensure(repository), ct);
+
+    public Task<long?> LiveGenerationAsync(RepositoryConfig repository, string product, CancellationToken ct = default) =>
+        Task.FromResult(LiveFolderName(repository, product) is { } name && GenerationFolder.TryParse(name, out var g, out _) ? g : (long?)null);
+
+    private PublishOutcome Publish(PublishRequest r)
+    {
+        var repo = r.Repository;
+        var staging = StageFolders.StagingGenerations(repo, r.Product);
+        var live = StageFolders.LiveGenerations(repo, r.Product);
+        Directory.CreateDirectory(staging);
+        Directory.CreateDirectory(live);
+        RemovePartials(staging);
+        RemovePartials(live);
+
+        var attempt = 0;
+        while (Directory.Exists(Path.Combine(staging, GenerationFolder.NameOf(r.Generation, attempt)))
+               || Directory.Exists(Path.Combine(live, GenerationFolder.NameOf(r.Generation, attempt))))
+            attempt++;
+        var name = GenerationFolder.NameOf(r.Generation, attempt);
+        var previous = GenerationFolder.List(staging).FirstOrDefault(f => File.Exists(Path.Combine(f.Path, "Release")));
+
+        // 1. The complete generation in staging.
+        var work = Path.Combine(staging, name + GenerationFolder.PartialSuffix);
+        Directory.CreateDirectory(work);
+        var files = WriteIndices(work, r, previous?.Path);
+        ByHash.Publish(work, files);
+        CarryByHash(work, staging, r.ByHashFrom, repo, r.Product);
+        var release = new ReleaseFile
+        {
+            Origin = repo.Origin,
+            Label = repo.Label,
+            Suite = r.Product,
+            Codename = r.Product,
+            Date = r.Date,
+            AcquireByHash = true,
+            Architectures = repo.Architectures,
+            Components = repo.Components,
+            Description = $"{repo.Description} ({r.Product})",
+            Files = files,
+        };
+        ReleaseWriter.Write(work, release, keys.Signer(repo));
+        Posix.SyncTree(work);
+        var final = Path.Combine(staging, name);
+        Posix.Rename(work, final);
+        Posix.Sync(staging);
+
+        // 2. Live: pool files before anything names them, then the generation, then the one rename.
+        SyncPool(repo, r);
+        var liveWork = Path.Combine(live, name + GenerationFolder.PartialSuffix);
+        LinkTree(final, liveWork);
+        Posix.SyncTree(liveWork);
+        Posix.Rename(liveWork, Path.Combine(live, name));
+        Posix.Sync(live);
+        Swap(repo, r.Product, name);
+        keys.Ensure(repo);
+
+        Prune(staging, name);
+        Prune(live, name);
+        LogPublished(logger, repo.Name, r.Product, name, r.Packages.Count);
+        return new PublishOutcome(r.Generation, r.Date);
+    }
+
+    private static List<FileEntry> WriteIndices(string work, PublishRequest r, string? previous)
+    {
+        Dictionary<string, FileEntry>? before = null;
+        if (previous is not null)
+            before = ReleaseFile.Load(Path.Combine(previous, "Release")).Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
+
+        // dpkg's order within a name; each version parsed once, not at every comparison.
+        var versions = new Dictionary<string, DebianVersion?>(StringComparer.Ordinal);
+        foreach (var p in r.Packages)
+            versions.TryAdd(p.Version, DebianVersion.TryParse(p.Version, out var v, out _) ? v : null);
+        var sorted = r.Packages.ToList();
+        sorted.Sort((a, b) =>
+        {
+            var c = string.CompareOrdinal(a.Package, b.Package);
+            if (c != 0)
+                return c;
+            c = Comparer<DebianVersion?>.Default.Compare(versions[a.Version], versions[b.Version]);
+            return c != 0 ? c : string.CompareOrdinal(a.Architecture, b.Architecture);
+        });
+
+        var entries = new List<FileEntry>();
+        var hasSources = sorted.Any(p => p.IsSource);
+        foreach (var component in r.Repository.Components)
+        {
+            var inComponent = sorted.Where(p => p.Component == component).ToList();
+            foreach (var arch in r.Repository.Architectures)
+            {
+                // Architecture: all packages are listed for every architecture, as Debian's archive does.
+                var list = inComponent.Where(p => !p.IsSource && (p.Architecture == arch || p.Architecture == "all"));
+                entries.AddRange(WriteIndex(work, $"{component}/binary-{arch}/Packages", list, previous, before));
+            }
+            if (hasSources)
+                entries.AddRange(WriteIndex(work, $"{component}/source/Sources", inComponent.Where(p => p.IsSource), previous, before));
+        }
+        return entries;
+    }
+
+    /// <summary>One index and its compressed variants; linked from the previous generation when its content is the same.</summary>
+    private static IReadOnlyList<FileEntry> WriteIndex(string work, string relative, IEnumerable<PackageRecord> records, string? previous,
+        Dictionary<string, FileEntry>? before)
+    {
+        using var content = new MemoryStream();
+        foreach (var r in records)
+        {
+            content.Write(Utf8.GetBytes(r.Stanza));
+            content.WriteByte((byte)'\n');
+        }
+        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
+
+        if (previous is not null && before is not null && before.TryGetValue(relative, out var old)
+            && string.Equals(old.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)), StringComparison.Ordinal)
+            && Reuse(work, relative, previous, before) is { } reused)
+            return reused;
+
+        var array = content.ToArray();
+        return IndexFiles.Write(work, relative, s => s.Write(array), IndexOptions.Default);
+    }
+
+    private static List<FileEntry>? Reuse(string work, string relative, string previous, Dictionary<string, FileEntry> before)
+    {
+        var reused = new List<FileEntry>();
+        foreach (var variant in Variants)
+        {
+            if (!before.TryGetValue(relative + variant, out var entry))
+                continue;
+            var source = Path.Combine(previous, entry.Name);
+            if (!File.Exists(source))
+            {
+                if (variant.Length == 0)
+                {
+                    reused.Add(entry); // listed but not kept, as in Debian's archive
+                    continue;
+                }
+                return null;
+            }
+            var target = Path.Combine(work, entry.Name);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            Posix.LinkOrCopy(source, target);
+            reused.Add(entry);
+        }
+        return reused.Count > 0 ? reused : null;
+    }
+
+    /// <summary>Links the by-hash files of earlier generations' indices into this one, for clients still reading those.</summary>
+    private static void CarryByHash(string work, string staging, IReadOnlyList<long> generations, RepositoryConfig repo, string product)
+    {
+        var liveName = LiveFolderName(repo, product);
+        var folders = GenerationFolder.List(staging);
+        foreach (var generation in generations)
+        {
+            var folder = folders.FirstOrDefault(f => f.Name == liveName && f.Generation == generation)
+                ?? folders.FirstOrDefault(f => f.Generation == generation);
+            var releasePath = folder is null ? null : Path.Combine(folder.Path, "Release");
+            if (releasePath is null || !File.Exists(releasePath))
+                continue;
+            foreach (var entry in ReleaseFile.Load(releasePath).Files.Where(f => f.Sha256 is not null))
+            {
+                var byHash = ByHash.PathFor(entry);
+                var source = Path.Combine(folder!.Path, byHash);
+                var target = Path.Combine(work, byHash);
+                if (!File.Exists(source) || File.Exists(target))
+                    continue;
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                Posix.LinkOrCopy(source, target);
+            }
+        }
+    }
+
+    private static void SyncPool(RepositoryConfig repo, PublishRequest r)
+    {
+        var files = r.NewPoolFiles ?? (IEnumerable<PoolFile>)r.Packages.SelectMany(p => p.Files).ToList();
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in files.Select(f => f.Path).Distinct(StringComparer.Ordinal))
+        {
+            var target = Path.Combine(repo.LivePath, path);
+            if (File.Exists(target))
+                continue;
+            var source = Path.Combine(repo.StagingPath, path);
+            if (!File.Exists(source))
+                throw new IOException($"{path} is missing from {repo.Name}'s staging pool");
+            var folder = Path.GetDirectoryName(target)!;
+            Directory.CreateDirectory(folder);
+            Posix.LinkOrCopy(source, target);
+            folders.Add(folder);
+        }
+        foreach (var folder in folders)
+            Posix.Sync(folder);
+    }
+
+    private static void LinkTree(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, dir)));
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+            Posix.LinkOrCopy(file, Path.Combine(target, Path.GetRelativePath(source, file)));
+    }
+
+    /// <summary>dists/&lt;product&gt; → .&lt;product&gt;/&lt;name&gt;: a new link made beside it and renamed over it.</summary>
+    private static void Swap(RepositoryConfig repo, string product, string name)
+    {
+        var dists = StageFolders.LiveDists(repo);
+        var link = Path.Combine(dists, product);
+        if (Directory.Exists(link) && new DirectoryInfo(link).LinkTarget is null)
+            throw new IOException($"{link} is a real folder, not the link the publisher swaps; move it away once and publish again");
+        var temp = Path.Combine(dists, $".{product}.{Guid.NewGuid():N}.link");
+        File.CreateSymbolicLink(temp, $".{product}/{name}");
+        try
+        {
+            Posix.Rename(temp, link);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+        Posix.Sync(dists);
+    }
+
+    private static string? LiveFolderName(RepositoryConfig repo, string product)
+    {
+        var link = new FileInfo(Path.Combine(StageFolders.LiveDists(repo), product));
+        return link.LinkTarget is { } target ? Path.GetFileName(target) : null;
+    }
+
+    private void Prune(string root, string current)
+    {
+        foreach (var old in GenerationFolder.List(root).Where(f => f.Name != current).Skip(configuration.KeepGenerations - 1))
+            Directory.Delete(old.Path, recursive: true);
+    }
+
+    private static void RemovePartials(string root)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(root, "*" + GenerationFolder.PartialSuffix))
+            Directory.Delete(dir, recursive: true);
+    }
+
+    public Task<IReadOnlyList<PackageRecord>?> ReadGenerationAsync(RepositoryConfig repository, string product, long generation, CancellationToken ct = default) =>
+        Task.Run(() => ReadGeneration(repository, product, generation), ct);
+
+    /// <summary>The package records of a kept generation, read back from its own indices.</summary>
+    private static IReadOnlyList<PackageRecord>? ReadGeneration(RepositoryConfig repository, string product, long generation)
+    {
+        var folder = GenerationFolder.List(StageFolders.StagingGenerations(repository, product)).FirstOrDefault(f => f.Generation == generation);
+        var releasePath = folder is null ? null : Path.Combine(folder.Path, "Release");
+        if (releasePath is null || !File.Exists(releasePath))
+            return null;
+        var now = DateTimeOffset.UtcNow;
+        var records = new Dictionary<string, PackageRecord>(StringComparer.Ordinal);
+        foreach (var index in ReleaseFile.Load(releasePath).Files.Select(f => f.Name).Where(n => n.EndsWith("/Packages", StringComparison.Ordinal) || n.EndsWith("/Sources", StringComparison.Ordinal)))
+        {
+            var component = index[..index.IndexOf('/')];
+            foreach (var p in ReadIndex(folder!.Path, index))
+            {
+                PackageRecord record;
+                if (index.EndsWith("/Packages", StringComparison.Ordinal))
+                {
+                    var e = new PackagesEntry(p, index);
+                    record = new PackageRecord(e.Package, e.Version, e.Architecture, component, e.Source, e.SourceVersion,
+                        [new PoolFile(e.Filename, e.Size, e.Sha256 ?? "")], p.ToString(), now);
+                }
+                else
+                {
+                    var e = new SourcesEntry(p, index);
+                    record = new PackageRecord(e.Package, e.Version, PackageRecord.SourceArchitecture, component, e.Package, e.Version,
+                        e.Files.Select(f => new PoolFile($"{e.Directory}/{f.Name}", f.Size, f.Sha256 ?? "")).ToList(), p.ToString(), now);
+                }
+                records.TryAdd(record.Key, record);
+            }
+        }
+        return records.Values.ToList();
+    }
+
+    private static IReadOnlyList<ControlParagraph> ReadIndex(string folder, string index)
+    {
+        foreach (var variant in Variants)
+        {
+            var path = Path.Combine(folder, index + variant);
+            if (!File.Exists(path))
+                continue;
+            using var file = File.OpenRead(path);
+            using var data = Compressions.Decompress(file, Compressions.FromFileName(path), leaveOpen: true);
+            return ControlFile.Read(data, path);
+        }
+        throw new FileNotFoundException($"{index} of {folder} is listed in its Release but not there");
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Repository}/{Product}: generation folder {Folder} is live ({Packages} packages)")]
+    private static partial void LogPublished(ILogger logger, string repository, string product, string folder, int packages);
+}

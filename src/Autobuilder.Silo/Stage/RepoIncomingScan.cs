@@ -1,0 +1,79 @@
+using Autobuilder.Debian;
+using Autobuilder.Debian.Safety;
+using Autobuilder.Debian.Uploads;
+
+namespace Autobuilder.Silo.Stage;
+
+/// <summary>
+/// Which .changes in one repo-incoming folder are ready: every file it names present with its
+/// listed size (the hand-off writes the .changes last). One that stays incomplete, names a file
+/// larger than listed, or cannot be parsed is handed over too once it stopped changing (or, if
+/// incomplete, after the incomplete-upload time), to be rejected with its reason rather than sit
+/// in the queue for ever.
+/// </summary>
+public sealed class RepoIncomingScan(TimeSpan stableFor, TimeSpan incompleteAfter, TimeProvider time)
+{
+    private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> Ready(string folder)
+    {
+        var ready = new List<string>();
+        var now = time.GetUtcNow();
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in Directory.EnumerateFiles(folder, "*.changes"))
+        {
+            var name = Path.GetFileName(path);
+            if (name.StartsWith('.'))
+                continue; // a hand-off's temporary name
+            present.Add(path);
+            var info = new FileInfo(path);
+            if (!info.Exists)
+                continue;
+            if (!_firstSeen.TryGetValue(path, out var firstSeen))
+                _firstSeen[path] = firstSeen = now < info.LastWriteTimeUtc ? now : new DateTimeOffset(info.LastWriteTimeUtc);
+            var stable = now - new DateTimeOffset(info.LastWriteTimeUtc) >= stableFor;
+            ChangesFile changes;
+            try
+            {
+                changes = ChangesFile.Load(path);
+            }
+            catch (Exception ex) when (ex is DebianFormatException or IOException)
+            {
+                if (stable)
+                    ready.Add(name);
+                continue;
+            }
+            var status = Status(folder, changes);
+            if (status == Completeness.Complete
+                || (status == Completeness.Wrong && stable)
+                || (status == Completeness.Waiting && now - firstSeen >= incompleteAfter))
+                ready.Add(name);
+        }
+        foreach (var gone in _firstSeen.Keys.Where(k => k.StartsWith(folder, StringComparison.Ordinal) && !present.Contains(k)).ToList())
+            _firstSeen.Remove(gone);
+        return ready;
+    }
+
+    private enum Completeness
+    {
+        Complete,
+        Waiting,
+        Wrong,
+    }
+
+    private static Completeness Status(string folder, ChangesFile changes)
+    {
+        var waiting = false;
+        foreach (var f in changes.Files)
+        {
+            if (!FileNames.IsSafe(f.Name))
+                return Completeness.Wrong;
+            var info = new FileInfo(Path.Combine(folder, f.Name));
+            if (!info.Exists || info.Length < f.Size)
+                waiting = true;
+            else if (info.Length > f.Size)
+                return Completeness.Wrong;
+        }
+        return waiting ? Completeness.Waiting : Completeness.Complete;
+    }
+}

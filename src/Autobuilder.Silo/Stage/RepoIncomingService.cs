@@ -1,0 +1,153 @@
+using Autobuilder.Grains;
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Stage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Autobuilder.Silo.Stage;
+
+/// <summary>
+/// Watches repo-incoming/&lt;repository&gt;/&lt;product&gt;/ and hands each ready .changes to its
+/// distribution grain at once — a file-system watcher wakes the scan, a one-second tick catches
+/// what a watcher can miss — instead of the seed's cron tick every two to five minutes. Each
+/// distribution gets one call at a time; a distribution whose call failed waits a little before
+/// the next.
+/// </summary>
+public sealed partial class RepoIncomingService(
+    IGrainFactory grains,
+    StageFolders folders,
+    StageConfiguration configuration,
+    IOptions<AutobuilderOptions> options,
+    TimeProvider time,
+    ILogger<RepoIncomingService> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(10);
+
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _backoff = new(StringComparer.Ordinal);
+    private FileSystemWatcher? _watcher;
+    private RepoIncomingScan? _scan;
+    private Task? _loop;
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(RepoIncomingService), ServiceLifecycleStage.Active + 2, StartAsync, StopAsync);
+
+    private Task StartAsync(CancellationToken ct)
+    {
+        _scan = new RepoIncomingScan(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(options.Value.IncompleteUploadSeconds), time);
+        foreach (var repo in configuration.Repositories.Where(r => r.AcceptsUploads))
+        {
+            foreach (var product in repo.Products)
+                Directory.CreateDirectory(folders.Incoming(repo.Name, product));
+        }
+        Directory.CreateDirectory(folders.IncomingRoot);
+        _watcher = new FileSystemWatcher(folders.IncomingRoot)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.LastWrite,
+        };
+        _watcher.Created += (_, _) => Wake();
+        _watcher.Renamed += (_, _) => Wake();
+        _watcher.Changed += (_, _) => Wake();
+        _watcher.EnableRaisingEvents = true;
+        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken ct)
+    {
+        await _stop.CancelAsync();
+        _watcher?.Dispose();
+        if (_loop is not null)
+            await _loop.WaitAsync(ct).ContinueWith(_ => { }, CancellationToken.None);
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+            _wake.Release();
+    }
+
+    private async Task LoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                Scan();
+                await _wake.WaitAsync(TimeSpan.FromSeconds(1), ct);
+                // Let a burst of file events (a hand-off copying several files) settle into one scan.
+                await Task.Delay(50, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogScanFailed(logger, ex);
+                await Task.Delay(1000, ct).ContinueWith(_ => { }, CancellationToken.None);
+            }
+        }
+    }
+
+    private void Scan()
+    {
+        var now = time.GetUtcNow();
+        foreach (var repoDir in Directory.EnumerateDirectories(folders.IncomingRoot))
+        {
+            foreach (var productDir in Directory.EnumerateDirectories(repoDir))
+            {
+                var key = StageConfiguration.DistributionKey(Path.GetFileName(repoDir), Path.GetFileName(productDir));
+                lock (_inFlight)
+                {
+                    if (_inFlight.ContainsKey(key) || (_backoff.TryGetValue(key, out var until) && now < until))
+                        continue;
+                }
+                var ready = _scan!.Ready(productDir);
+                if (ready.Count == 0)
+                    continue;
+                lock (_inFlight)
+                    _inFlight[key] = ProcessAsync(key, ready);
+            }
+        }
+    }
+
+    private async Task ProcessAsync(string key, IReadOnlyList<string> ready)
+    {
+        await Task.Yield();
+        try
+        {
+            await grains.GetGrain<IDistributionGrain>(key).ProcessIncomingAsync(ready);
+            lock (_inFlight)
+                _backoff.Remove(key);
+        }
+        catch (Exception ex)
+        {
+            LogProcessFailed(logger, key, ex);
+            lock (_inFlight)
+                _backoff[key] = time.GetUtcNow() + FailureBackoff;
+        }
+        finally
+        {
+            lock (_inFlight)
+                _inFlight.Remove(key);
+            Wake(); // files may have arrived while this batch ran
+        }
+    }
+
+    public void Dispose()
+    {
+        _watcher?.Dispose();
+        _stop.Dispose();
+        _wake.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scanning repo-incoming failed")]
+    private static partial void LogScanFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: processing its queue failed; tried again shortly")]
+    private static partial void LogProcessFailed(ILogger logger, string distribution, Exception ex);
+}

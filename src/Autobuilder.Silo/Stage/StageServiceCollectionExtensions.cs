@@ -1,0 +1,28 @@
+using Autobuilder.Debian.Deb;
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Stage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Autobuilder.Silo.Stage;
+
+/// <summary>The stage role's services: repositories, their queue, pool, journal and publisher.</summary>
+public static class StageServiceCollectionExtensions
+{
+    public static IServiceCollection AddAutobuilderStage(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new StageConfiguration(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value));
+        services.AddSingleton<StageFolders>();
+        // The .deb reader is one interface method, so the full reader can replace this one without other changes.
+        services.AddSingleton<IDebControlReader, DebControlReader>();
+        services.AddSingleton<IPackageJournal, PackageJournal>();
+        services.AddSingleton<IStageIncoming, StageIncoming>();
+        services.AddSingleton<IRepositoryPool, RepositoryPool>();
+        services.AddSingleton<SigningKeys>();
+        services.AddSingleton<IDistributionPublisher, DistributionPublisher>();
+        services.AddSingleton<RepoIncomingService>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RepoIncomingService>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageStartup>();
+        return services;
+    }
+}

@@ -1,0 +1,39 @@
+using Autobuilder.Debian.Checksums;
+using Autobuilder.Debian.Indices;
+using Autobuilder.Debian.Signing;
+
+namespace Autobuilder.Silo.Tests.Stage;
+
+/// <summary>Checks that what apt can reach of a live distribution is one complete, signed, self-consistent generation.</summary>
+public static class LiveTree
+{
+    /// <returns>The generation folder dists/&lt;product&gt; points at, and the packages its amd64 index lists.</returns>
+    public static (string Folder, IReadOnlyList<PackagesEntry> Packages) AssertConsistent(string live, string product, string keyring)
+    {
+        var link = new DirectoryInfo(Path.Combine(live, "dists", product));
+        Assert.NotNull(link.LinkTarget);
+        var folder = link.ResolveLinkTarget(returnFinalTarget: true)!.FullName;
+        Assert.False(folder.EndsWith(".partial", StringComparison.Ordinal), $"live points at an unfinished folder {folder}");
+
+        var check = new Gpgv(keyring).VerifyClearSigned(Path.Combine(folder, "InRelease"));
+        Assert.Equal(SignatureStatus.Valid, check.Status);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder, "Release")), check.SignedData);
+        var release = ReleaseFile.Load(Path.Combine(folder, "Release"));
+        foreach (var f in release.Files)
+        {
+            var path = Path.Combine(folder, f.Name);
+            Assert.True(File.Exists(path), $"{f.Name} is listed in the live Release but missing");
+            Assert.Equal(f.Sha256, ChecksumSet.ComputeFile(path).Sha256);
+            Assert.Equal(f.Sha256, ChecksumSet.ComputeFile(Path.Combine(folder, ByHash.PathFor(f))).Sha256);
+        }
+        using var index = File.OpenRead(Path.Combine(folder, "main", "binary-amd64", "Packages"));
+        var packages = PackagesEntry.ReadAll(index, "live Packages");
+        foreach (var p in packages)
+        {
+            var deb = Path.Combine(live, p.Filename);
+            Assert.True(File.Exists(deb), $"{p.Filename} is listed in the live index but not in the live pool");
+            Assert.Equal(p.Sha256, ChecksumSet.ComputeFile(deb).Sha256);
+        }
+        return (folder, packages);
+    }
+}
