@@ -44,6 +44,7 @@ public static class SiloHost
         // Role and host travel as silo metadata; the placement filter reads them (RolePlacementAttribute).
         silo.UseSiloMetadata(identity.Metadata());
         services.AddPlacementFilter<RolePlacementFilterStrategy, RolePlacementFilterDirector>(ServiceLifetime.Transient);
+        services.AddPlacementFilter<HostPlacementFilterStrategy, HostPlacementFilterDirector>(ServiceLifetime.Transient);
         services.Configure<AutobuilderOptions>(configuration.GetSection(AutobuilderOptions.Section));
         services.AddAutobuilderMail(configuration);
         services.AddSingleton(TimeProvider.System);
@@ -66,8 +67,15 @@ public static class SiloHost
         if (identity.Plays(SiloRoles.Builder))
         {
             services.AddSingleton<SshConnectionPool>();
-            services.AddSingleton<IBuildExecutorFactory, BuildExecutorFactory>();
+            services.AddSingleton<BuildExecutorFactory>();
+            // A builder of a cluster shares no disk with the garage: sources come over, results go back.
+            if (identity.Role == SiloRoles.Builder)
+                services.AddSingleton<IBuildExecutorFactory, RemoteFilesExecutorFactory>();
+            else
+                services.AddSingleton<IBuildExecutorFactory>(sp => sp.GetRequiredService<BuildExecutorFactory>());
         }
+        if (identity.Role != SiloRoles.All)
+            services.AddSingleton<ClusterHosts>();
         // Stage: repositories, publishing, promotions. Elsewhere only the repository list (a
         // stateless grain the console may reach through any silo) needs the configuration.
         if (identity.Plays(SiloRoles.Stage))
@@ -88,6 +96,8 @@ public static class SiloHost
         {
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchedulerStartup>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BuilderSilosWatch>();
+            // The stage's packages go to the stage host's disk.
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageForwarder>();
         }
         else if (identity.Role == SiloRoles.Builder)
         {

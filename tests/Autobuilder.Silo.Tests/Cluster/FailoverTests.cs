@@ -1,4 +1,5 @@
 using Autobuilder.Grains;
+using Autobuilder.Silo.Tests.Stage;
 using Autobuilder.Testing;
 
 namespace Autobuilder.Silo.Tests.Cluster;
@@ -24,12 +25,12 @@ public sealed class FailoverTests(ClusterFixture fixture)
         var build = Assert.Single(done.Builds);
         Assert.NotEqual(firstSlot, build.Slot);
         Assert.Equal(2, build.Attempt);
-        Assert.StartsWith(survivor.DataRoot, build.LogPath);
+        Assert.StartsWith(Path.Combine(fixture.Garage.DataRoot, "results"), build.LogPath);
         Assert.Contains(done.History, h => h.Reason.Contains($"infrastructure error on {firstSlot}", StringComparison.Ordinal));
-        // Results land once: one .deb and one .changes in the repository queue.
-        var queued = Directory.GetFiles(Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm"), "ab-failover_*");
-        Assert.Single(queued, f => f.EndsWith(".deb", StringComparison.Ordinal));
-        Assert.Single(queued, f => f.EndsWith(".changes", StringComparison.Ordinal));
+        Assert.Contains($"attempt 2 started on {survivor.Name.Split('@')[1]}/u1", string.Join("\n", done.History.Select(h => h.Reason)));
+        // Results land once: the stage published one version, rejected nothing.
+        var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-failover", "1.0-1");
+        Assert.Empty(published.Status.Rejections);
 
         // The host comes back: its slot takes builds again.
         await victim.StartAsync();
