@@ -60,4 +60,50 @@ public sealed class FailoverTests(ClusterFixture fixture)
         }
         await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Idle);
     }
+
+    [Fact]
+    public async Task Should_publish_the_waiting_packages_When_the_stage_silo_comes_back()
+    {
+        // Arrange: the stage is gone while a package is built.
+        await fixture.Stage.KillAsync();
+        try
+        {
+            Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-stage-down"), fixture.Scratch);
+            var done = await Uploads.WaitAsync(fixture.Garage, "ab-stage-down", d => d.Summary.State == UploadState.Done, "Done");
+            Assert.Equal(UploadState.Built, done.Summary.Outcome);
+            var waiting = Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm");
+            Assert.Single(Directory.GetFiles(waiting, "ab-stage-down_*.changes"));
+        }
+        finally
+        {
+            // Act
+            await fixture.Stage.StartAsync();
+        }
+
+        // Assert: the queue drains into the stage, which publishes once.
+        var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-stage-down", "1.0-1");
+        Assert.Empty(published.Status.Rejections);
+        Assert.Empty(Directory.GetFiles(Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm"), "ab-stage-down_*"));
+    }
+
+    [Fact]
+    public async Task Should_finish_the_upload_and_keep_its_history_When_the_garage_silo_restarts_during_its_build()
+    {
+        // Arrange
+        Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-garage-restart", RulesBuild: "sleep 4"), fixture.Scratch);
+        var running = await Uploads.WaitAsync(fixture.Garage, "ab-garage-restart", d => d.Builds.Any(b => b.State == BuildState.Running), "building");
+
+        // Act
+        await fixture.Garage.KillAsync();
+        await fixture.Garage.StartAsync();
+        var done = await Uploads.WaitAsync(fixture.Garage, "ab-garage-restart", d => d.Summary.State == UploadState.Done, "Done after the garage restarted",
+            timeout: TimeSpan.FromSeconds(120));
+
+        // Assert: the state kept in PostgreSQL carried the upload over the restart.
+        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(running.Summary.Id, done.Summary.Id);
+        Assert.Equal(running.History, done.History.Take(running.History.Count));
+        var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-garage-restart", "1.0-1");
+        Assert.Empty(published.Status.Rejections);
+    }
 }
