@@ -1,5 +1,7 @@
 using Autobuilder.Admin;
 using Autobuilder.Admin.Commands.Builders;
+using Autobuilder.Admin.Commands.Cluster;
+using Autobuilder.Admin.Commands.Db;
 using Autobuilder.Admin.Commands.Deb;
 using Autobuilder.Admin.Commands.Repo;
 using Autobuilder.Admin.Commands.Status;
@@ -84,6 +86,20 @@ app.Configure(config =>
         repo.AddCommand<RepoRollbackCommand>("rollback")
             .WithDescription("Make the packages of an earlier published generation live again.")
             .WithExample("repo", "rollback", "extras-devel/bookworm", "--to", "12");
+    });
+    config.AddBranch("cluster", cluster =>
+    {
+        cluster.SetDescription("The silos of the autobuilder.");
+        cluster.AddCommand<ClusterStatusCommand>("status")
+            .WithDescription("Every silo with its role, host, status and grain counts.")
+            .WithExample("cluster", "status", "--cluster", "Host=db;Database=autobuilder;Username=autobuilder");
+    });
+    config.AddBranch("db", db =>
+    {
+        db.SetDescription("The cluster's PostgreSQL database.");
+        db.AddCommand<DbInitCommand>("init")
+            .WithDescription("Create or update the schema (membership, grain state, reminders); running it again changes nothing.")
+            .WithExample("db", "init", "--connection", "Host=db;Database=autobuilder;Username=autobuilder");
     });
     config.AddBranch("deb", deb =>
     {

@@ -31,4 +31,12 @@ public interface IBuildSchedulerGrain : IGrainWithIntegerKey
     Task AttemptEndedAsync(string slot, string buildId, int attempt, SlotStatus status);
 
     Task<SchedulerStatus> GetStatusAsync();
+
+    /// <summary>
+    /// The silo that ran these slots is gone (cluster membership says so): they get no new builds
+    /// until they announce themselves again. A build running on one keeps its lease, and goes back
+    /// to its upload when the lease expires.
+    /// </summary>
+    [OneWay]
+    Task SlotsDownAsync(IReadOnlyList<string> slots, string reason);
 }

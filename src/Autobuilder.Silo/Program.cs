@@ -1,22 +1,66 @@
+using Autobuilder.Grains;
+using Autobuilder.Silo.Cluster;
+using Autobuilder.Silo.Dashboard;
 using Autobuilder.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 // autobuilder-silo [--config silo-config/all.json] [Section:Key=value …]
-var builder = Host.CreateApplicationBuilder(args);
-var configFile = builder.Configuration["config"] ?? Environment.GetEnvironmentVariable("AUTOBUILDER_CONFIG") ?? "silo-config/all.json";
+var configFile = new ConfigurationBuilder().AddCommandLine(args).Build()["config"]
+    ?? Environment.GetEnvironmentVariable("AUTOBUILDER_CONFIG") ?? "silo-config/all.json";
 if (!File.Exists(configFile))
 {
     Console.Error.WriteLine($"autobuilder-silo: error: configuration file {configFile} not found (pass --config FILE)");
     return 2;
 }
-// The file, then the command line again on top, so one value can be overridden for a run.
-builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
-builder.Configuration.AddCommandLine(args);
-builder.UseOrleans(silo =>
+
+// The file, then the environment (AUTOBUILDER_Section__Key: containers and units set secrets and
+// per-host values so), then the command line on top, so one value can be overridden for a run.
+void AddSources(IConfigurationBuilder configuration)
 {
-    silo.UseSingleHostClustering(builder.Configuration);
-    silo.AddAutobuilder(builder.Configuration);
-});
-await builder.Build().RunAsync();
+    configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
+    configuration.AddEnvironmentVariables("AUTOBUILDER_");
+    configuration.AddCommandLine(args);
+}
+
+IHost host;
+try
+{
+    var probe = new ConfigurationBuilder();
+    AddSources(probe);
+    var settings = probe.Build();
+    var dashboard = DashboardHosting.Settings(settings);
+    // The dashboard's pages are served by the garage (or the one silo of role "all"): that silo is
+    // an ASP.NET Core application; the others are plain hosts with no HTTP listener.
+    var serveDashboard = dashboard.Enabled && SiloIdentity.From(settings).Plays(SiloRoles.Garage);
+    WebApplicationBuilder? web = serveDashboard ? WebApplication.CreateBuilder(args) : null;
+    IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(args);
+    AddSources(builder.Configuration);
+    builder.UseOrleans(silo =>
+    {
+        silo.UseAutobuilderClustering(builder.Configuration);
+        silo.AddAutobuilder(builder.Configuration);
+        if (serveDashboard || ClusterHosting.UsesPostgres(builder.Configuration))
+            silo.AddAutobuilderDashboard();
+    });
+    if (web is not null)
+    {
+        web.ListenForDashboard(dashboard);
+        var app = web.Build();
+        app.MapAutobuilderDashboard(dashboard);
+        host = app;
+    }
+    else
+    {
+        host = ((HostApplicationBuilder)builder).Build();
+    }
+}
+catch (InvalidOperationException ex)
+{
+    // A configuration mistake (unknown role, no connection string, an open dashboard …): one line, not a stack trace.
+    Console.Error.WriteLine($"autobuilder-silo: error: {configFile}: {ex.Message}");
+    return 2;
+}
+await host.RunAsync();
 return 0;

@@ -23,8 +23,9 @@ public sealed class SiloProcess : IAsyncDisposable
     private Process? _process;
     private IHost? _client;
 
-    public SiloProcess(string dataRoot, Action<JsonObject>? configure = null)
+    public SiloProcess(string dataRoot, Action<JsonObject>? configure = null, string name = "silo")
     {
+        Name = name;
         DataRoot = dataRoot;
         SiloPort = FreePort();
         GatewayPort = FreePort();
@@ -44,7 +45,12 @@ public sealed class SiloProcess : IAsyncDisposable
             },
             ["Mail"] = new JsonObject { ["Host"] = "", ["BuildsList"] = "builds@example.org", ["OutboxDirectory"] = Path.Combine(dataRoot, "outbox") },
             ["Orleans"] = new JsonObject { ["SiloPort"] = SiloPort, ["GatewayPort"] = GatewayPort },
-            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning", ["Autobuilder"] = "Information" } },
+            ["Logging"] = new JsonObject
+            {
+                ["LogLevel"] = new JsonObject { ["Default"] = "Warning", ["Autobuilder"] = "Information" },
+                // Times in the output, to tell what took long when a test times out.
+                ["Console"] = new JsonObject { ["FormatterName"] = "simple", ["FormatterOptions"] = new JsonObject { ["TimestampFormat"] = "HH:mm:ss.fff " } },
+            },
         };
         configure?.Invoke(config);
         ConfigPath = Path.Combine(dataRoot, "silo.json");
@@ -53,6 +59,9 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     public static string HostArchitecture { get; } = Tool.Run("dpkg", "--print-architecture").Ok().Stdout.Trim();
+
+    /// <summary>For messages: "garage@garage", "builder@builder1" …</summary>
+    public string Name { get; }
 
     public string DataRoot { get; }
     public string ConfigPath { get; }
@@ -76,11 +85,22 @@ public sealed class SiloProcess : IAsyncDisposable
         psi.ArgumentList.Add("--config");
         psi.ArgumentList.Add(ConfigPath);
         _process = Process.Start(psi)!;
-        _process.OutputDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { lock (_output) _output.AppendLine(e.Data); };
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         await ConnectAsync();
+    }
+
+    private void Append(string? line)
+    {
+        lock (_output)
+        {
+            _output.AppendLine(line);
+            // AB_TEST_LOGS=folder keeps every silo's output after the test's folders are gone.
+            if (Environment.GetEnvironmentVariable("AB_TEST_LOGS") is { Length: > 0 } logs)
+                File.AppendAllText(Path.Combine(Directory.CreateDirectory(logs).FullName, $"{Name}.log"), line + "\n");
+        }
     }
 
     private async Task ConnectAsync()
@@ -89,7 +109,7 @@ public sealed class SiloProcess : IAsyncDisposable
         while (true)
         {
             if (_process!.HasExited)
-                throw new InvalidOperationException($"silo exited with {_process.ExitCode} while starting:\n{Output}");
+                throw new InvalidOperationException($"silo {Name} exited with {_process.ExitCode} while starting:\n{Output}");
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
             builder.UseOrleansClient(c =>
@@ -110,6 +130,11 @@ public sealed class SiloProcess : IAsyncDisposable
             {
                 host.Dispose();
                 await Task.Delay(500);
+            }
+            catch (Exception ex)
+            {
+                host.Dispose();
+                throw new TimeoutException($"silo {Name} did not answer within 60 s: {ex.Message}\n{Output}", ex);
             }
         }
     }
@@ -164,7 +189,7 @@ public sealed class SiloProcess : IAsyncDisposable
         GpgAgents.Stop(Path.Combine(DataRoot, "gnupg"));
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

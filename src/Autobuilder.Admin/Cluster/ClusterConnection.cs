@@ -6,7 +6,10 @@ using Orleans.Configuration;
 
 namespace Autobuilder.Admin.Cluster;
 
-/// <summary>An Orleans client connected to a running autobuilder through one gateway.</summary>
+/// <summary>
+/// An Orleans client connected to a running autobuilder: through the gateways given, or through
+/// any live gateway the cluster's PostgreSQL membership table lists (so any silo will do).
+/// </summary>
 public sealed class ClusterConnection : IAsyncDisposable
 {
     public const string DefaultGateway = "127.0.0.1:30000";
@@ -21,22 +24,37 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     public static async Task<ClusterConnection> ConnectAsync(ClusterSettings settings, CancellationToken ct)
     {
-        var gateway = settings.Gateway ?? Environment.GetEnvironmentVariable("AUTOBUILDER_GATEWAY") ?? DefaultGateway;
-        if (!IPEndPoint.TryParse(gateway, out var endpoint) || endpoint.Port == 0)
-            throw new ConsoleException($"'{gateway}' is not a gateway address; expected HOST:PORT such as {DefaultGateway}");
+        var cluster = settings.Cluster ?? NonEmpty(Environment.GetEnvironmentVariable("AUTOBUILDER_CLUSTER"));
+        var gateway = settings.Gateway ?? NonEmpty(Environment.GetEnvironmentVariable("AUTOBUILDER_GATEWAY"));
+        if (cluster is not null && settings.Gateway is not null)
+            throw new ConsoleException("give either --cluster or --gateway, not both");
+        var endpoints = cluster is null ? Gateways(gateway ?? DefaultGateway) : [];
+        var clusterId = NonEmpty(Environment.GetEnvironmentVariable("AUTOBUILDER_CLUSTER_ID")) ?? "autobuilder";
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
-            client.UseStaticClustering(endpoint);
+            if (cluster is not null)
+            {
+                client.UseAdoNetClustering(o =>
+                {
+                    o.Invariant = "Npgsql";
+                    o.ConnectionString = cluster;
+                });
+            }
+            else
+            {
+                client.UseStaticClustering(endpoints);
+            }
             client.Configure<ClusterOptions>(o =>
             {
-                o.ClusterId = "autobuilder";
-                o.ServiceId = "autobuilder";
+                o.ClusterId = clusterId;
+                o.ServiceId = clusterId;
             });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
         });
         var host = builder.Build();
+        var where = cluster is null ? $"the autobuilder at {gateway ?? DefaultGateway}" : "any gateway of the cluster";
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -46,10 +64,27 @@ public sealed class ClusterConnection : IAsyncDisposable
         catch (Exception ex) when (ex is not ConsoleException)
         {
             host.Dispose();
-            throw new ConsoleException($"cannot reach the autobuilder at {gateway}: {ex.Message.Split('\n')[0]} (is the silo running? start it with ./run.sh)");
+            throw new ConsoleException($"cannot reach {where}: {ex.Message.Split('\n')[0]} (is a silo running? start it with ./run.sh)");
         }
         return new ClusterConnection(host);
     }
+
+    /// <summary>"host:port[,host:port…]" as endpoints; each must be an address and a port.</summary>
+    public static IPEndPoint[] Gateways(string list)
+    {
+        var endpoints = new List<IPEndPoint>();
+        foreach (var item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!IPEndPoint.TryParse(item, out var endpoint) || endpoint.Port == 0)
+                throw new ConsoleException($"'{item}' is not a gateway address; expected HOST:PORT such as {DefaultGateway}");
+            endpoints.Add(endpoint);
+        }
+        if (endpoints.Count == 0)
+            throw new ConsoleException($"no gateway given; expected HOST:PORT such as {DefaultGateway}");
+        return [.. endpoints];
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     public async ValueTask DisposeAsync()
     {

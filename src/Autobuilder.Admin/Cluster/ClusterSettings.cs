@@ -7,8 +7,12 @@ namespace Autobuilder.Admin.Cluster;
 public class ClusterSettings : CommandSettings
 {
     [CommandOption("--gateway <HOST:PORT>")]
-    [Description("Gateway of a silo to talk to (default: $AUTOBUILDER_GATEWAY or 127.0.0.1:30000).")]
+    [Description("Gateway of a silo to talk to, or several separated by commas (default: $AUTOBUILDER_GATEWAY or 127.0.0.1:30000).")]
     public string? Gateway { get; init; }
+
+    [CommandOption("--cluster <CONNECTION>")]
+    [Description("A cluster's PostgreSQL database (Npgsql connection string, default: $AUTOBUILDER_CLUSTER): talk to whichever gateway it lists as alive.")]
+    public string? Cluster { get; init; }
 
     [CommandOption("--json")]
     [Description("Print JSON for scripts instead of a table.")]

@@ -1,4 +1,5 @@
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +11,7 @@ namespace Autobuilder.Grains.Builds;
 /// waiting builds, slots announce themselves), so a dispatch costs no disk write. It never awaits
 /// another grain: everything it sends is one-way.
 /// </summary>
+[RolePlacement(SiloRoles.Garage)]
 public sealed partial class BuildSchedulerGrain(
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
@@ -129,6 +131,18 @@ public sealed partial class BuildSchedulerGrain(
         if (entry.RunningBuild == buildId)
             entry.RunningBuild = null;
         Dispatch();
+        return Task.CompletedTask;
+    }
+
+    Task IBuildSchedulerGrain.SlotsDownAsync(IReadOnlyList<string> slots, string reason)
+    {
+        foreach (var slot in slots)
+        {
+            if (!_slots.TryGetValue(slot, out var entry))
+                continue;
+            _idle.Remove(slot);
+            entry.Status = entry.Status with { State = SlotState.Offline, Reason = reason };
+        }
         return Task.CompletedTask;
     }
 

@@ -1,4 +1,5 @@
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,6 +9,7 @@ namespace Autobuilder.Grains.Slots;
 /// The slots added at run time, kept durably (a few records: rewritten whole on each change). Slots
 /// from silo-config are not stored: configuration stays their one source of truth.
 /// </summary>
+[RolePlacement(SiloRoles.Garage)]
 public sealed partial class BuilderRegistryGrain(
     [PersistentState("builders", "state")] IPersistentState<BuilderRegistryGrainState> state,
     IOptions<AutobuilderOptions> options,

@@ -1,6 +1,7 @@
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Grains.Builds;
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,8 +13,10 @@ namespace Autobuilder.Grains.Slots;
 /// off the grain's turn; its end comes back as a call to <see cref="IBuilderSlotGrain.CompleteAsync"/>
 /// (or <see cref="IBuilderSlotGrain.HostLostAsync"/> when the host stopped answering). While idle
 /// or offline it probes its host, also off the grain's turn, so a dead host is Offline before a
-/// build is given to it and comes back by itself.
+/// build is given to it and comes back by itself. Placed on the builder silo of its own host: its
+/// builds run there.
 /// </summary>
+[RolePlacement(SiloRoles.Builder, onKeyHost: true)]
 public sealed partial class BuilderSlotGrain(
     [PersistentState("slot", "state")] IPersistentState<BuilderSlotGrainState> state,
     IBuildExecutorFactory executors,

@@ -1,4 +1,5 @@
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,6 +11,7 @@ namespace Autobuilder.Grains.Stage;
 /// on every change and publishes each new generation. Files, indices and signatures are the
 /// injected services' business; this class decides.
 /// </summary>
+[RolePlacement(SiloRoles.Stage)]
 public sealed partial class DistributionGrain(
     [PersistentState("distribution", "state")] IPersistentState<DistributionGrainState> state,
     StageConfiguration configuration,

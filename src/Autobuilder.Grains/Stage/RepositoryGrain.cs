@@ -1,3 +1,4 @@
+using Autobuilder.Grains.Placement;
 using Microsoft.Extensions.Logging;
 
 namespace Autobuilder.Grains.Stage;
@@ -7,6 +8,7 @@ namespace Autobuilder.Grains.Stage;
 /// and its promotion rule (an Orleans reminder). It holds no state of its own: the configuration
 /// says what it is, the distributions what it holds.
 /// </summary>
+[RolePlacement(SiloRoles.Stage)]
 public sealed partial class RepositoryGrain(
     StageConfiguration configuration,
     IRepositoryPool pool,

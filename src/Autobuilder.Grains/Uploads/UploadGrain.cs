@@ -1,4 +1,5 @@
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ namespace Autobuilder.Grains.Uploads;
 /// The state machine of one upload (ARCHITECTURE.md §3–4). Decisions live here; reading files,
 /// building and mailing go through the injected services.
 /// </summary>
+[RolePlacement(SiloRoles.Garage)]
 public sealed partial class UploadGrain(
     [PersistentState("upload", "state")] IPersistentState<UploadGrainState> state,
     IUploadInspector inspector,
@@ -140,10 +142,19 @@ public sealed partial class UploadGrain(
         foreach (var build in S.Builds.Where(b => b.State == BuildState.Running && b.Slot is not null).ToList())
         {
             var buildId = UploadIds.Build(Id, build.Architecture);
-            if (await GrainFactory.GetGrain<IBuilderSlotGrain>(build.Slot!).IsRunningAsync(buildId, build.Attempt))
-                continue;
+            var reason = "the builder's silo restarted during the build";
+            try
+            {
+                if (await GrainFactory.GetGrain<IBuilderSlotGrain>(build.Slot!).IsRunningAsync(buildId, build.Attempt))
+                    continue;
+            }
+            catch (NoSiloForRoleException ex)
+            {
+                // In a cluster: no silo runs the slot's host any more, so nothing runs the build.
+                reason = ex.Message;
+            }
             await OnAttemptEndedAsync(new BuildResult(buildId, build.Attempt, build.Slot!, BuildOutcome.InfrastructureError,
-                "the builder's silo restarted during the build", [], "", "", [], build.Started ?? time.GetUtcNow(), time.GetUtcNow()));
+                reason, [], "", "", [], build.Started ?? time.GetUtcNow(), time.GetUtcNow()));
         }
     }
 

@@ -1,4 +1,5 @@
 using Autobuilder.Debian.Versions;
+using Autobuilder.Grains.Placement;
 
 namespace Autobuilder.Grains.Uploads;
 
@@ -17,6 +18,7 @@ public sealed class UploadRegistryState
 public sealed record AcceptedVersion([property: Id(0)] string Version, [property: Id(1)] string UploadId);
 
 /// <summary>The uploads of one product: ids, the version rule, and the list the console shows.</summary>
+[RolePlacement(SiloRoles.Garage)]
 public sealed class UploadRegistryGrain(
     [PersistentState("registry", "state")] IPersistentState<UploadRegistryState> state) : Grain, IUploadRegistryGrain
 {

@@ -1,8 +1,12 @@
+using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
 using Autobuilder.Grains.Slots;
+using Autobuilder.Grains.Stage;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Mail;
+using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Execution;
 using Autobuilder.Silo.Execution.Ssh;
 using Autobuilder.Silo.Files;
@@ -13,6 +17,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Placement;
+using Orleans.Runtime.MembershipService.SiloMetadata;
 using Orleans.Runtime.Hosting;
 
 namespace Autobuilder.Silo.Hosting;
@@ -25,32 +31,78 @@ public static class SiloHost
 {
     public const string StorageName = "state";
 
-    /// <summary>Services every role needs: options, paths, durable grain state on the local disk.</summary>
+    /// <summary>
+    /// Services every role needs (options, paths, the silo's identity and role placement, durable
+    /// grain state on the local disk unless the cluster keeps it in PostgreSQL), then those of the
+    /// silo's role: only what a role does runs on its silos (ARCHITECTURE.md §2).
+    /// </summary>
     public static void AddAutobuilder(this ISiloBuilder silo, IConfiguration configuration)
     {
         var services = silo.Services;
+        var identity = SiloIdentity.From(configuration);
+        services.AddSingleton(identity);
+        // Role and host travel as silo metadata; the placement filter reads them (RolePlacementAttribute).
+        silo.UseSiloMetadata(identity.Metadata());
+        services.AddPlacementFilter<RolePlacementFilterStrategy, RolePlacementFilterDirector>(ServiceLifetime.Transient);
+        services.AddPlacementFilter<HostPlacementFilterStrategy, HostPlacementFilterDirector>(ServiceLifetime.Transient);
         services.Configure<AutobuilderOptions>(configuration.GetSection(AutobuilderOptions.Section));
         services.AddAutobuilderMail(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value.DataRoot));
         services.AddSingleton<SiloIncarnation>();
-        services.AddGrainStorage(StorageName, (sp, _) => new FileGrainStorage(sp.GetRequiredService<DataPaths>().State));
+        if (!ClusterHosting.UsesPostgres(configuration))
+            services.AddGrainStorage(StorageName, (sp, _) => new FileGrainStorage(sp.GetRequiredService<DataPaths>().State));
 
-        // Garage: intake, verification, results, mail. Builder: executors. All run in role "all".
-        services.AddSingleton<IUploadInspector, UploadInspector>();
-        services.AddSingleton<IResultHandoff, ResultHandoff>();
-        services.AddSingleton<IBuildLogs, BuildLogs>();
-        services.AddSingleton<UploadMailer>();
-        services.AddSingleton<SshConnectionPool>();
-        services.AddSingleton<IBuildExecutorFactory, BuildExecutorFactory>();
-        services.AddSingleton<IntakeService>();
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IntakeService>());
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SlotStartup>();
+        // Garage: intake, verification, results, build logs, mail, scheduling.
+        if (identity.Plays(SiloRoles.Garage))
+        {
+            services.AddSingleton<IUploadInspector, UploadInspector>();
+            services.AddSingleton<IResultHandoff, ResultHandoff>();
+            services.AddSingleton<IBuildLogs, BuildLogs>();
+            services.AddSingleton<UploadMailer>();
+            services.AddSingleton<IntakeService>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IntakeService>());
+        }
+        // Builder: the executors of its slots (local, or SSH to its builder hosts).
+        if (identity.Plays(SiloRoles.Builder))
+        {
+            services.AddSingleton<SshConnectionPool>();
+            services.AddSingleton<BuildExecutorFactory>();
+            // A builder of a cluster shares no disk with the garage: sources come over, results go back.
+            if (identity.Role == SiloRoles.Builder)
+                services.AddSingleton<IBuildExecutorFactory, RemoteFilesExecutorFactory>();
+            else
+                services.AddSingleton<IBuildExecutorFactory>(sp => sp.GetRequiredService<BuildExecutorFactory>());
+        }
+        if (identity.Role != SiloRoles.All)
+            services.AddSingleton<ClusterHosts>();
+        // Stage: repositories, publishing, promotions. Elsewhere only the repository list (a
+        // stateless grain the console may reach through any silo) needs the configuration.
+        if (identity.Plays(SiloRoles.Stage))
+            services.AddAutobuilderStage();
+        else
+            services.AddSingleton(sp => new StageConfiguration(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value));
+        // Reminders (rule-based promotion): durable in PostgreSQL in a cluster (ClusterHosting); in
+        // memory for the one silo of role "all", registered again at every start.
+        if (!ClusterHosting.UsesPostgres(configuration))
+            silo.UseInMemoryReminderService();
 
-        // Stage: repositories, publishing, promotions. Reminders (rule-based promotion) live in
-        // memory until the cluster issue brings a durable table; they are registered again at every start.
-        services.AddAutobuilderStage();
-        silo.UseInMemoryReminderService();
+        if (identity.Role == SiloRoles.All)
+        {
+            // One silo: configure every slot, then wake the scheduler.
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SlotStartup>();
+        }
+        else if (identity.Role == SiloRoles.Garage)
+        {
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SchedulerStartup>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BuilderSilosWatch>();
+            // The stage's packages go to the stage host's disk.
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StageForwarder>();
+        }
+        else if (identity.Role == SiloRoles.Builder)
+        {
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, BuilderStartup>();
+        }
     }
 
     /// <summary>Single-host clustering on 127.0.0.1 for role "all", with ports from configuration.</summary>

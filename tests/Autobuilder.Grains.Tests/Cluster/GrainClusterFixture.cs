@@ -1,4 +1,5 @@
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
 using Autobuilder.Grains.Slots;
 using Autobuilder.Grains.Tests.Doubles;
@@ -6,6 +7,7 @@ using Autobuilder.Grains.Uploads;
 using Autobuilder.Mail;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Placement;
 using Orleans.TestingHost;
 
 namespace Autobuilder.Grains.Tests.Cluster;
@@ -57,6 +59,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         {
             silo.AddMemoryGrainStorage("state");
             var services = silo.Services;
+            services.AddPlacementFilter<RolePlacementFilterStrategy, AnySiloPlacementDirector>(ServiceLifetime.Transient);
             services.Configure<AutobuilderOptions>(o =>
             {
                 o.Products = [Product, OtherProduct];

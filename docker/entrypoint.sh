@@ -1,0 +1,21 @@
+#!/bin/sh
+# The autobuilder image's entry point: one image, the role chosen by $AUTOBUILDER_ROLE (garage,
+# builder, stage, all) or a whole configuration file by $AUTOBUILDER_CONFIG. Any configuration
+# value can be set as AUTOBUILDER_Section__Key (e.g. AUTOBUILDER_Cluster__HostName=builder2).
+#   (no argument)        run the silo
+#   db-init              apply the PostgreSQL schema ($AUTOBUILDER_DB), then exit
+#   autobuilder ARGS…    run the admin console
+set -eu
+case "${1:-silo}" in
+  silo) ;;
+  db-init) exec dotnet /opt/autobuilder/admin/autobuilder.dll db init ;;
+  autobuilder) shift; exec dotnet /opt/autobuilder/admin/autobuilder.dll "$@" ;;
+  *) exec "$@" ;;
+esac
+config="${AUTOBUILDER_CONFIG:-/etc/autobuilder/${AUTOBUILDER_ROLE:-all}.json}"
+if [ "${AUTOBUILDER_SSHD:-0}" = 1 ]; then
+  # Builder hosts may also take builds over SSH, one unix user per slot (silo-config/README.md).
+  mkdir -p /run/sshd
+  /usr/sbin/sshd
+fi
+exec dotnet /opt/autobuilder/silo/autobuilder-silo.dll --config "$config"

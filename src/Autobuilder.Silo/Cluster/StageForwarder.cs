@@ -1,0 +1,114 @@
+using Autobuilder.Debian;
+using Autobuilder.Debian.Safety;
+using Autobuilder.Debian.Uploads;
+using Autobuilder.Grains;
+using Autobuilder.Grains.Options;
+using Microsoft.Extensions.Logging;
+
+namespace Autobuilder.Silo.Cluster;
+
+/// <summary>
+/// Garage of a cluster: the hand-off fills repo-incoming/ here, and this sends each complete set
+/// (the files a .changes names, then the .changes) to the stage host's repo-incoming/, where the
+/// stage takes it. A file is removed here only after the stage host has it under its final name,
+/// so with no stage silo up the queue simply waits on the garage's disk, and nothing is lost.
+/// </summary>
+public sealed partial class StageForwarder(
+    IGrainFactory grains,
+    ClusterHosts hosts,
+    DataPaths paths,
+    ILogger<StageForwarder> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private bool _waitingLogged;
+
+    private string Root => Path.Combine(paths.Root, "repo-incoming");
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(StageForwarder), ServiceLifecycleStage.Active + 1, Start, StopAsync);
+
+    private Task Start(CancellationToken ct)
+    {
+        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task StopAsync(CancellationToken ct)
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null)
+            await _loop.WaitAsync(ct).ContinueWith(_ => { }, CancellationToken.None);
+    }
+
+    private async Task LoopAsync(CancellationToken ct)
+    {
+        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
+        while (await tick.WaitForNextTickAsync(ct).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, CancellationToken.None))
+        {
+            try
+            {
+                await ForwardAllAsync(ct);
+                _waitingLogged = false;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // Typically no stage silo is up: the files wait here; say so once.
+                if (!_waitingLogged)
+                    LogWaiting(logger, ex.Message);
+                _waitingLogged = true;
+            }
+        }
+    }
+
+    /// <summary>Sends every complete set under repo-incoming/&lt;repository&gt;/&lt;product&gt;/.</summary>
+    public async Task ForwardAllAsync(CancellationToken ct)
+    {
+        if (!Directory.Exists(Root))
+            return;
+        foreach (var folder in Directory.EnumerateDirectories(Root).SelectMany(Directory.EnumerateDirectories))
+        {
+            foreach (var changes in Directory.EnumerateFiles(folder, "*.changes").Where(f => !Path.GetFileName(f).StartsWith('.')))
+            {
+                IReadOnlyList<string> named;
+                try
+                {
+                    named = [.. ChangesFile.Load(changes).Files.Select(f => f.Name).Where(FileNames.IsSafe)];
+                }
+                catch (Exception ex) when (ex is DebianFormatException or IOException)
+                {
+                    // Let the stage reject it with its reason, as it would have on one host.
+                    named = [];
+                }
+                if (named.Any(n => !File.Exists(Path.Combine(folder, n))))
+                    continue; // the hand-off is still writing; its .changes came first only if it crashed
+                await ForwardAsync(folder, [.. named, Path.GetFileName(changes)], ct);
+            }
+        }
+    }
+
+    private async Task ForwardAsync(string folder, IReadOnlyList<string> names, CancellationToken ct)
+    {
+        var stage = grains.GetGrain<IHostFilesGrain>(hosts.HostOf(SiloRoles.Stage));
+        var relativeFolder = HostFileTransfer.RelativeTo(paths.Root, folder);
+        // The .changes last: the stage takes it as the sign that its files are complete.
+        foreach (var name in names)
+        {
+            var temporary = $"{relativeFolder}/.{name}.{Guid.NewGuid():N}.tmp";
+            await HostFileTransfer.PushAsync(stage, Path.Combine(folder, name), temporary, ct);
+            await stage.CommitAsync(temporary, $"{relativeFolder}/{name}");
+        }
+        // The .changes first here, so an interrupted clean-up never leaves a set that looks complete.
+        foreach (var name in names.Reverse())
+            File.Delete(Path.Combine(folder, name));
+        LogForwarded(logger, names[^1], relativeFolder);
+    }
+
+    public void Dispose() => _stop.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Changes} sent to the stage ({Folder})")]
+    private static partial void LogForwarded(ILogger logger, string changes, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Packages for the stage wait on the garage: {Reason}")]
+    private static partial void LogWaiting(ILogger logger, string reason);
+}

@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using Autobuilder.Testing;
+
+namespace Autobuilder.Silo.Tests.Cluster;
+
+/// <summary>
+/// A real PostgreSQL 15 with the schema applied by <c>autobuilder db init</c>, and four silo
+/// processes forming one cluster through it: garage, two builders, stage. Each has its own data
+/// root, as separate hosts would. The builder "hosts" are simulated: both builder silos run on this
+/// machine with local executors, told apart by the host name they announce (Cluster:HostName).
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly TempDir _root = new("ab-cluster-");
+
+    public PostgresServer Postgres { get; private set; } = null!;
+    public string Database { get; private set; } = "";
+    public SiloProcess Garage { get; private set; } = null!;
+    public SiloProcess Builder1 { get; private set; } = null!;
+    public SiloProcess Builder2 { get; private set; } = null!;
+    public SiloProcess Stage { get; private set; } = null!;
+    public string Scratch => _root["scratch"];
+
+    /// <summary>The garage serves the dashboard here, on 127.0.0.1, behind basic authentication.</summary>
+    public int DashboardPort { get; } = SiloProcess.FreePort();
+    public const string DashboardUser = "operator";
+    public const string DashboardPassword = "s3cret-for-tests";
+
+    public IEnumerable<SiloProcess> Silos => [Garage, Builder1, Builder2, Stage];
+
+    public async Task InitializeAsync()
+    {
+        Postgres = await PostgresServer.StartAsync();
+        Database = await Postgres.CreateDatabaseAsync("autobuilder");
+        ClusterCli.Run("db", "init", "--connection", Database).Ok();
+
+        Garage = NewSilo("garage", "garage", [], config => config["Dashboard"] = new JsonObject
+        {
+            ["Enabled"] = true,
+            ["Port"] = DashboardPort,
+            ["Username"] = DashboardUser,
+            ["Password"] = DashboardPassword,
+        });
+        Builder1 = NewSilo("builder", "builder1", ["u1"]);
+        Builder2 = NewSilo("builder", "builder2", ["u1"]);
+        Stage = NewSilo("stage", "stage", []);
+        // The garage first (it runs the scheduler every silo's start talks to), then the rest together.
+        await Garage.StartAsync();
+        await Task.WhenAll(Builder1.StartAsync(), Builder2.StartAsync(), Stage.StartAsync());
+    }
+
+    /// <summary>A silo of <paramref name="role"/> on simulated host <paramref name="host"/>, with one slot per user given.</summary>
+    public SiloProcess NewSilo(string role, string host, string[] slotUsers, Action<JsonObject>? extra = null) =>
+        new(_root[host], config =>
+        {
+            var ab = config["Autobuilder"]!.AsObject();
+            ab["Role"] = role;
+            // Short enough to see a dead builder's build come back within the test's time.
+            ab["LeaseSeconds"] = 6;
+            ab["Slots"] = new JsonArray([.. slotUsers.Select(u => (JsonNode)new JsonObject { ["Host"] = host, ["User"] = u })]);
+            config["Cluster"] = new JsonObject
+            {
+                ["Membership"] = "postgresql",
+                ["ConnectionString"] = Database,
+                ["HostName"] = host,
+                ["AdvertisedAddress"] = "127.0.0.1",
+            };
+            var orleans = config["Orleans"]!.AsObject();
+            // A killed silo is declared dead in a few seconds instead of half a minute.
+            orleans["Membership"] = new JsonObject
+            {
+                ["ProbeTimeout"] = "00:00:01",
+                ["NumMissedProbesLimit"] = 2,
+                ["NumVotesForDeathDeclaration"] = 1,
+                ["TableRefreshTimeout"] = "00:00:02",
+                ["IAmAliveTablePublishTimeout"] = "00:00:05",
+            };
+            // Grains of a crashed silo's directory range wait this long (less failure detection) before
+            // they are activated elsewhere: seconds here, not half a minute.
+            orleans["Directory"] = new JsonObject { ["RangeLeaseDuration"] = "00:00:08" };
+            extra?.Invoke(config);
+        }, name: $"{role}@{host}");
+
+    public async Task DisposeAsync()
+    {
+        await Task.WhenAll(Silos.Where(s => s is not null).Select(s => s.DisposeAsync().AsTask()));
+        if (Postgres is not null)
+            await Postgres.DisposeAsync();
+        _root.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Autobuilder.Testing;
+
+namespace Autobuilder.Silo.Tests.Cluster;
+
+/// <summary>The Orleans dashboard served by the garage silo, over real HTTP.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class DashboardTests(ClusterFixture fixture)
+{
+    private Uri Url(string path) => new($"http://127.0.0.1:{fixture.DashboardPort}{path}");
+
+    private static AuthenticationHeaderValue Basic(string user, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+
+    [Fact]
+    public async Task Should_serve_the_dashboard_and_see_every_silo_When_the_operator_logs_in()
+    {
+        using var http = new HttpClient();
+        http.DefaultRequestHeaders.Authorization = Basic(ClusterFixture.DashboardUser, ClusterFixture.DashboardPassword);
+
+        var page = await http.GetStringAsync(Url("/"));
+        var hosts = await Eventually.UntilAsync(async () =>
+        {
+            using var counters = JsonDocument.Parse(await http.GetStringAsync(Url("/DashboardCounters")));
+            var active = counters.RootElement.GetProperty("totalActiveHostCount").GetInt32();
+            return (active == 4, active, counters.RootElement.ToString()[..Math.Min(600, counters.RootElement.ToString().Length)]);
+        }, "the dashboard to count four active silos");
+
+        Assert.Contains("<html", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(4, hosts);
+    }
+
+    [Fact]
+    public async Task Should_ask_for_credentials_When_none_or_wrong_ones_are_given()
+    {
+        using var http = new HttpClient();
+
+        var anonymous = await http.GetAsync(Url("/"));
+        using var wrong = new HttpRequestMessage(HttpMethod.Get, Url("/DashboardCounters"));
+        wrong.Headers.Authorization = Basic(ClusterFixture.DashboardUser, "guess");
+        var guessed = await http.SendAsync(wrong);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Contains("Basic", anonymous.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(HttpStatusCode.Unauthorized, guessed.StatusCode);
+    }
+}

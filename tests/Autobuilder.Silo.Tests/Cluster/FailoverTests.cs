@@ -1,0 +1,109 @@
+using Autobuilder.Grains;
+using Autobuilder.Silo.Tests.Stage;
+using Autobuilder.Testing;
+
+namespace Autobuilder.Silo.Tests.Cluster;
+
+/// <summary>Silos of the cluster killed with SIGKILL: the work goes on elsewhere, or when they are back, and nothing is done twice.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class FailoverTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task Should_finish_the_build_on_the_other_builder_When_the_builder_silo_running_it_is_killed()
+    {
+        Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-failover", RulesBuild: "sleep 8"), fixture.Scratch);
+        var running = await Uploads.WaitAsync(fixture.Garage, "ab-failover", d => d.Builds.Any(b => b.State == BuildState.Running), "building");
+        var firstSlot = running.Builds.Single().Slot!;
+        var (victim, survivor) = firstSlot.StartsWith("builder1/", StringComparison.Ordinal)
+            ? (fixture.Builder1, fixture.Builder2) : (fixture.Builder2, fixture.Builder1);
+
+        await victim.KillAsync();
+        var done = await Uploads.WaitAsync(fixture.Garage, "ab-failover", d => d.Summary.State == UploadState.Done, "Done on the other builder",
+            timeout: TimeSpan.FromSeconds(120));
+
+        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        var build = Assert.Single(done.Builds);
+        Assert.NotEqual(firstSlot, build.Slot);
+        Assert.Equal(2, build.Attempt);
+        Assert.StartsWith(Path.Combine(fixture.Garage.DataRoot, "results"), build.LogPath);
+        Assert.Contains(done.History, h => h.Reason.Contains($"infrastructure error on {firstSlot}", StringComparison.Ordinal));
+        Assert.Contains($"attempt 2 started on {survivor.Name.Split('@')[1]}/u1", string.Join("\n", done.History.Select(h => h.Reason)));
+        // Results land once: the stage published one version, rejected nothing.
+        var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-failover", "1.0-1");
+        Assert.Empty(published.Status.Rejections);
+
+        // The host comes back: its slot takes builds again.
+        await victim.StartAsync();
+        await Eventually.SlotAsync(fixture.Garage, firstSlot, SlotState.Idle);
+    }
+
+    [Fact]
+    public async Task Should_take_no_new_builds_on_a_dead_builder_When_its_silo_is_gone()
+    {
+        await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Idle);
+        await fixture.Builder2.KillAsync();
+        try
+        {
+            var down = await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Offline);
+            Assert.Contains("builder2", down.Reason);
+
+            Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-one-builder"), fixture.Scratch);
+            var done = await Uploads.WaitAsync(fixture.Garage, "ab-one-builder", d => d.Summary.State == UploadState.Done, "Done");
+
+            var build = Assert.Single(done.Builds);
+            Assert.Equal("builder1/u1", build.Slot);
+            Assert.Equal(1, build.Attempt);
+        }
+        finally
+        {
+            await fixture.Builder2.StartAsync();
+        }
+        await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Idle);
+    }
+
+    [Fact]
+    public async Task Should_publish_the_waiting_packages_When_the_stage_silo_comes_back()
+    {
+        // Arrange: the stage is gone while a package is built.
+        await fixture.Stage.KillAsync();
+        try
+        {
+            Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-stage-down"), fixture.Scratch);
+            var done = await Uploads.WaitAsync(fixture.Garage, "ab-stage-down", d => d.Summary.State == UploadState.Done, "Done");
+            Assert.Equal(UploadState.Built, done.Summary.Outcome);
+            var waiting = Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm");
+            Assert.Single(Directory.GetFiles(waiting, "ab-stage-down_*.changes"));
+        }
+        finally
+        {
+            // Act
+            await fixture.Stage.StartAsync();
+        }
+
+        // Assert: the queue drains into the stage, which publishes once.
+        var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-stage-down", "1.0-1");
+        Assert.Empty(published.Status.Rejections);
+        Assert.Empty(Directory.GetFiles(Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm"), "ab-stage-down_*"));
+    }
+
+    [Fact]
+    public async Task Should_finish_the_upload_and_keep_its_history_When_the_garage_silo_restarts_during_its_build()
+    {
+        // Arrange
+        Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-garage-restart", RulesBuild: "sleep 4"), fixture.Scratch);
+        var running = await Uploads.WaitAsync(fixture.Garage, "ab-garage-restart", d => d.Builds.Any(b => b.State == BuildState.Running), "building");
+
+        // Act
+        await fixture.Garage.KillAsync();
+        await fixture.Garage.StartAsync();
+        var done = await Uploads.WaitAsync(fixture.Garage, "ab-garage-restart", d => d.Summary.State == UploadState.Done, "Done after the garage restarted",
+            timeout: TimeSpan.FromSeconds(120));
+
+        // Assert: the state kept in PostgreSQL carried the upload over the restart.
+        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(running.Summary.Id, done.Summary.Id);
+        Assert.Equal(running.History, done.History.Take(running.History.Count));
+        var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-garage-restart", "1.0-1");
+        Assert.Empty(published.Status.Rejections);
+    }
+}
