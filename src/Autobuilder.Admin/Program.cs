@@ -58,6 +58,9 @@ app.Configure(config =>
         builders.AddCommand<BuildersRemoveCommand>("remove")
             .WithDescription("Remove a slot added at run time (refused while it builds: drain it first).")
             .WithExample("builders", "remove", "builder1/abslot1");
+        builders.AddCommand<BuildersPrepareEnvCommand>("prepare-env")
+            .WithDescription("Make (or --refresh) the base tarball chroot-mode slots build in, on this machine (mmdebstrap).")
+            .WithExample("builders", "prepare-env", "--dist", "bookworm", "--arch", "amd64");
     });
     config.AddBranch("repo", repo =>
     {

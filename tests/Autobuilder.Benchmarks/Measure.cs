@@ -48,7 +48,8 @@ internal static partial class Measure
     [LibraryImport("libc", EntryPoint = "getrusage")]
     private static partial int GetRUsage(int who, out RUsage usage);
 
-    private static double ChildrenCpu()
+    /// <summary>CPU seconds (user + system) of every child process this process has waited for so far.</summary>
+    internal static double ChildrenCpu()
     {
         GetRUsage(-1, out var u);
         return u.UserSec + u.SysSec + (u.UserUsec + u.SysUsec) / 1e6;

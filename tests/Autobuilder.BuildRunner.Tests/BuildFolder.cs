@@ -45,8 +45,14 @@ internal sealed class BuildFolder : IDisposable
     public string[] Args(string buildType = "any", params string[] extra) =>
         ["--dsc", Package.DscName, "--arch", Arch, "--mode", "host", "--build-type", buildType, .. extra];
 
-    public RunnerRun Run(IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
-        new(Tool.Run(Script, args, workingDirectory: Path, environment: environment, timeout: TimeSpan.FromMinutes(2)), Path);
+    /// <summary>Chroot-mode arguments for this package with the base tarball <paramref name="tarball"/>, then <paramref name="extra"/>.</summary>
+    public string[] ChrootArgs(string tarball, string buildType = "any", params string[] extra) =>
+        ["--dsc", Package.DscName, "--arch", Arch, "--mode", "chroot", "--build-type", buildType,
+            "--dist", BaseTarballCache.Distribution, "--chroot-tarball", tarball, .. extra];
+
+    /// <summary>Runs the script; <paramref name="timeout"/> (default 2 minutes) bounds a run that hangs.</summary>
+    public RunnerRun Run(IEnumerable<string> args, IDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
+        new(Tool.Run(Script, args, workingDirectory: Path, environment: environment, timeout: timeout ?? TimeSpan.FromMinutes(2)), Path);
 
     public void Dispose() => _dir.Dispose();
 }

@@ -97,20 +97,6 @@ public class HostModeFailureTests
     }
 
     [Fact]
-    public void Should_report_InfrastructureError_and_say_so_When_mode_is_chroot()
-    {
-        using var build = new BuildFolder();
-        var args = build.Args("any");
-        args[5] = "chroot";
-
-        var run = build.Run(args).AssertExit(4);
-
-        Assert.Contains("chroot mode not implemented yet", run.Process.Stdout);
-        Assert.Equal(BuildOutcome.InfrastructureError, run.State.Outcome);
-        Assert.False(Directory.Exists(build["src"]));
-    }
-
-    [Fact]
     public void Should_report_InfrastructureError_When_dpkg_buildpackage_is_not_installed()
     {
         using var build = new BuildFolder();

@@ -57,6 +57,9 @@ public sealed class SshServer : IDisposable
 
     public string Log { get { lock (_log) return _log.ToString(); } }
 
+    /// <summary>The daemon's process id while it runs (the benchmarks account the CPU of everything under it).</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
     private string Config => _dir["sshd_config"];
     private string AuthorizedKeys => _dir["authorized"];
 

@@ -3,7 +3,9 @@ namespace Autobuilder.Grains;
 /// <summary>
 /// A builder slot as configured: a (builder host, unix user) pair and what it can build. The SSH
 /// fields are set for <see cref="Executor"/> "ssh" only. The key is a path to a file on the builder
-/// silo's machine, never its contents, so no secret lands in grain state.
+/// silo's machine, never its contents, so no secret lands in grain state. <see cref="Mode"/> says
+/// how the runner builds there: "host" (on the builder as it is) or "chroot" (in a throwaway root
+/// made from <c>ChrootTarballs/&lt;product&gt;-&lt;arch&gt;.tar</c> on the builder).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SlotConfig(
@@ -14,17 +16,24 @@ public sealed record SlotConfig(
     [property: Id(4)] string? Address = null,
     [property: Id(5)] int Port = 22,
     [property: Id(6)] string? HostKeySha256 = null,
-    [property: Id(7)] string? KeyFile = null)
+    [property: Id(7)] string? KeyFile = null,
+    [property: Id(8)] string Mode = SlotConfig.HostMode,
+    [property: Id(9)] string? ChrootTarballs = null)
 {
     public const string LocalExecutor = "local";
     public const string SshExecutor = "ssh";
+    public const string HostMode = "host";
+    public const string ChrootMode = "chroot";
+
+    /// <summary>The base tarball a chroot build of <paramref name="product"/> for <paramref name="architecture"/> uses, on the builder.</summary>
+    public string ChrootTarballFor(string product, string architecture) => ChrootTarball.PathFor(ChrootTarballs, product, architecture);
 
     public string Key => SlotKey(Host, User);
 
     public static string SlotKey(string host, string user) => $"{host}/{user}";
 
     /// <summary>Where the slot builds, for people: "local" or "user@address:port".</summary>
-    public string Where => Executor == SshExecutor ? $"{User}@{Address ?? Host}:{Port}" : Executor;
+    public string Where => (Executor == SshExecutor ? $"{User}@{Address ?? Host}:{Port}" : Executor) + (Mode == ChrootMode ? " (chroot)" : "");
 
     /// <summary>What is wrong with this configuration, or null when it can be used.</summary>
     public string? Problem()
@@ -35,6 +44,10 @@ public sealed record SlotConfig(
             return $"user name '{User}' must be letters, digits, '.', '_' or '-'";
         if (Architectures.Count == 0)
             return $"slot {Key} has no architectures";
+        if (Mode is not (HostMode or ChrootMode))
+            return $"slot {Key}: unknown build mode '{Mode}' (host or chroot)";
+        if (!string.IsNullOrEmpty(ChrootTarballs) && (!ChrootTarballs.StartsWith('/') || ChrootTarballs.Any(char.IsControl)))
+            return $"slot {Key}: ChrootTarballs must be an absolute folder on the builder, not '{ChrootTarballs}'";
         switch (Executor)
         {
             case LocalExecutor:

@@ -24,4 +24,10 @@ public sealed class BuilderHostOptions
     public List<string> Architectures { get; set; } = [];
 
     public List<BuilderUserOptions> Users { get; set; } = [];
+
+    /// <summary>"host" (build on the builder as it is) or "chroot" (a throwaway root per build, build-dependencies installed).</summary>
+    public string Mode { get; set; } = SlotConfig.HostMode;
+
+    /// <summary>Chroot mode: the folder on the builder holding &lt;product&gt;-&lt;arch&gt;.tar (empty: /var/cache/autobuilder/chroots).</summary>
+    public string ChrootTarballs { get; set; } = "";
 }

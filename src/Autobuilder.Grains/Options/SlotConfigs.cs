@@ -9,7 +9,8 @@ public static class SlotConfigs
         foreach (var slot in o.Slots)
         {
             var architectures = slot.Architectures.Count > 0 ? slot.Architectures : o.Architectures;
-            slots.Add(new SlotConfig(slot.Host, slot.User, [.. architectures], slot.Executor));
+            slots.Add(new SlotConfig(slot.Host, slot.User, [.. architectures], slot.Executor,
+                Mode: slot.Mode, ChrootTarballs: NullIfEmpty(slot.ChrootTarballs)));
         }
         foreach (var host in o.BuilderHosts)
         {
@@ -17,9 +18,12 @@ public static class SlotConfigs
             foreach (var user in host.Users)
             {
                 slots.Add(new SlotConfig(host.Name, user.User, [.. architectures], SlotConfig.SshExecutor,
-                    string.IsNullOrWhiteSpace(host.Address) ? host.Name : host.Address, host.Port, host.HostKeySha256, user.KeyFile));
+                    string.IsNullOrWhiteSpace(host.Address) ? host.Name : host.Address, host.Port, host.HostKeySha256, user.KeyFile,
+                    host.Mode, NullIfEmpty(host.ChrootTarballs)));
             }
         }
         return slots;
     }
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -9,4 +9,10 @@ public sealed class SlotOptions
     public List<string> Architectures { get; set; } = [];
     /// <summary>"local" (this machine); SSH slots are configured under BuilderHosts.</summary>
     public string Executor { get; set; } = "local";
+
+    /// <summary>"host" (build on this machine as it is) or "chroot" (a throwaway root per build, build-dependencies installed).</summary>
+    public string Mode { get; set; } = SlotConfig.HostMode;
+
+    /// <summary>Chroot mode: the folder holding &lt;product&gt;-&lt;arch&gt;.tar (empty: /var/cache/autobuilder/chroots).</summary>
+    public string ChrootTarballs { get; set; } = "";
 }

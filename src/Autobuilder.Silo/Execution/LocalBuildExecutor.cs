@@ -45,7 +45,7 @@ public sealed class LocalBuildExecutor(SlotConfig slot, DataPaths paths, string 
             UseShellExecute = false,
         };
         // Every value goes in as its own argument: nothing from the upload meets a shell.
-        foreach (var arg in RunnerArguments.For(build))
+        foreach (var arg in RunnerArguments.For(build, slot))
             psi.ArgumentList.Add(arg);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {runner}");
         process.OutputDataReceived += (_, e) => live.Line(e.Data);

@@ -31,10 +31,8 @@ public sealed class IncomingScan(TimeSpan stableFor, TimeSpan incompleteAfter, T
             if (TryRead(dscPath, out var dsc))
             {
                 var named = dsc!.Files.Select(f => f.Name).ToList();
-                var status = FilesStatus(folder, dsc);
-                if (status == Completeness.Complete
-                    || (status == Completeness.Wrong && stable)
-                    || (status == Completeness.Waiting && now - firstSeen >= incompleteAfter))
+                var status = UploadCompleteness.Of(folder, dsc.Files);
+                if (UploadCompleteness.ReadyToTake(status, stable, now - firstSeen >= incompleteAfter))
                 {
                     ready.Add(new IncomingUpload(dscPath, dsc.Source, dsc.Version, named));
                 }
@@ -51,28 +49,7 @@ public sealed class IncomingScan(TimeSpan stableFor, TimeSpan incompleteAfter, T
 
     public void Forget(string dscPath) => _seen.Remove(dscPath);
 
-    private enum Completeness
-    {
-        Complete,
-        Waiting,
-        Wrong,
-    }
 
-    private static Completeness FilesStatus(string folder, DscFile dsc)
-    {
-        var waiting = false;
-        foreach (var f in dsc.Files)
-        {
-            if (!FileNames.IsSafe(f.Name))
-                return Completeness.Wrong;
-            var info = new FileInfo(Path.Combine(folder, f.Name));
-            if (!info.Exists || info.Length < f.Size)
-                waiting = true;
-            else if (info.Length > f.Size)
-                return Completeness.Wrong;
-        }
-        return waiting ? Completeness.Waiting : Completeness.Complete;
-    }
 
     /// <summary>True once the file has not been written for <c>stableFor</c>: nobody is still writing it.</summary>
     private bool IsStable(string path, FileInfo info, DateTimeOffset now, out DateTimeOffset firstSeen)

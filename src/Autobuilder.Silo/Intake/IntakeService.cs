@@ -4,6 +4,7 @@ using Autobuilder.Debian.Uploads;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Uploads;
+using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,14 +21,11 @@ public sealed partial class IntakeService(
     DataPaths paths,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
-    ILogger<IntakeService> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<IntakeService> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly AutobuilderOptions _options = options.Value;
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly List<FileSystemWatcher> _watchers = [];
-    private readonly CancellationTokenSource _stop = new();
     private IncomingScan? _scan;
-    private Task? _loop;
+    private FolderWatch? _watch;
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(IntakeService), ServiceLifecycleStage.Active, StartAsync, StopAsync);
@@ -38,58 +36,17 @@ public sealed partial class IntakeService(
         Directory.CreateDirectory(paths.IncomingRoot);
         foreach (var product in _options.Products)
             Directory.CreateDirectory(paths.Incoming(product));
-        // One watcher on the whole incoming tree: a folder for a product we do not build still gets
-        // its uploads rejected with a reason, instead of ignored in silence.
-        var watcher = new FileSystemWatcher(paths.IncomingRoot)
-        {
-            IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.LastWrite,
-        };
-        watcher.Created += (_, _) => Wake();
-        watcher.Changed += (_, _) => Wake();
-        watcher.Renamed += (_, _) => Wake();
-        watcher.EnableRaisingEvents = true;
-        _watchers.Add(watcher);
         await RecoverAsync();
-        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+        // One watch on the whole incoming tree: a folder for a product we do not build still gets
+        // its uploads rejected with a reason, instead of ignored in silence.
+        _watch = new FolderWatch(paths.IncomingRoot, ScanAsync, logger);
+        _watch.Start();
     }
 
     private async Task StopAsync(CancellationToken ct)
     {
-        await _stop.CancelAsync();
-        foreach (var w in _watchers)
-            w.Dispose();
-        if (_loop is not null)
-            await _loop.WaitAsync(ct).ContinueWith(_ => { }, CancellationToken.None);
-    }
-
-    private void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-            _wake.Release();
-    }
-
-    private async Task LoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await ScanAsync();
-                await _wake.WaitAsync(TimeSpan.FromSeconds(1), ct);
-                // Let a burst of file events (scp writing several files) settle into one scan.
-                await Task.Delay(50, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogScanFailed(logger, ex);
-                await Task.Delay(1000, ct).ContinueWith(_ => { }, CancellationToken.None);
-            }
-        }
+        if (_watch is not null)
+            await _watch.DisposeAsync();
     }
 
     /// <summary>Takes every ready upload of every product folder; the uploads are delivered in parallel.</summary>
@@ -244,19 +201,8 @@ public sealed partial class IntakeService(
         await Task.WhenAll(deliveries);
     }
 
-    public void Dispose()
-    {
-        foreach (var w in _watchers)
-            w.Dispose();
-        _stop.Dispose();
-        _wake.Dispose();
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Took {Dsc} for {Product} as {Ticket}")]
     private static partial void LogTaken(ILogger logger, string dsc, string product, string ticket);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Scanning incoming failed")]
-    private static partial void LogScanFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {Folder} failed; it is tried again at the next start")]
     private static partial void LogDeliveryFailed(ILogger logger, string folder, Exception ex);

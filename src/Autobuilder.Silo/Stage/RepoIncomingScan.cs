@@ -43,10 +43,8 @@ public sealed class RepoIncomingScan(TimeSpan stableFor, TimeSpan incompleteAfte
                     ready.Add(name);
                 continue;
             }
-            var status = Status(folder, changes);
-            if (status == Completeness.Complete
-                || (status == Completeness.Wrong && stable)
-                || (status == Completeness.Waiting && now - firstSeen >= incompleteAfter))
+            var status = UploadCompleteness.Of(folder, changes.Files);
+            if (UploadCompleteness.ReadyToTake(status, stable, now - firstSeen >= incompleteAfter))
                 ready.Add(name);
         }
         foreach (var gone in _firstSeen.Keys.Where(k => k.StartsWith(folder, StringComparison.Ordinal) && !present.Contains(k)).ToList())
@@ -54,26 +52,5 @@ public sealed class RepoIncomingScan(TimeSpan stableFor, TimeSpan incompleteAfte
         return ready;
     }
 
-    private enum Completeness
-    {
-        Complete,
-        Waiting,
-        Wrong,
-    }
 
-    private static Completeness Status(string folder, ChangesFile changes)
-    {
-        var waiting = false;
-        foreach (var f in changes.Files)
-        {
-            if (!FileNames.IsSafe(f.Name))
-                return Completeness.Wrong;
-            var info = new FileInfo(Path.Combine(folder, f.Name));
-            if (!info.Exists || info.Length < f.Size)
-                waiting = true;
-            else if (info.Length > f.Size)
-                return Completeness.Wrong;
-        }
-        return waiting ? Completeness.Waiting : Completeness.Complete;
-    }
 }

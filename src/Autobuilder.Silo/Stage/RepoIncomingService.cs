@@ -1,6 +1,7 @@
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Stage;
+using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -19,17 +20,14 @@ public sealed partial class RepoIncomingService(
     StageConfiguration configuration,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
-    ILogger<RepoIncomingService> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<RepoIncomingService> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(10);
 
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _backoff = new(StringComparer.Ordinal);
-    private FileSystemWatcher? _watcher;
     private RepoIncomingScan? _scan;
-    private Task? _loop;
+    private FolderWatch? _watch;
 
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(RepoIncomingService), ServiceLifecycleStage.Active + 2, StartAsync, StopAsync);
@@ -42,55 +40,19 @@ public sealed partial class RepoIncomingService(
             foreach (var product in repo.Products)
                 Directory.CreateDirectory(folders.Incoming(repo.Name, product));
         }
-        Directory.CreateDirectory(folders.IncomingRoot);
-        _watcher = new FileSystemWatcher(folders.IncomingRoot)
+        _watch = new FolderWatch(folders.IncomingRoot, () =>
         {
-            IncludeSubdirectories = true,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.LastWrite,
-        };
-        _watcher.Created += (_, _) => Wake();
-        _watcher.Renamed += (_, _) => Wake();
-        _watcher.Changed += (_, _) => Wake();
-        _watcher.EnableRaisingEvents = true;
-        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+            Scan();
+            return Task.CompletedTask;
+        }, logger);
+        _watch.Start();
         return Task.CompletedTask;
     }
 
     private async Task StopAsync(CancellationToken ct)
     {
-        await _stop.CancelAsync();
-        _watcher?.Dispose();
-        if (_loop is not null)
-            await _loop.WaitAsync(ct).ContinueWith(_ => { }, CancellationToken.None);
-    }
-
-    private void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-            _wake.Release();
-    }
-
-    private async Task LoopAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                Scan();
-                await _wake.WaitAsync(TimeSpan.FromSeconds(1), ct);
-                // Let a burst of file events (a hand-off copying several files) settle into one scan.
-                await Task.Delay(50, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogScanFailed(logger, ex);
-                await Task.Delay(1000, ct).ContinueWith(_ => { }, CancellationToken.None);
-            }
-        }
+        if (_watch is not null)
+            await _watch.DisposeAsync();
     }
 
     private void Scan()
@@ -134,19 +96,9 @@ public sealed partial class RepoIncomingService(
         {
             lock (_inFlight)
                 _inFlight.Remove(key);
-            Wake(); // files may have arrived while this batch ran
+            _watch?.Wake(); // files may have arrived while this batch ran
         }
     }
-
-    public void Dispose()
-    {
-        _watcher?.Dispose();
-        _stop.Dispose();
-        _wake.Dispose();
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Scanning repo-incoming failed")]
-    private static partial void LogScanFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: processing its queue failed; tried again shortly")]
     private static partial void LogProcessFailed(ILogger logger, string distribution, Exception ex);

@@ -18,9 +18,10 @@ public sealed class SshExecutorTests(SshFarmFixture farm) : IDisposable
     private readonly TempDir _dir = new("ab-ssh-exec-");
     private readonly AutobuilderOptions _options = new() { Ssh = new SshOptions { ConnectTimeoutSeconds = 5, SilenceTimeoutSeconds = 60 } };
 
-    private SshBuildExecutor Executor(SshConnectionPool pool, string? hostKey = null, int? port = null) =>
+    private SshBuildExecutor Executor(SshConnectionPool pool, string? hostKey = null, int? port = null, string mode = SlotConfig.HostMode,
+        string? chrootTarballs = null) =>
         new(new SlotConfig("direct", User, [SiloProcess.HostArchitecture], SlotConfig.SshExecutor, "127.0.0.1", port ?? farm.HostA.Port,
-                hostKey ?? farm.HostA.HostKeySha256, farm.Keys[User].PrivateKeyFile),
+                hostKey ?? farm.HostA.HostKeySha256, farm.Keys[User].PrivateKeyFile, mode, chrootTarballs),
             new DataPaths(_dir["var"]), pool, _options.Ssh, NullLogger<SshBuildExecutor>.Instance);
 
     private SshConnectionPool Pool() => new(Options.Create(_options));
@@ -152,6 +153,25 @@ public sealed class SshExecutorTests(SshFarmFixture farm) : IDisposable
         // Assert
         Assert.Contains("no output from the build for 2 s", ex.Message);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(25), "the executor waited for the silent build to end");
+    }
+
+    [Fact]
+    public async Task Should_run_the_runner_in_chroot_mode_with_the_slots_tarball_When_the_slot_is_in_chroot_mode()
+    {
+        // Arrange: a tarball folder with nothing in it, so the runner stops at its first chroot check.
+        var dsc = new SourcePackage(Name: "ab-ssh-chroot").BuildSource(_dir["chroot-src"]);
+        var files = Directory.GetFiles(_dir["chroot-src"]).Select(Path.GetFileName).Where(f => f != Path.GetFileName(dsc)).ToList();
+        var tarballs = _dir["no-tarballs"];
+        using var pool = Pool();
+
+        // Act
+        var result = await Executor(pool, mode: SlotConfig.ChrootMode, chrootTarballs: tarballs).RunAsync(
+            Assignment(_dir["chroot-src"], Path.GetFileName(dsc), files!, SiloProcess.HostArchitecture), null, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(BuildOutcome.InfrastructureError, result.Outcome);
+        Assert.Equal($"no base tarball at {tarballs}/bookworm-{SiloProcess.HostArchitecture}.tar", result.Summary);
+        Assert.Contains("mode=chroot", File.ReadAllText(result.LogPath));
     }
 
     [Fact]

@@ -45,6 +45,14 @@ public sealed class BuildersAddCommand : AsyncCommand<BuildersAddCommand.Setting
         [CommandOption("--key-file <PATH>")]
         [Description("Absolute path of USER's private key on the builder silo's machine.")]
         public string? KeyFile { get; init; }
+
+        [CommandOption("--mode <MODE>")]
+        [Description("host (default: build on the builder as it is) or chroot (a throwaway root per build from a base tarball; see 'builders prepare-env').")]
+        public string Mode { get; init; } = SlotConfig.HostMode;
+
+        [CommandOption("--chroot-tarballs <DIR>")]
+        [Description("Chroot mode: the folder on the builder holding PRODUCT-ARCH.tar (default /var/cache/autobuilder/chroots).")]
+        public string? ChrootTarballs { get; init; }
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -55,7 +63,8 @@ public sealed class BuildersAddCommand : AsyncCommand<BuildersAddCommand.Setting
             throw new ConsoleException("say which architectures the slot builds with --arch (e.g. --arch amd64)");
         var ssh = settings.Executor == SlotConfig.SshExecutor;
         var config = new SlotConfig(settings.Host, settings.User, architectures, settings.Executor,
-            ssh ? settings.Address ?? settings.Host : null, settings.Port, ssh ? settings.HostKey : null, ssh ? settings.KeyFile : null);
+            ssh ? settings.Address ?? settings.Host : null, settings.Port, ssh ? settings.HostKey : null, ssh ? settings.KeyFile : null,
+            settings.Mode, settings.ChrootTarballs);
         // Checked here too, so a typo is answered without a cluster round trip.
         if (config.Problem() is { } problem)
             throw new ConsoleException(problem);

@@ -71,7 +71,7 @@ public sealed partial class SshBuildExecutor(
                 await connection.Sftp.UploadFileAsync(script, runner, ct);
             connection.Sftp.ChangePermissions(runner, Executable);
 
-            var command = ShellQuote.AndThen(["cd", "--", buildFolder], ["exec", runner, .. RunnerArguments.For(build)]) + " 2>&1";
+            var command = ShellQuote.AndThen(["cd", "--", buildFolder], ["exec", runner, .. RunnerArguments.For(build, slot)]) + " 2>&1";
             var exitCode = await RunStreamingAsync(connection, command, live, ct);
 
             foreach (var file in new[] { BuildRunnerFiles.State, BuildRunnerFiles.Log, BuildRunnerFiles.DepWait, BuildRunnerFiles.ResultsList })
