@@ -5,11 +5,13 @@ namespace Autobuilder.Admin;
 
 /// <summary>
 /// Turns failures into one clear line on stderr and an exit code: 2 for bad usage or bad input,
-/// 70 (EX_SOFTWARE) for a bug, which is the only case that hints at more detail.
+/// 69 (EX_UNAVAILABLE) when the cluster lacks a silo of the role the command needs, 70
+/// (EX_SOFTWARE) for a bug, which is the only case that hints at more detail.
 /// </summary>
 public static class ConsoleErrors
 {
     public const int BadInput = 2;
+    public const int Unavailable = 69;
     public const int InternalError = 70;
 
     public static int Run(Func<int> body)
@@ -28,6 +30,10 @@ public static class ConsoleErrors
     {
         switch (ex)
         {
+            case Autobuilder.Grains.NoSiloForRoleException:
+                // The message names the role and what to start; the work waits, nothing to debug.
+                Error(ex.Message);
+                return Unavailable;
             case CommandAppException:
             case ConsoleException:
             case DebianFormatException:
