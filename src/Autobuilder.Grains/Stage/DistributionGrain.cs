@@ -33,6 +33,10 @@ public sealed partial class DistributionGrain(
     // Pool files added since the last publish; null after activation, when the live pool is checked whole.
     private HashSet<PoolFile>? _unpublished;
 
+    // Record keys changed since the last publish, so the publisher updates its indices by the change;
+    // null when unknown (after activation, after a failed publish): the publisher then builds them whole.
+    private HashSet<string>? _changed;
+
     private string Key => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -44,6 +48,14 @@ public sealed partial class DistributionGrain(
             _set = new PackageSet(await journal.LoadAsync(_repositoryName, _product, cancellationToken));
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The publisher's indices hold this activation's records; a later activation loads its own.
+        if (Valid)
+            publisher.Forget(_repository!, _product);
+        return Task.CompletedTask;
+    }
+
     private bool Valid => _repository is not null && _repository.HasProduct(_product);
 
     async Task IDistributionGrain.StartAsync()
@@ -52,7 +64,20 @@ public sealed partial class DistributionGrain(
             return;
         var live = await publisher.LiveGenerationAsync(_repository!, _product);
         if (_set.Generation != S.PublishedGeneration || live != S.PublishedGeneration || S.LastError is not null)
+        {
             await PublishAsync(force: false, live is null ? "first publish" : "publish after restart");
+            return;
+        }
+        try
+        {
+            // Live is current: build the publisher's indices now, so the first change after a restart is a small update.
+            await publisher.PrepareAsync(_repository!, _product, S.PublishedGeneration, _set.All);
+            _changed = [];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPrepareFailed(logger, Key, ex);
+        }
     }
 
     async Task IDistributionGrain.ProcessIncomingAsync(IReadOnlyList<string> changesFiles)
@@ -125,6 +150,8 @@ public sealed partial class DistributionGrain(
         await journal.AppendAsync(_repositoryName, _product, batch, _set.Count);
         _set.Apply(batch);
         _unpublished?.UnionWith(added.SelectMany(r => r.Files));
+        _changed?.UnionWith(added.Select(r => r.Key));
+        _changed?.UnionWith(removed);
     }
 
     Task<StageResult> IDistributionGrain.PublishAsync(bool force) => PublishAsync(force, force ? "published again (sync)" : "publish");
@@ -142,8 +169,14 @@ public sealed partial class DistributionGrain(
         try
         {
             var outcome = await publisher.PublishAsync(new PublishRequest(_repository!, _product, generation, _set.All,
-                force ? null : _unpublished, ByHashGenerations(now), now));
+                force ? null : _unpublished, ByHashGenerations(now), now)
+            {
+                Since = S.PublishedGeneration,
+                // A forced publish (repo sync) builds every index from the records, whatever the publisher kept.
+                Changed = force || _changed is null ? null : _changed.ToDictionary(k => k, _set.Find, StringComparer.Ordinal),
+            });
             _unpublished = [];
+            _changed = [];
             S.PublishedGeneration = generation;
             S.PublishedAt = outcome.At;
             S.LastError = null;
@@ -156,6 +189,7 @@ public sealed partial class DistributionGrain(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            _changed = null;
             S.LastError = $"publishing generation {generation} failed: {ex.Message}";
             await state.WriteStateAsync();
             LogPublishFailed(logger, Key, generation, ex);
@@ -342,6 +376,9 @@ public sealed partial class DistributionGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: publishing generation {Generation} failed")]
     private static partial void LogPublishFailed(ILogger logger, string distribution, long generation, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: preparing the publisher's indices failed; the next publish builds them whole")]
+    private static partial void LogPrepareFailed(ILogger logger, string distribution, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: promoted {Source} {Version} from {From} as generation {Generation}")]
     private static partial void LogPromoted(ILogger logger, string distribution, string source, string version, string from, long generation);

@@ -1,10 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Autobuilder.Debian.Checksums;
 using Autobuilder.Debian.Compression;
 using Autobuilder.Debian.Control;
 using Autobuilder.Debian.Indices;
-using Autobuilder.Debian.Versions;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Stage;
 using Microsoft.Extensions.Logging;
@@ -14,9 +11,11 @@ namespace Autobuilder.Silo.Stage;
 /// <summary>
 /// Publishes one generation of a distribution (ARCHITECTURE.md §6):
 /// <list type="number">
-/// <item>staging: the indices (Packages, Sources; plain, .gz, .xz) from the recorded stanzas — an
-/// index whose content did not change is linked from the previous generation, not compressed
-/// again — by-hash copies (its own, and those of generations superseded within Stage:ByHashMinutes),
+/// <item>staging: the indices (Packages, Sources; .gz, .xz, and the uncompressed file when
+/// configured — Release lists its sums either way) from the recorded stanzas, kept in memory as
+/// independently compressed blocks between publishes (<see cref="DistributionIndices"/>) so that a
+/// change recompresses and rehashes only what it touched; a file whose bytes did not change is
+/// linked from the previous generation — by-hash copies (its own, and those of generations superseded within Stage:ByHashMinutes),
 /// Release, InRelease and Release.gpg, all in a ".partial" folder that is synced and renamed;</item>
 /// <item>live: the new pool files first, then the generation folder (hard links), then
 /// dists/&lt;product&gt; — a symbolic link — replaced by rename(2) in one step.</item>
@@ -27,8 +26,10 @@ namespace Autobuilder.Silo.Stage;
 public sealed partial class DistributionPublisher(StageConfiguration configuration, SigningKeys keys, ILogger<DistributionPublisher> logger)
     : IDistributionPublisher
 {
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly string[] Variants = ["", ".gz", ".xz"];
+
+    // The indices each distribution published last, kept to be updated by the next change (see DistributionIndices).
+    private readonly Dictionary<string, DistributionIndices> _indices = new(StringComparer.Ordinal);
 
     public Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken ct = default) => Task.Run(() => Publish(request), ct);
 
@@ -57,6 +58,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         // 1. The complete generation in staging.
         var work = Path.Combine(staging, name + GenerationFolder.PartialSuffix);
         Directory.CreateDirectory(work);
+        var indices = IndicesOf(repo, r.Product);
         var files = WriteIndices(work, r, previous?.Path);
         ByHash.Publish(work, files);
         CarryByHash(work, staging, r.ByHashFrom, repo, r.Product);
@@ -89,93 +91,100 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         Swap(repo, r.Product, name);
         keys.Ensure(repo);
 
+        lock (indices)
+            indices.Generation = r.Generation;
+
         Prune(staging, name);
         Prune(live, name);
         LogPublished(logger, repo.Name, r.Product, name, r.Packages.Count);
         return new PublishOutcome(r.Generation, r.Date);
     }
 
-    private static List<FileEntry> WriteIndices(string work, PublishRequest r, string? previous)
+    /// <summary>
+    /// The indices of this generation into <paramref name="work"/>: the kept indices updated by the
+    /// records that changed (or built from every record when that is not known), each compressed
+    /// file written, or linked from the previous generation when its bytes are the same. The
+    /// uncompressed files are listed in Release but written only when configured.
+    /// </summary>
+    private List<FileEntry> WriteIndices(string work, PublishRequest r, string? previous)
     {
         Dictionary<string, FileEntry>? before = null;
         if (previous is not null)
             before = ReleaseFile.Load(Path.Combine(previous, "Release")).Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
-        // dpkg's order within a name; each version parsed once, not at every comparison.
-        var versions = new Dictionary<string, DebianVersion?>(StringComparer.Ordinal);
-        foreach (var p in r.Packages)
-            versions.TryAdd(p.Version, DebianVersion.TryParse(p.Version, out var v, out _) ? v : null);
-        var sorted = r.Packages.ToList();
-        sorted.Sort((a, b) =>
+        var indices = IndicesOf(r.Repository, r.Product);
+        IReadOnlyList<IndexImage> images;
+        lock (indices)
         {
-            var c = string.CompareOrdinal(a.Package, b.Package);
-            if (c != 0)
-                return c;
-            c = Comparer<DebianVersion?>.Default.Compare(versions[a.Version], versions[b.Version]);
-            return c != 0 ? c : string.CompareOrdinal(a.Architecture, b.Architecture);
-        });
+            if (r.Changed is not null && r.Since is { } since && indices.Generation == since)
+                indices.Apply(r.Changed);
+            else
+                indices.Load(r.Packages);
+            // Unknown until this publish is through: a failure on the way makes the next one build them whole.
+            indices.Generation = null;
+            images = indices.Build();
+        }
 
         var entries = new List<FileEntry>();
-        var hasSources = sorted.Any(p => p.IsSource);
-        foreach (var component in r.Repository.Components)
+        foreach (var image in images)
         {
-            var inComponent = sorted.Where(p => p.Component == component).ToList();
-            foreach (var arch in r.Repository.Architectures)
+            foreach (var entry in image.Entries)
             {
-                // Architecture: all packages are listed for every architecture, as Debian's archive does.
-                var list = inComponent.Where(p => !p.IsSource && (p.Architecture == arch || p.Architecture == "all"));
-                entries.AddRange(WriteIndex(work, $"{component}/binary-{arch}/Packages", list, previous, before));
+                entries.Add(entry);
+                if (entry.Name == image.Name && !r.Repository.ServeUncompressedIndices)
+                    continue; // listed, not served (as Debian's archive does)
+                var target = Path.Combine(work, entry.Name); // names come from BlockIndex, which checked them
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (previous is not null && before is not null && before.TryGetValue(entry.Name, out var old)
+                    && old.Size == entry.Size && string.Equals(old.Sha256, entry.Sha256, StringComparison.Ordinal)
+                    && File.Exists(Path.Combine(previous, entry.Name)))
+                {
+                    Posix.LinkOrCopy(Path.Combine(previous, entry.Name), target);
+                    continue;
+                }
+                using var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                image.WriteTo(entry.Name, file);
             }
-            if (hasSources)
-                entries.AddRange(WriteIndex(work, $"{component}/source/Sources", inComponent.Where(p => p.IsSource), previous, before));
         }
         return entries;
     }
 
-    /// <summary>One index and its compressed variants; linked from the previous generation when its content is the same.</summary>
-    private static IReadOnlyList<FileEntry> WriteIndex(string work, string relative, IEnumerable<PackageRecord> records, string? previous,
-        Dictionary<string, FileEntry>? before)
+    private DistributionIndices IndicesOf(RepositoryConfig repository, string product)
     {
-        using var content = new MemoryStream();
-        foreach (var r in records)
+        var key = StageConfiguration.DistributionKey(repository.Name, product);
+        lock (_indices)
         {
-            content.Write(Utf8.GetBytes(r.Stanza));
-            content.WriteByte((byte)'\n');
+            if (_indices.TryGetValue(key, out var kept) && kept.Fits(repository))
+                return kept;
+            kept?.Dispose();
+            return _indices[key] = new DistributionIndices(repository);
         }
-        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
-
-        if (previous is not null && before is not null && before.TryGetValue(relative, out var old)
-            && string.Equals(old.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)), StringComparison.Ordinal)
-            && Reuse(work, relative, previous, before) is { } reused)
-            return reused;
-
-        var array = content.ToArray();
-        return IndexFiles.Write(work, relative, s => s.Write(array), IndexOptions.Default);
     }
 
-    private static List<FileEntry>? Reuse(string work, string relative, string previous, Dictionary<string, FileEntry> before)
-    {
-        var reused = new List<FileEntry>();
-        foreach (var variant in Variants)
+    public Task PrepareAsync(RepositoryConfig repository, string product, long generation, IReadOnlyCollection<PackageRecord> packages,
+        CancellationToken ct = default) =>
+        Task.Run(() =>
         {
-            if (!before.TryGetValue(relative + variant, out var entry))
-                continue;
-            var source = Path.Combine(previous, entry.Name);
-            if (!File.Exists(source))
+            var indices = IndicesOf(repository, product);
+            lock (indices)
             {
-                if (variant.Length == 0)
-                {
-                    reused.Add(entry); // listed but not kept, as in Debian's archive
-                    continue;
-                }
-                return null;
+                indices.Generation = null;
+                indices.Load(packages);
+                indices.Build();
+                indices.Generation = generation;
             }
-            var target = Path.Combine(work, entry.Name);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            Posix.LinkOrCopy(source, target);
-            reused.Add(entry);
+        }, ct);
+
+    public void Forget(RepositoryConfig repository, string product)
+    {
+        DistributionIndices? kept;
+        lock (_indices)
+        {
+            if (!_indices.Remove(StageConfiguration.DistributionKey(repository.Name, product), out kept))
+                return;
         }
-        return reused.Count > 0 ? reused : null;
+        lock (kept)
+            kept.Dispose();
     }
 
     /// <summary>Links the by-hash files of earlier generations' indices into this one, for clients still reading those.</summary>
