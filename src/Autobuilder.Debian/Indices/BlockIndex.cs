@@ -34,6 +34,9 @@ public sealed class BlockIndex : IDisposable
     private static readonly byte[] EmptyGzip = GzipMember.Compress([]);
     private static readonly Comparer<Item> ItemOrder = Comparer<Item>.Create(Compare);
 
+    // Blocks whose uncompressed bytes are held at once while a build runs (8 MiB at the default block size).
+    private const int WindowBlocks = 64;
+
     private readonly List<Block> _blocks = [];
     private readonly Dictionary<string, (Block Block, Item Item)> _where = new(StringComparer.Ordinal);
     private long _version;
@@ -149,32 +152,53 @@ public sealed class BlockIndex : IDisposable
                && _blocks[first].After[0] is not null)
             first++;
 
-        // Uncompressed bytes of every block from the first change: the sums need them, and the changed blocks are compressed from them.
-        var count = _blocks.Count - first;
-        var plain = new byte[count][];
-        Parallel.For(0, count, i => plain[i] = Encode(_blocks[first + i]));
-
-        var files = new List<int> { Plain };
-        if (Options.Gzip)
-            files.Add(Gz);
-        if (Options.Xz)
-            files.Add(Xz);
-        var sums = new string[3, Kinds.Length];
-
-        // The uncompressed file's sums (MD5 is the slowest) run while the changed blocks are compressed.
-        var plainSums = Enumerable.Range(0, Kinds.Length).Select(k => Task.Run(() => Chain(Plain, k, first, plain, null, sums))).ToArray();
-        Parallel.For(0, count, i =>
+        var jobs = new List<(int File, int Kind)>();
+        foreach (var file in new[] { Plain, Gz, Xz }.Where(f => f == Plain || (f == Gz ? Options.Gzip : Options.Xz)))
+            jobs.AddRange(Enumerable.Range(0, Kinds.Length).Select(k => (file, k)));
+        var states = new DigestState?[9];
+        foreach (var (file, kind) in jobs)
+            states[file * Kinds.Length + kind] = first == 0 ? Start(file, kind) : _blocks[first - 1].After[file * Kinds.Length + kind]!.Copy();
+        try
         {
-            var block = _blocks[first + i];
-            if (!block.Dirty && (block.Gzip is not null || !Options.Gzip) && (block.Xz is not null || !Options.Xz))
-                return;
-            block.Gzip = Options.Gzip ? GzipMember.Compress(plain[i], Options.GzipLevel) : null;
-            block.Xz = Options.Xz ? XzBlocks.Encode(plain[i], Options.XzPreset) : null;
-        });
+            // A window of blocks at a time: the uncompressed bytes are needed for the sums from the
+            // first change on, but holding all of them (37 MB for 50,000 packages) would only grow the heap.
+            for (var from = first; from < _blocks.Count; from += WindowBlocks)
+            {
+                var to = Math.Min(_blocks.Count, from + WindowBlocks);
+                var plain = new byte[to - from][];
+                Parallel.For(from, to, i => plain[i - from] = Encode(_blocks[i]));
+                // The uncompressed file's sums (MD5 is the slowest) run while the changed blocks are compressed.
+                var window = from;
+                var plainSums = jobs.Where(j => j.File == Plain).Select(j => Task.Run(() => Advance(j.File, j.Kind, window, to, plain, states))).ToArray();
+                Parallel.For(from, to, i =>
+                {
+                    var block = _blocks[i];
+                    if (!block.Dirty && (block.Gzip is not null || !Options.Gzip) && (block.Xz is not null || !Options.Xz))
+                        return;
+                    block.Gzip = Options.Gzip ? GzipMember.Compress(plain[i - window], Options.GzipLevel) : null;
+                    block.Xz = Options.Xz ? XzBlocks.Encode(plain[i - window], Options.XzPreset) : null;
+                });
+                Parallel.ForEach(jobs.Where(j => j.File != Plain), j => Advance(j.File, j.Kind, window, to, plain, states));
+                Task.WaitAll(plainSums);
+            }
+        }
+        catch
+        {
+            foreach (var state in states)
+                state?.Dispose();
+            throw;
+        }
         var trailer = Options.Xz ? XzBlocks.StreamTrailer(_blocks.Select(b => b.Xz!)) : [];
-        var compressed = files.Where(f => f != Plain).SelectMany(f => Enumerable.Range(0, Kinds.Length).Select(k => (File: f, Kind: k))).ToList();
-        Parallel.ForEach(compressed, job => Chain(job.File, job.Kind, first, plain, trailer, sums));
-        Task.WaitAll(plainSums);
+        var sums = new string[3, Kinds.Length];
+        foreach (var (file, kind) in jobs)
+        {
+            using var state = states[file * Kinds.Length + kind]!;
+            if (file == Gz && _blocks.Count == 0)
+                state.Append(EmptyGzip); // an empty index is still a valid .gz file
+            if (file == Xz)
+                state.Append(trailer);
+            sums[file, kind] = state.Finish();
+        }
 
         for (var i = first; i < _blocks.Count; i++)
         {
@@ -200,43 +224,30 @@ public sealed class BlockIndex : IDisposable
         return _image;
     }
 
-    /// <summary>
-    /// One sum of one file: from the kept state before block <paramref name="first"/> (or the
-    /// file's start) through every later block, keeping the state after each, then the file's end.
-    /// </summary>
-    private void Chain(int file, int kind, int first, byte[][] plain, byte[]? trailer, string[,] sums)
+    private static DigestState Start(int file, int kind)
+    {
+        var state = DigestState.Start(Kinds[kind]);
+        if (file == Xz)
+            state.Append(XzBlocks.StreamHeader.Span);
+        return state;
+    }
+
+    /// <summary>Carries one sum of one file through blocks [from, to), keeping the state after each block.</summary>
+    private void Advance(int file, int kind, int from, int to, byte[][] plain, DigestState?[] states)
     {
         var slot = file * Kinds.Length + kind;
-        DigestState state;
-        if (first == 0)
+        var state = states[slot]!;
+        for (var i = from; i < to; i++)
         {
-            state = DigestState.Start(Kinds[kind]);
-            if (file == Xz)
-                state.Append(XzBlocks.StreamHeader.Span);
-        }
-        else
-        {
-            state = _blocks[first - 1].After[slot]!.Copy();
-        }
-        using (state)
-        {
-            for (var i = first; i < _blocks.Count; i++)
+            var block = _blocks[i];
+            state.Append(file switch
             {
-                var block = _blocks[i];
-                state.Append(file switch
-                {
-                    Plain => plain[i - first],
-                    Gz => block.Gzip!,
-                    _ => block.Xz!.Bytes,
-                });
-                block.After[slot]?.Dispose();
-                block.After[slot] = state.Copy();
-            }
-            if (file == Gz && _blocks.Count == 0)
-                state.Append(EmptyGzip); // an empty index is still a valid .gz file
-            if (file == Xz)
-                state.Append(trailer);
-            sums[file, kind] = state.Finish();
+                Plain => plain[i - from],
+                Gz => block.Gzip!,
+                _ => block.Xz!.Bytes,
+            });
+            block.After[slot]?.Dispose();
+            block.After[slot] = state.Copy();
         }
     }
 

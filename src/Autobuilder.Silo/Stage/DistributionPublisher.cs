@@ -31,6 +31,9 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
     // The indices each distribution published last, kept to be updated by the next change (see DistributionIndices).
     private readonly Dictionary<string, DistributionIndices> _indices = new(StringComparer.Ordinal);
 
+    // Each distribution's clean-up of old generation folders, running after its publish returned.
+    private readonly Dictionary<string, Task> _pruning = new(StringComparer.Ordinal);
+
     public Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken ct = default) => Task.Run(() => Publish(request), ct);
 
     public Task<string> EnsureSigningKeyAsync(RepositoryConfig repository, CancellationToken ct = default) => Task.Run(() => keys.Ensure(repository), ct);
@@ -41,6 +44,9 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
     private PublishOutcome Publish(PublishRequest r)
     {
         var repo = r.Repository;
+        var key = StageConfiguration.DistributionKey(repo.Name, r.Product);
+        // The previous publish's clean-up must be over before this one lists and links generation folders.
+        AwaitPruning(key);
         var staging = StageFolders.StagingGenerations(repo, r.Product);
         var live = StageFolders.LiveGenerations(repo, r.Product);
         Directory.CreateDirectory(staging);
@@ -76,7 +82,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
             Files = files,
         };
         ReleaseWriter.Write(work, release, keys.Signer(repo));
-        Posix.SyncTree(work);
+        Posix.SyncFolders(work);
         var final = Path.Combine(staging, name);
         Posix.Rename(work, final);
         Posix.Sync(staging);
@@ -85,7 +91,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         SyncPool(repo, r);
         var liveWork = Path.Combine(live, name + GenerationFolder.PartialSuffix);
         LinkTree(final, liveWork);
-        Posix.SyncTree(liveWork);
+        Posix.SyncFolders(liveWork);
         Posix.Rename(liveWork, Path.Combine(live, name));
         Posix.Sync(live);
         Swap(repo, r.Product, name);
@@ -94,8 +100,21 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         lock (indices)
             indices.Generation = r.Generation;
 
-        Prune(staging, name);
-        Prune(live, name);
+        // Old generation folders go after the answer: deleting a few index files and their by-hash
+        // links is not something a waiting upload needs to wait for.
+        lock (_pruning)
+            _pruning[key] = Task.Run(() =>
+            {
+                try
+                {
+                    Prune(staging, name);
+                    Prune(live, name);
+                }
+                catch (Exception ex)
+                {
+                    LogPruneFailed(logger, repo.Name, r.Product, ex);
+                }
+            });
         LogPublished(logger, repo.Name, r.Product, name, r.Packages.Count);
         return new PublishOutcome(r.Generation, r.Date);
     }
@@ -144,6 +163,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
                 }
                 using var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
                 image.WriteTo(entry.Name, file);
+                file.Flush(flushToDisk: true); // the folders are synced later; file data only here (see Posix.SyncFolders)
             }
         }
         return entries;
@@ -229,8 +249,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
             Posix.LinkOrCopy(source, target);
             folders.Add(folder);
         }
-        foreach (var folder in folders)
-            Posix.Sync(folder);
+        Posix.SyncMany(folders);
     }
 
     private static void LinkTree(string source, string target)
@@ -269,6 +288,14 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         return link.LinkTarget is { } target ? Path.GetFileName(target) : null;
     }
 
+    private void AwaitPruning(string key)
+    {
+        Task? pruning;
+        lock (_pruning)
+            _pruning.Remove(key, out pruning);
+        pruning?.Wait();
+    }
+
     private void Prune(string root, string current)
     {
         foreach (var old in GenerationFolder.List(root).Where(f => f.Name != current).Skip(configuration.KeepGenerations - 1))
@@ -282,7 +309,11 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
     }
 
     public Task<IReadOnlyList<PackageRecord>?> ReadGenerationAsync(RepositoryConfig repository, string product, long generation, CancellationToken ct = default) =>
-        Task.Run(() => ReadGeneration(repository, product, generation), ct);
+        Task.Run(() =>
+        {
+            AwaitPruning(StageConfiguration.DistributionKey(repository.Name, product));
+            return ReadGeneration(repository, product, generation);
+        }, ct);
 
     /// <summary>The package records of a kept generation, read back from its own indices.</summary>
     private static IReadOnlyList<PackageRecord>? ReadGeneration(RepositoryConfig repository, string product, long generation)
@@ -330,6 +361,9 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         }
         throw new FileNotFoundException($"{index} of {folder} is listed in its Release but not there");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Repository}/{Product}: removing old generation folders failed; the next publish tries again")]
+    private static partial void LogPruneFailed(ILogger logger, string repository, string product, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Repository}/{Product}: generation folder {Folder} is live ({Packages} packages)")]
     private static partial void LogPublished(ILogger logger, string repository, string product, string folder, int packages);

@@ -21,6 +21,13 @@ public sealed partial class RepoIncomingService(
     TimeProvider time,
     ILogger<RepoIncomingService> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
+    /// <summary>
+    /// .changes handed to a distribution per call. A queue filled with thousands at once (an
+    /// import) would otherwise be one call that outlives Orleans' response timeout; each call ends
+    /// with one publish, so the live tree also moves on while a big queue drains.
+    /// </summary>
+    public const int MaxChangesPerCall = 500;
+
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim _wake = new(0);
@@ -120,7 +127,8 @@ public sealed partial class RepoIncomingService(
         await Task.Yield();
         try
         {
-            await grains.GetGrain<IDistributionGrain>(key).ProcessIncomingAsync(ready);
+            foreach (var chunk in ready.Chunk(MaxChangesPerCall))
+                await grains.GetGrain<IDistributionGrain>(key).ProcessIncomingAsync(chunk);
             lock (_inFlight)
                 _backoff.Remove(key);
         }

@@ -64,8 +64,7 @@ public sealed class RepositoryPool(StageFolders folders, TimeProvider time) : IR
                 File.SetLastWriteTimeUtc(target, now); // reused: clean-up must see it as referenced now
             touched.Add(dir);
         }
-        foreach (var dir in touched)
-            Posix.Sync(dir);
+        Posix.SyncMany(touched);
         return [];
     }
 
