@@ -80,15 +80,19 @@ public sealed partial class DistributionGrain(
         }
     }
 
+    /// <summary>
+    /// Takes the .changes one by one (each checked against the set as the ones before left it),
+    /// then commits every accepted one in one journal append — one pool sync and one journal sync
+    /// for the whole call instead of one each per upload — clears them from the queue, and publishes once.
+    /// </summary>
     async Task IDistributionGrain.ProcessIncomingAsync(IReadOnlyList<string> changesFiles)
     {
-        var accepted = new List<string>();
+        var taken = new TakenChanges();
         foreach (var name in changesFiles)
         {
             try
             {
-                if (await TakeAsync(name))
-                    accepted.Add(name);
+                await TakeAsync(name, taken);
             }
             catch (Exception ex)
             {
@@ -96,22 +100,22 @@ public sealed partial class DistributionGrain(
                 LogTakeFailed(logger, Key, name, ex);
             }
         }
-        if (accepted.Count > 0)
-            await PublishAsync(force: false, $"accepted {string.Join(", ", accepted)}");
+        if (await CommitTakenAsync(taken) && taken.Accepted.Count > 0)
+            await PublishAsync(force: false, $"accepted {string.Join(", ", taken.Accepted)}");
     }
 
-    /// <summary>Accepts or rejects one .changes; true when the package set changed.</summary>
-    private async Task<bool> TakeAsync(string name)
+    /// <summary>Accepts (into the set, for the journal at the end of the call) or rejects one .changes.</summary>
+    private async Task TakeAsync(string name, TakenChanges taken)
     {
         var changes = await incoming.InspectAsync(_repositoryName, _product, name);
         if (changes is null)
-            return false; // taken meanwhile (a repeated notification)
+            return; // taken meanwhile (a repeated notification)
         if (_set.Accepted(changes.Sha256))
         {
-            // Accepted before a crash cut the clean-up short: finish it, publish nothing twice.
-            await incoming.FinishAsync(_repositoryName, _product, changes);
+            // Accepted before (a crash cut the clean-up short, or a copy earlier in this call): clear it once committed, publish nothing twice.
+            taken.Finish.Add(changes);
             LogAlreadyAccepted(logger, Key, name);
-            return false;
+            return;
         }
 
         var problems = IncomingRules.Check(changes, _repositoryName, _repository, _product, KnownProducts(), _set).ToList();
@@ -124,7 +128,7 @@ public sealed partial class DistributionGrain(
             foreach (var missing in fromPool.Count > 0 ? await pool.MissingAsync(_repository!, fromPool) : [])
                 problems.Add($"{Path.GetFileName(missing)} is named by the .dsc but neither uploaded nor in the pool");
             if (problems.Count == 0)
-                problems.AddRange(await pool.AddAsync(_repository!, changes.Folder, placements));
+                problems.AddRange(await pool.AddAsync(_repository!, changes.Folder, placements, durable: false));
         }
         if (problems.Count > 0)
         {
@@ -134,24 +138,80 @@ public sealed partial class DistributionGrain(
                 S.Rejections.RemoveRange(0, S.Rejections.Count - RejectionsKept);
             await state.WriteStateAsync();
             LogRejected(logger, Key, name, string.Join("; ", problems));
-            return false;
+            return;
         }
 
         var surplus = _set.SurplusWith(records, _repository!.KeepVersions);
-        await CommitAsync(records, surplus, changes.Sha256, $"accepted {name}");
-        await incoming.FinishAsync(_repositoryName, _product, changes);
-        LogAccepted(logger, Key, name, _set.Generation, surplus.Count);
+        var batch = new JournalBatch(_set.Generation + 1, records, surplus, changes.Sha256, $"accepted {name}", time.GetUtcNow());
+        taken.CountBefore ??= _set.Count;
+        Apply(batch);
+        taken.Batches.Add(batch);
+        taken.Finish.Add(changes);
+        taken.Accepted.Add(name);
+    }
+
+    /// <summary>
+    /// Makes the call's accepted .changes durable — pool names first, then one journal append — and
+    /// only then clears them from the queue. False when the journal could not be written: the set is
+    /// read back from the journal and the .changes stay queued for the next scan.
+    /// </summary>
+    private async Task<bool> CommitTakenAsync(TakenChanges taken)
+    {
+        if (taken.Batches.Count > 0)
+        {
+            try
+            {
+                await pool.EnsureDurableAsync(_repository!);
+                await journal.AppendAsync(_repositoryName, _product, taken.Batches, taken.CountBefore ?? _set.Count);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogCommitFailed(logger, Key, taken.Batches.Count, ex);
+                _set = new PackageSet(await journal.LoadAsync(_repositoryName, _product));
+                _changed = null;
+                _unpublished = null;
+                return false;
+            }
+            foreach (var batch in taken.Batches)
+                LogAccepted(logger, Key, batch.Note, batch.Generation, batch.Removed.Count);
+        }
+        foreach (var changes in taken.Finish)
+        {
+            try
+            {
+                await incoming.FinishAsync(_repositoryName, _product, changes);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Committed already: the next scan finds it accepted and clears it.
+                LogTakeFailed(logger, Key, changes.ChangesFile, ex);
+            }
+        }
         return true;
+    }
+
+    /// <summary>What one ProcessIncomingAsync call took, waiting for its commit.</summary>
+    private sealed class TakenChanges
+    {
+        public List<JournalBatch> Batches { get; } = [];
+        public List<ChangesInspection> Finish { get; } = [];
+        public List<string> Accepted { get; } = [];
+        public int? CountBefore { get; set; }
     }
 
     private async Task CommitAsync(IReadOnlyList<PackageRecord> added, IReadOnlyList<string> removed, string? changesSha256, string note)
     {
         var batch = new JournalBatch(_set.Generation + 1, added, removed, changesSha256, note, time.GetUtcNow());
         await journal.AppendAsync(_repositoryName, _product, batch, _set.Count);
+        Apply(batch);
+    }
+
+    private void Apply(JournalBatch batch)
+    {
         _set.Apply(batch);
-        _unpublished?.UnionWith(added.SelectMany(r => r.Files));
-        _changed?.UnionWith(added.Select(r => r.Key));
-        _changed?.UnionWith(removed);
+        _unpublished?.UnionWith(batch.Added.SelectMany(r => r.Files));
+        _changed?.UnionWith(batch.Added.Select(r => r.Key));
+        _changed?.UnionWith(batch.Removed);
     }
 
     Task<StageResult> IDistributionGrain.PublishAsync(bool force) => PublishAsync(force, force ? "published again (sync)" : "publish");
@@ -359,8 +419,11 @@ public sealed partial class DistributionGrain(
     private HashSet<string> KnownProducts() =>
         configuration.Repositories.SelectMany(r => r.Products).Concat(options.Value.Products).ToHashSet(StringComparer.Ordinal);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: accepted {Changes} as generation {Generation} ({Removed} older package(s) dropped)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: {Changes} as generation {Generation} ({Removed} older package(s) dropped)")]
     private static partial void LogAccepted(ILogger logger, string distribution, string changes, long generation, int removed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: committing {Count} accepted .changes failed; they stay queued")]
+    private static partial void LogCommitFailed(ILogger logger, string distribution, int count, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: rejected {Changes}: {Reasons}")]
     private static partial void LogRejected(ILogger logger, string distribution, string changes, string reasons);

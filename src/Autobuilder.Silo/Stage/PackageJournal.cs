@@ -142,9 +142,12 @@ public sealed partial class PackageJournal(StageFolders folders, ILogger<Package
     }
 
     public Task AppendAsync(string repository, string product, JournalBatch batch, int liveRecords, CancellationToken ct = default) =>
-        Task.Run(() => Append(repository, product, batch, liveRecords), ct);
+        Task.Run(() => Append(repository, product, [batch], liveRecords), ct);
 
-    private void Append(string repository, string product, JournalBatch batch, int liveRecords)
+    public Task AppendAsync(string repository, string product, IReadOnlyList<JournalBatch> batches, int liveRecords, CancellationToken ct = default) =>
+        Task.Run(() => Append(repository, product, batches, liveRecords), ct);
+
+    private void Append(string repository, string product, IReadOnlyList<JournalBatch> batches, int liveRecords)
     {
         var path = PathFor(repository, product);
         var folder = Path.GetDirectoryName(path)!;
@@ -152,11 +155,14 @@ public sealed partial class PackageJournal(StageFolders folders, ILogger<Package
         Directory.CreateDirectory(folder);
 
         using var buffer = new MemoryStream();
-        foreach (var key in batch.Removed)
-            WriteLine(buffer, new JournalLine { Op = JournalLine.DeleteOp, K = key });
-        foreach (var r in batch.Added)
-            WriteLine(buffer, new JournalLine { Op = JournalLine.AddOp, R = r });
-        WriteLine(buffer, new JournalLine { Op = JournalLine.CommitOp, G = batch.Generation, At = batch.At, Changes = batch.ChangesSha256, Note = batch.Note });
+        foreach (var batch in batches)
+        {
+            foreach (var key in batch.Removed)
+                WriteLine(buffer, new JournalLine { Op = JournalLine.DeleteOp, K = key });
+            foreach (var r in batch.Added)
+                WriteLine(buffer, new JournalLine { Op = JournalLine.AddOp, R = r });
+            WriteLine(buffer, new JournalLine { Op = JournalLine.CommitOp, G = batch.Generation, At = batch.At, Changes = batch.ChangesSha256, Note = batch.Note });
+        }
 
         using (var f = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read))
         {
@@ -168,9 +174,10 @@ public sealed partial class PackageJournal(StageFolders folders, ILogger<Package
             Posix.Sync(folder);
 
         long lines;
+        var written = batches.Sum(b => b.Removed.Count + b.Added.Count + 1);
         lock (_gate)
-            lines = _lines[path] = _lines.GetValueOrDefault(path) + batch.Removed.Count + batch.Added.Count + 1;
-        var after = liveRecords + batch.Added.Count - batch.Removed.Count;
+            lines = _lines[path] = _lines.GetValueOrDefault(path) + written;
+        var after = liveRecords + batches.Sum(b => b.Added.Count - b.Removed.Count);
         if (lines > 2L * after + 1000)
             Compact(repository, product, path);
     }
