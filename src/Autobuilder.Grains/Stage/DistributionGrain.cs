@@ -73,6 +73,8 @@ public sealed partial class DistributionGrain(
             // Live is current: build the publisher's indices now, so the first change after a restart is a small update.
             await publisher.PrepareAsync(_repository!, _product, S.PublishedGeneration, _set.All);
             _changed = [];
+            // And every pool file of the set is live (a generation goes live only after its pool files).
+            _unpublished = [];
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

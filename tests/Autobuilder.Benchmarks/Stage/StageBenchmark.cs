@@ -33,7 +33,7 @@ internal sealed class StageBenchmark(string work, Report report, int runs)
     {
         var root = Path.Combine(work, $"stage-{count}");
         _uploads = Path.Combine(root, "uploads");
-        Prepare(count + 4 * runs + 8);
+        Prepare(count + 4 * runs + 10);
         _gnupg = Path.Combine(root, "gnupg");
         _fingerprint = GpgKeys.FindOrCreate(_gnupg, "Stage Bench <bench@autobuilder.invalid>");
         // reprepro signs with gpg's default home; ours is told the home and key in its configuration.
@@ -293,19 +293,25 @@ internal sealed class StageBenchmark(string work, Report report, int runs)
             }
             var (rss, _) = Memory(process.Id);
             var link = Path.Combine(data, "repos", "live", Repository, "dists", Product);
-            var before = new FileInfo(link).LinkTarget;
-            var i = _next++;
-            var landed = Stopwatch.StartNew();
-            StageUploads.Link(_uploads, Queue(data), i);
-            while (new FileInfo(link).LinkTarget == before && landed.Elapsed < TimeSpan.FromMinutes(1))
-                await Task.Delay(2);
-            var latency = landed.Elapsed.TotalSeconds;
+            var latencies = new List<double>();
+            for (var drop = 0; drop < 3; drop++)
+            {
+                var before = new FileInfo(link).LinkTarget;
+                var i = _next++;
+                var landed = Stopwatch.StartNew();
+                StageUploads.Link(_uploads, Queue(data), i);
+                while (new FileInfo(link).LinkTarget == before && landed.Elapsed < TimeSpan.FromMinutes(1))
+                    await Task.Delay(1);
+                latencies.Add(landed.Elapsed.TotalSeconds);
+                await Task.Delay(500);
+            }
             var (rssAfter, peak) = Memory(process.Id);
             notes.Add($"Memory of the real silo process (`autobuilder-silo`, role all) holding the distribution (xz configuration), after loading " +
-                      $"it and preparing its indices: **{rss} MB resident**; after one more upload taken by its own queue watcher: {rssAfter} MB; " +
+                      $"it and preparing its indices: **{rss} MB resident**; after three more uploads taken by its own queue watcher: {rssAfter} MB; " +
                       $"peak (VmHWM) {peak} MB (target: under 400 MB).");
-            notes.Add($"End to end through the silo's watcher (a .changes landing in repo-incoming → the new generation live, gz + xz): {Report.S(latency)} " +
-                      "(the service waits 50 ms for a burst of file events to settle before it scans).");
+            notes.Add($"End to end through that silo's own watcher (a .changes landing in repo-incoming → the new generation live, gz + xz), three uploads " +
+                      $"one after another: {string.Join(", ", latencies.Select(Report.S))} (the first in a fresh process pays for JIT compilation; " +
+                      "the service waits 50 ms for a burst of file events to settle before it scans).");
         }
         finally
         {
