@@ -55,6 +55,13 @@ internal static partial class Measure
         return u.UserSec + u.SysSec + (u.UserUsec + u.SysUsec) / 1e6;
     }
 
+    /// <summary>CPU seconds of this process (every thread) and of its waited-for children (gpg, for an in-process silo).</summary>
+    public static double ProcessCpu()
+    {
+        GetRUsage(0, out var self);
+        return self.UserSec + self.SysSec + (self.UserUsec + self.SysUsec) / 1e6 + ChildrenCpu();
+    }
+
     /// <summary>
     /// Wall and CPU seconds of the fastest of <paramref name="runs"/> runs. The machine is shared:
     /// other work only ever adds time, so the fastest run is the best estimate of each tool's own

@@ -3,20 +3,22 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|ssh] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
-//        [--uploads N] [--ssh-uploads N]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|ssh|stage] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--uploads N] [--ssh-uploads N] [--stage-packages N]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;
 var uploads = 100;
 var sshUploads = 40;
+var stagePackages = 50_000;
 string? only = null, work = null, output = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
-        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; break;
+        case "--stage-packages": stagePackages = int.Parse(args[++i]); break;
         case "--uploads": uploads = int.Parse(args[++i]); break;
         case "--ssh-uploads": sshUploads = int.Parse(args[++i]); break;
         case "--only": only = args[++i]; break;
@@ -29,9 +31,9 @@ for (var i = 0; i < args.Length; i++)
             return 2;
     }
 }
-if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "ssh"))
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "ssh" or "stage"))
 {
-    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline or ssh");
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, ssh or stage");
     return 2;
 }
 
@@ -79,6 +81,8 @@ if (only is null or "ssh")
     report.Heading($"{sshUploads} uploads on 4 SSH slots");
     await new Autobuilder.Benchmarks.Ssh.SshFarmBenchmark(work, report).RunAsync(sshUploads);
 }
+if (only is null or "stage")
+    await new Autobuilder.Benchmarks.Stage.StageBenchmark(work, report, runs).RunAsync(stagePackages);
 
 File.WriteAllText(output, report.ToString());
 Console.Error.WriteLine($"written to {output}");

@@ -45,6 +45,24 @@ internal static partial class LibLzma
     [LibraryImport(Library, EntryPoint = "lzma_code")]
     internal static unsafe partial int Code(LzmaStream* strm, int action);
 
+    internal const ulong LZMA_FILTER_LZMA2 = 0x21;
+    internal const ulong LZMA_VLI_UNKNOWN = ulong.MaxValue;
+
+    /// <summary>Fills an lzma_options_lzma (lzma/lzma12.h) with a preset's values; returns non-zero on failure.</summary>
+    [LibraryImport(Library, EntryPoint = "lzma_lzma_preset")]
+    internal static unsafe partial byte LzmaPreset(byte* options, uint preset);
+
+    /// <summary>Encodes a buffer as one complete .xz stream with the given filter chain (an lzma_filter array ending in LZMA_VLI_UNKNOWN).</summary>
+    [LibraryImport(Library, EntryPoint = "lzma_stream_buffer_encode")]
+    internal static unsafe partial int StreamBufferEncode(ulong* filters, int check, nint allocator, byte* input, nuint inputSize,
+        byte* output, nuint* outputPosition, nuint outputSize);
+
+    [LibraryImport(Library, EntryPoint = "lzma_stream_buffer_bound")]
+    internal static partial nuint StreamBufferBound(nuint uncompressedSize);
+
+    [LibraryImport(Library, EntryPoint = "lzma_crc32")]
+    internal static unsafe partial uint Crc32(byte* buffer, nuint size, uint crc);
+
     [LibraryImport(Library, EntryPoint = "lzma_end")]
     internal static unsafe partial void End(LzmaStream* strm);
 

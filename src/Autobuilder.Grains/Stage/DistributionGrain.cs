@@ -35,6 +35,10 @@ public sealed partial class DistributionGrain(
     // Pool files added since the last publish; null after activation, when the live pool is checked whole.
     private HashSet<PoolFile>? _unpublished;
 
+    // Record keys changed since the last publish, so the publisher updates its indices by the change;
+    // null when unknown (after activation, after a failed publish): the publisher then builds them whole.
+    private HashSet<string>? _changed;
+
     private string Key => this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -46,6 +50,14 @@ public sealed partial class DistributionGrain(
             _set = new PackageSet(await journal.LoadAsync(_repositoryName, _product, cancellationToken));
     }
 
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The publisher's indices hold this activation's records; a later activation loads its own.
+        if (Valid)
+            publisher.Forget(_repository!, _product);
+        return Task.CompletedTask;
+    }
+
     private bool Valid => _repository is not null && _repository.HasProduct(_product);
 
     async Task IDistributionGrain.StartAsync()
@@ -54,18 +66,37 @@ public sealed partial class DistributionGrain(
             return;
         var live = await publisher.LiveGenerationAsync(_repository!, _product);
         if (_set.Generation != S.PublishedGeneration || live != S.PublishedGeneration || S.LastError is not null)
+        {
             await PublishAsync(force: false, live is null ? "first publish" : "publish after restart");
+            return;
+        }
+        try
+        {
+            // Live is current: build the publisher's indices now, so the first change after a restart is a small update.
+            await publisher.PrepareAsync(_repository!, _product, S.PublishedGeneration, _set.All);
+            _changed = [];
+            // And every pool file of the set is live (a generation goes live only after its pool files).
+            _unpublished = [];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPrepareFailed(logger, Key, ex);
+        }
     }
 
+    /// <summary>
+    /// Takes the .changes one by one (each checked against the set as the ones before left it),
+    /// then commits every accepted one in one journal append — one pool sync and one journal sync
+    /// for the whole call instead of one each per upload — clears them from the queue, and publishes once.
+    /// </summary>
     async Task IDistributionGrain.ProcessIncomingAsync(IReadOnlyList<string> changesFiles)
     {
-        var accepted = new List<string>();
+        var taken = new TakenChanges();
         foreach (var name in changesFiles)
         {
             try
             {
-                if (await TakeAsync(name))
-                    accepted.Add(name);
+                await TakeAsync(name, taken);
             }
             catch (Exception ex)
             {
@@ -73,22 +104,22 @@ public sealed partial class DistributionGrain(
                 LogTakeFailed(logger, Key, name, ex);
             }
         }
-        if (accepted.Count > 0)
-            await PublishAsync(force: false, $"accepted {string.Join(", ", accepted)}");
+        if (await CommitTakenAsync(taken) && taken.Accepted.Count > 0)
+            await PublishAsync(force: false, $"accepted {string.Join(", ", taken.Accepted)}");
     }
 
-    /// <summary>Accepts or rejects one .changes; true when the package set changed.</summary>
-    private async Task<bool> TakeAsync(string name)
+    /// <summary>Accepts (into the set, for the journal at the end of the call) or rejects one .changes.</summary>
+    private async Task TakeAsync(string name, TakenChanges taken)
     {
         var changes = await incoming.InspectAsync(_repositoryName, _product, name);
         if (changes is null)
-            return false; // taken meanwhile (a repeated notification)
+            return; // taken meanwhile (a repeated notification)
         if (_set.Accepted(changes.Sha256))
         {
-            // Accepted before a crash cut the clean-up short: finish it, publish nothing twice.
-            await incoming.FinishAsync(_repositoryName, _product, changes);
+            // Accepted before (a crash cut the clean-up short, or a copy earlier in this call): clear it once committed, publish nothing twice.
+            taken.Finish.Add(changes);
             LogAlreadyAccepted(logger, Key, name);
-            return false;
+            return;
         }
 
         var problems = IncomingRules.Check(changes, _repositoryName, _repository, _product, KnownProducts(), _set).ToList();
@@ -101,7 +132,7 @@ public sealed partial class DistributionGrain(
             foreach (var missing in fromPool.Count > 0 ? await pool.MissingAsync(_repository!, fromPool) : [])
                 problems.Add($"{Path.GetFileName(missing)} is named by the .dsc but neither uploaded nor in the pool");
             if (problems.Count == 0)
-                problems.AddRange(await pool.AddAsync(_repository!, changes.Folder, placements));
+                problems.AddRange(await pool.AddAsync(_repository!, changes.Folder, placements, durable: false));
         }
         if (problems.Count > 0)
         {
@@ -111,22 +142,80 @@ public sealed partial class DistributionGrain(
                 S.Rejections.RemoveRange(0, S.Rejections.Count - RejectionsKept);
             await state.WriteStateAsync();
             LogRejected(logger, Key, name, string.Join("; ", problems));
-            return false;
+            return;
         }
 
         var surplus = _set.SurplusWith(records, _repository!.KeepVersions);
-        await CommitAsync(records, surplus, changes.Sha256, $"accepted {name}");
-        await incoming.FinishAsync(_repositoryName, _product, changes);
-        LogAccepted(logger, Key, name, _set.Generation, surplus.Count);
+        var batch = new JournalBatch(_set.Generation + 1, records, surplus, changes.Sha256, $"accepted {name}", time.GetUtcNow());
+        taken.CountBefore ??= _set.Count;
+        Apply(batch);
+        taken.Batches.Add(batch);
+        taken.Finish.Add(changes);
+        taken.Accepted.Add(name);
+    }
+
+    /// <summary>
+    /// Makes the call's accepted .changes durable — pool names first, then one journal append — and
+    /// only then clears them from the queue. False when the journal could not be written: the set is
+    /// read back from the journal and the .changes stay queued for the next scan.
+    /// </summary>
+    private async Task<bool> CommitTakenAsync(TakenChanges taken)
+    {
+        if (taken.Batches.Count > 0)
+        {
+            try
+            {
+                await pool.EnsureDurableAsync(_repository!);
+                await journal.AppendAsync(_repositoryName, _product, taken.Batches, taken.CountBefore ?? _set.Count);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogCommitFailed(logger, Key, taken.Batches.Count, ex);
+                _set = new PackageSet(await journal.LoadAsync(_repositoryName, _product));
+                _changed = null;
+                _unpublished = null;
+                return false;
+            }
+            foreach (var batch in taken.Batches)
+                LogAccepted(logger, Key, batch.Note, batch.Generation, batch.Removed.Count);
+        }
+        foreach (var changes in taken.Finish)
+        {
+            try
+            {
+                await incoming.FinishAsync(_repositoryName, _product, changes);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Committed already: the next scan finds it accepted and clears it.
+                LogTakeFailed(logger, Key, changes.ChangesFile, ex);
+            }
+        }
         return true;
+    }
+
+    /// <summary>What one ProcessIncomingAsync call took, waiting for its commit.</summary>
+    private sealed class TakenChanges
+    {
+        public List<JournalBatch> Batches { get; } = [];
+        public List<ChangesInspection> Finish { get; } = [];
+        public List<string> Accepted { get; } = [];
+        public int? CountBefore { get; set; }
     }
 
     private async Task CommitAsync(IReadOnlyList<PackageRecord> added, IReadOnlyList<string> removed, string? changesSha256, string note)
     {
         var batch = new JournalBatch(_set.Generation + 1, added, removed, changesSha256, note, time.GetUtcNow());
         await journal.AppendAsync(_repositoryName, _product, batch, _set.Count);
+        Apply(batch);
+    }
+
+    private void Apply(JournalBatch batch)
+    {
         _set.Apply(batch);
-        _unpublished?.UnionWith(added.SelectMany(r => r.Files));
+        _unpublished?.UnionWith(batch.Added.SelectMany(r => r.Files));
+        _changed?.UnionWith(batch.Added.Select(r => r.Key));
+        _changed?.UnionWith(batch.Removed);
     }
 
     Task<StageResult> IDistributionGrain.PublishAsync(bool force) => PublishAsync(force, force ? "published again (sync)" : "publish");
@@ -144,8 +233,14 @@ public sealed partial class DistributionGrain(
         try
         {
             var outcome = await publisher.PublishAsync(new PublishRequest(_repository!, _product, generation, _set.All,
-                force ? null : _unpublished, ByHashGenerations(now), now));
+                force ? null : _unpublished, ByHashGenerations(now), now)
+            {
+                Since = S.PublishedGeneration,
+                // A forced publish (repo sync) builds every index from the records, whatever the publisher kept.
+                Changed = force || _changed is null ? null : _changed.ToDictionary(k => k, _set.Find, StringComparer.Ordinal),
+            });
             _unpublished = [];
+            _changed = [];
             S.PublishedGeneration = generation;
             S.PublishedAt = outcome.At;
             S.LastError = null;
@@ -158,6 +253,7 @@ public sealed partial class DistributionGrain(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            _changed = null;
             S.LastError = $"publishing generation {generation} failed: {ex.Message}";
             await state.WriteStateAsync();
             LogPublishFailed(logger, Key, generation, ex);
@@ -327,8 +423,11 @@ public sealed partial class DistributionGrain(
     private HashSet<string> KnownProducts() =>
         configuration.Repositories.SelectMany(r => r.Products).Concat(options.Value.Products).ToHashSet(StringComparer.Ordinal);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: accepted {Changes} as generation {Generation} ({Removed} older package(s) dropped)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: {Changes} as generation {Generation} ({Removed} older package(s) dropped)")]
     private static partial void LogAccepted(ILogger logger, string distribution, string changes, long generation, int removed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: committing {Count} accepted .changes failed; they stay queued")]
+    private static partial void LogCommitFailed(ILogger logger, string distribution, int count, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: rejected {Changes}: {Reasons}")]
     private static partial void LogRejected(ILogger logger, string distribution, string changes, string reasons);
@@ -344,6 +443,9 @@ public sealed partial class DistributionGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: publishing generation {Generation} failed")]
     private static partial void LogPublishFailed(ILogger logger, string distribution, long generation, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: preparing the publisher's indices failed; the next publish builds them whole")]
+    private static partial void LogPrepareFailed(ILogger logger, string distribution, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: promoted {Source} {Version} from {From} as generation {Generation}")]
     private static partial void LogPromoted(ILogger logger, string distribution, string source, string version, string from, long generation);

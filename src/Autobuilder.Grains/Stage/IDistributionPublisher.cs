@@ -14,6 +14,15 @@ public interface IDistributionPublisher
     /// <summary>The package records of a generation kept in staging (from its own indices), or null when it is no longer kept.</summary>
     Task<IReadOnlyList<PackageRecord>?> ReadGenerationAsync(RepositoryConfig repository, string product, long generation, CancellationToken ct = default);
 
+    /// <summary>
+    /// Builds the indices the publisher keeps in memory for a distribution that is live at
+    /// <paramref name="generation"/>, without publishing, so that its next publish is an update.
+    /// </summary>
+    Task PrepareAsync(RepositoryConfig repository, string product, long generation, IReadOnlyCollection<PackageRecord> packages, CancellationToken ct = default);
+
+    /// <summary>Drops what the publisher keeps in memory for a distribution (its grain is going away, taking its records with it).</summary>
+    void Forget(RepositoryConfig repository, string product);
+
     /// <summary>Makes sure the repository's signing key exists and its public part is exported; returns the key's fingerprint or id.</summary>
     Task<string> EnsureSigningKeyAsync(RepositoryConfig repository, CancellationToken ct = default);
 }

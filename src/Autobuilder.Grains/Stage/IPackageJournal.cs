@@ -11,4 +11,7 @@ public interface IPackageJournal
 
     /// <summary>Appends one batch and its commit mark, durably; <paramref name="liveRecords"/> lets the journal decide to compact.</summary>
     Task AppendAsync(string repository, string product, JournalBatch batch, int liveRecords, CancellationToken ct = default);
+
+    /// <summary>Appends several batches, each with its commit mark, in one durable write.</summary>
+    Task AppendAsync(string repository, string product, IReadOnlyList<JournalBatch> batches, int liveRecords, CancellationToken ct = default);
 }

@@ -7,7 +7,15 @@ namespace Autobuilder.Grains.Stage;
 public interface IRepositoryPool
 {
     /// <summary>Links (or copies) files from <paramref name="folder"/> into the pool; returns conflicts, and then places nothing.</summary>
-    Task<IReadOnlyList<string>> AddAsync(RepositoryConfig repository, string folder, IReadOnlyList<PoolPlacement> placements, CancellationToken ct = default);
+    /// <param name="durable">
+    /// False: the new names need not survive a power cut yet; <see cref="EnsureDurableAsync"/> makes
+    /// them so before anything refers to them (an import syncs once, not once per upload).
+    /// </param>
+    Task<IReadOnlyList<string>> AddAsync(RepositoryConfig repository, string folder, IReadOnlyList<PoolPlacement> placements, bool durable = true,
+        CancellationToken ct = default);
+
+    /// <summary>Makes every name placed with durable: false in this repository's pool survive a power cut.</summary>
+    Task EnsureDurableAsync(RepositoryConfig repository, CancellationToken ct = default);
 
     /// <summary>Copies pool files of one repository into another's pool; returns problems, and then copies nothing.</summary>
     Task<IReadOnlyList<string>> CopyAsync(RepositoryConfig from, RepositoryConfig to, IReadOnlyList<PoolFile> files, CancellationToken ct = default);

@@ -10,4 +10,19 @@ public sealed record PublishRequest(
     IReadOnlyCollection<PackageRecord> Packages,
     IReadOnlyCollection<PoolFile>? NewPoolFiles,
     IReadOnlyList<long> ByHashFrom,
-    DateTimeOffset Date);
+    DateTimeOffset Date)
+{
+    /// <summary>
+    /// The generation the previous publish of this distribution made live. With <see cref="Changed"/>
+    /// it lets the publisher update the indices it keeps in memory from that publish instead of
+    /// building them again from every record.
+    /// </summary>
+    public long? Since { get; init; }
+
+    /// <summary>
+    /// Every record key changed since <see cref="Since"/>, with the record it has now (null:
+    /// removed); null when that is not known (after activation, on a forced publish), which makes the
+    /// publisher build the indices from <see cref="Packages"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, PackageRecord?>? Changed { get; init; }
+}

@@ -27,5 +27,11 @@ public sealed record RepositoryConfig(
 
     public string DefaultComponent => Components[0];
 
+    /// <summary>Compressed index variants published: "gz" and/or "xz".</summary>
+    public IReadOnlyList<string> IndexCompressions { get; init; } = ["gz", "xz"];
+
+    /// <summary>Whether the uncompressed Packages/Sources files are published too (their sums are in Release either way).</summary>
+    public bool ServeUncompressedIndices { get; init; }
+
     public bool HasProduct(string product) => Products.Contains(product, StringComparer.Ordinal);
 }

@@ -57,7 +57,11 @@ public sealed class StageConfiguration
                 o.SigningKey is { Length: > 0 } key ? key : null,
                 o.PassphraseFile is { Length: > 0 } pass ? Path.GetFullPath(pass) : null,
                 o.PromoteTo is { Length: > 0 } to ? to : null,
-                o.PromoteAfterDays));
+                o.PromoteAfterDays)
+            {
+                IndexCompressions = Compressions(o),
+                ServeUncompressedIndices = o.ServeUncompressedIndices ?? false,
+            });
         }
         foreach (var repo in list.Where(r => r.PromoteTo is not null))
         {
@@ -86,6 +90,16 @@ public sealed class StageConfiguration
 
     public RepositoryConfig Get(string name) =>
         Find(name) ?? throw new KeyNotFoundException($"no repository '{name}' (configured: {string.Join(", ", _byName.Keys)})");
+
+    private static List<string> Compressions(RepositoryOptions o)
+    {
+        if (o.IndexCompressions.Count == 0)
+            return ["gz", "xz"];
+        var known = new[] { "gz", "xz" };
+        foreach (var c in o.IndexCompressions.Where(c => !known.Contains(c)))
+            throw new ArgumentException($"repository {o.Name}: index compression '{c}' is not one of {string.Join(", ", known)}");
+        return known.Where(o.IndexCompressions.Contains).ToList();
+    }
 
     /// <summary>"repository/product", the key of a distribution grain.</summary>
     public static string DistributionKey(string repository, string product) => $"{repository}/{product}";

@@ -1,10 +1,7 @@
-using System.Security.Cryptography;
-using System.Text;
 using Autobuilder.Debian.Checksums;
 using Autobuilder.Debian.Compression;
 using Autobuilder.Debian.Control;
 using Autobuilder.Debian.Indices;
-using Autobuilder.Debian.Versions;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Stage;
 using Microsoft.Extensions.Logging;
@@ -14,9 +11,11 @@ namespace Autobuilder.Silo.Stage;
 /// <summary>
 /// Publishes one generation of a distribution (ARCHITECTURE.md §6):
 /// <list type="number">
-/// <item>staging: the indices (Packages, Sources; plain, .gz, .xz) from the recorded stanzas — an
-/// index whose content did not change is linked from the previous generation, not compressed
-/// again — by-hash copies (its own, and those of generations superseded within Stage:ByHashMinutes),
+/// <item>staging: the indices (Packages, Sources; .gz, .xz, and the uncompressed file when
+/// configured — Release lists its sums either way) from the recorded stanzas, kept in memory as
+/// independently compressed blocks between publishes (<see cref="DistributionIndices"/>) so that a
+/// change recompresses and rehashes only what it touched; a file whose bytes did not change is
+/// linked from the previous generation — by-hash copies (its own, and those of generations superseded within Stage:ByHashMinutes),
 /// Release, InRelease and Release.gpg, all in a ".partial" folder that is synced and renamed;</item>
 /// <item>live: the new pool files first, then the generation folder (hard links), then
 /// dists/&lt;product&gt; — a symbolic link — replaced by rename(2) in one step.</item>
@@ -27,8 +26,13 @@ namespace Autobuilder.Silo.Stage;
 public sealed partial class DistributionPublisher(StageConfiguration configuration, SigningKeys keys, ILogger<DistributionPublisher> logger)
     : IDistributionPublisher
 {
-    private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
     private static readonly string[] Variants = ["", ".gz", ".xz"];
+
+    // The indices each distribution published last, kept to be updated by the next change (see DistributionIndices).
+    private readonly Dictionary<string, DistributionIndices> _indices = new(StringComparer.Ordinal);
+
+    // Each distribution's clean-up of old generation folders, running after its publish returned.
+    private readonly Dictionary<string, Task> _pruning = new(StringComparer.Ordinal);
 
     public Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken ct = default) => Task.Run(() => Publish(request), ct);
 
@@ -40,6 +44,9 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
     private PublishOutcome Publish(PublishRequest r)
     {
         var repo = r.Repository;
+        var key = StageConfiguration.DistributionKey(repo.Name, r.Product);
+        // The previous publish's clean-up must be over before this one lists and links generation folders.
+        AwaitPruning(key);
         var staging = StageFolders.StagingGenerations(repo, r.Product);
         var live = StageFolders.LiveGenerations(repo, r.Product);
         Directory.CreateDirectory(staging);
@@ -57,6 +64,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         // 1. The complete generation in staging.
         var work = Path.Combine(staging, name + GenerationFolder.PartialSuffix);
         Directory.CreateDirectory(work);
+        var indices = IndicesOf(repo, r.Product);
         var files = WriteIndices(work, r, previous?.Path);
         ByHash.Publish(work, files);
         CarryByHash(work, staging, r.ByHashFrom, repo, r.Product);
@@ -74,7 +82,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
             Files = files,
         };
         ReleaseWriter.Write(work, release, keys.Signer(repo));
-        Posix.SyncTree(work);
+        Posix.SyncFolders(work);
         var final = Path.Combine(staging, name);
         Posix.Rename(work, final);
         Posix.Sync(staging);
@@ -83,99 +91,120 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         SyncPool(repo, r);
         var liveWork = Path.Combine(live, name + GenerationFolder.PartialSuffix);
         LinkTree(final, liveWork);
-        Posix.SyncTree(liveWork);
+        Posix.SyncFolders(liveWork);
         Posix.Rename(liveWork, Path.Combine(live, name));
         Posix.Sync(live);
         Swap(repo, r.Product, name);
         keys.Ensure(repo);
 
-        Prune(staging, name);
-        Prune(live, name);
+        lock (indices)
+            indices.Generation = r.Generation;
+
+        // Old generation folders go after the answer: deleting a few index files and their by-hash
+        // links is not something a waiting upload needs to wait for.
+        lock (_pruning)
+            _pruning[key] = Task.Run(() =>
+            {
+                try
+                {
+                    Prune(staging, name);
+                    Prune(live, name);
+                }
+                catch (Exception ex)
+                {
+                    LogPruneFailed(logger, repo.Name, r.Product, ex);
+                }
+            });
         LogPublished(logger, repo.Name, r.Product, name, r.Packages.Count);
         return new PublishOutcome(r.Generation, r.Date);
     }
 
-    private static List<FileEntry> WriteIndices(string work, PublishRequest r, string? previous)
+    /// <summary>
+    /// The indices of this generation into <paramref name="work"/>: the kept indices updated by the
+    /// records that changed (or built from every record when that is not known), each compressed
+    /// file written, or linked from the previous generation when its bytes are the same. The
+    /// uncompressed files are listed in Release but written only when configured.
+    /// </summary>
+    private List<FileEntry> WriteIndices(string work, PublishRequest r, string? previous)
     {
         Dictionary<string, FileEntry>? before = null;
         if (previous is not null)
             before = ReleaseFile.Load(Path.Combine(previous, "Release")).Files.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
-        // dpkg's order within a name; each version parsed once, not at every comparison.
-        var versions = new Dictionary<string, DebianVersion?>(StringComparer.Ordinal);
-        foreach (var p in r.Packages)
-            versions.TryAdd(p.Version, DebianVersion.TryParse(p.Version, out var v, out _) ? v : null);
-        var sorted = r.Packages.ToList();
-        sorted.Sort((a, b) =>
+        var indices = IndicesOf(r.Repository, r.Product);
+        IReadOnlyList<IndexImage> images;
+        lock (indices)
         {
-            var c = string.CompareOrdinal(a.Package, b.Package);
-            if (c != 0)
-                return c;
-            c = Comparer<DebianVersion?>.Default.Compare(versions[a.Version], versions[b.Version]);
-            return c != 0 ? c : string.CompareOrdinal(a.Architecture, b.Architecture);
-        });
+            if (r.Changed is not null && r.Since is { } since && indices.Generation == since)
+                indices.Apply(r.Changed);
+            else
+                indices.Load(r.Packages);
+            // Unknown until this publish is through: a failure on the way makes the next one build them whole.
+            indices.Generation = null;
+            images = indices.Build();
+        }
 
         var entries = new List<FileEntry>();
-        var hasSources = sorted.Any(p => p.IsSource);
-        foreach (var component in r.Repository.Components)
+        foreach (var image in images)
         {
-            var inComponent = sorted.Where(p => p.Component == component).ToList();
-            foreach (var arch in r.Repository.Architectures)
+            foreach (var entry in image.Entries)
             {
-                // Architecture: all packages are listed for every architecture, as Debian's archive does.
-                var list = inComponent.Where(p => !p.IsSource && (p.Architecture == arch || p.Architecture == "all"));
-                entries.AddRange(WriteIndex(work, $"{component}/binary-{arch}/Packages", list, previous, before));
+                entries.Add(entry);
+                if (entry.Name == image.Name && !r.Repository.ServeUncompressedIndices)
+                    continue; // listed, not served (as Debian's archive does)
+                var target = Path.Combine(work, entry.Name); // names come from BlockIndex, which checked them
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (previous is not null && before is not null && before.TryGetValue(entry.Name, out var old)
+                    && old.Size == entry.Size && string.Equals(old.Sha256, entry.Sha256, StringComparison.Ordinal)
+                    && File.Exists(Path.Combine(previous, entry.Name)))
+                {
+                    Posix.LinkOrCopy(Path.Combine(previous, entry.Name), target);
+                    continue;
+                }
+                using var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                image.WriteTo(entry.Name, file);
+                file.Flush(flushToDisk: true); // the folders are synced later; file data only here (see Posix.SyncFolders)
             }
-            if (hasSources)
-                entries.AddRange(WriteIndex(work, $"{component}/source/Sources", inComponent.Where(p => p.IsSource), previous, before));
         }
         return entries;
     }
 
-    /// <summary>One index and its compressed variants; linked from the previous generation when its content is the same.</summary>
-    private static IReadOnlyList<FileEntry> WriteIndex(string work, string relative, IEnumerable<PackageRecord> records, string? previous,
-        Dictionary<string, FileEntry>? before)
+    private DistributionIndices IndicesOf(RepositoryConfig repository, string product)
     {
-        using var content = new MemoryStream();
-        foreach (var r in records)
+        var key = StageConfiguration.DistributionKey(repository.Name, product);
+        lock (_indices)
         {
-            content.Write(Utf8.GetBytes(r.Stanza));
-            content.WriteByte((byte)'\n');
+            if (_indices.TryGetValue(key, out var kept) && kept.Fits(repository))
+                return kept;
+            kept?.Dispose();
+            return _indices[key] = new DistributionIndices(repository);
         }
-        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
-
-        if (previous is not null && before is not null && before.TryGetValue(relative, out var old)
-            && string.Equals(old.Sha256, Convert.ToHexStringLower(SHA256.HashData(bytes)), StringComparison.Ordinal)
-            && Reuse(work, relative, previous, before) is { } reused)
-            return reused;
-
-        var array = content.ToArray();
-        return IndexFiles.Write(work, relative, s => s.Write(array), IndexOptions.Default);
     }
 
-    private static List<FileEntry>? Reuse(string work, string relative, string previous, Dictionary<string, FileEntry> before)
-    {
-        var reused = new List<FileEntry>();
-        foreach (var variant in Variants)
+    public Task PrepareAsync(RepositoryConfig repository, string product, long generation, IReadOnlyCollection<PackageRecord> packages,
+        CancellationToken ct = default) =>
+        Task.Run(() =>
         {
-            if (!before.TryGetValue(relative + variant, out var entry))
-                continue;
-            var source = Path.Combine(previous, entry.Name);
-            if (!File.Exists(source))
+            var indices = IndicesOf(repository, product);
+            lock (indices)
             {
-                if (variant.Length == 0)
-                {
-                    reused.Add(entry); // listed but not kept, as in Debian's archive
-                    continue;
-                }
-                return null;
+                indices.Generation = null;
+                indices.Load(packages);
+                indices.Build();
+                indices.Generation = generation;
             }
-            var target = Path.Combine(work, entry.Name);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            Posix.LinkOrCopy(source, target);
-            reused.Add(entry);
+        }, ct);
+
+    public void Forget(RepositoryConfig repository, string product)
+    {
+        DistributionIndices? kept;
+        lock (_indices)
+        {
+            if (!_indices.Remove(StageConfiguration.DistributionKey(repository.Name, product), out kept))
+                return;
         }
-        return reused.Count > 0 ? reused : null;
+        lock (kept)
+            kept.Dispose();
     }
 
     /// <summary>Links the by-hash files of earlier generations' indices into this one, for clients still reading those.</summary>
@@ -220,8 +249,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
             Posix.LinkOrCopy(source, target);
             folders.Add(folder);
         }
-        foreach (var folder in folders)
-            Posix.Sync(folder);
+        Posix.SyncMany(folders);
     }
 
     private static void LinkTree(string source, string target)
@@ -260,6 +288,14 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         return link.LinkTarget is { } target ? Path.GetFileName(target) : null;
     }
 
+    private void AwaitPruning(string key)
+    {
+        Task? pruning;
+        lock (_pruning)
+            _pruning.Remove(key, out pruning);
+        pruning?.Wait();
+    }
+
     private void Prune(string root, string current)
     {
         foreach (var old in GenerationFolder.List(root).Where(f => f.Name != current).Skip(configuration.KeepGenerations - 1))
@@ -273,7 +309,11 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
     }
 
     public Task<IReadOnlyList<PackageRecord>?> ReadGenerationAsync(RepositoryConfig repository, string product, long generation, CancellationToken ct = default) =>
-        Task.Run(() => ReadGeneration(repository, product, generation), ct);
+        Task.Run(() =>
+        {
+            AwaitPruning(StageConfiguration.DistributionKey(repository.Name, product));
+            return ReadGeneration(repository, product, generation);
+        }, ct);
 
     /// <summary>The package records of a kept generation, read back from its own indices.</summary>
     private static IReadOnlyList<PackageRecord>? ReadGeneration(RepositoryConfig repository, string product, long generation)
@@ -321,6 +361,9 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         }
         throw new FileNotFoundException($"{index} of {folder} is listed in its Release but not there");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Repository}/{Product}: removing old generation folders failed; the next publish tries again")]
+    private static partial void LogPruneFailed(ILogger logger, string repository, string product, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Repository}/{Product}: generation folder {Folder} is live ({Packages} packages)")]
     private static partial void LogPublished(ILogger logger, string repository, string product, string folder, int packages);

@@ -42,79 +42,112 @@ public sealed partial class PackageJournal(StageFolders folders, ILogger<Package
         if (!File.Exists(path))
             return new JournalContents(0, [], []);
 
-        var bytes = File.ReadAllBytes(path);
         var records = new Dictionary<string, PackageRecord>(StringComparer.Ordinal);
         var accepted = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var pending = new List<JournalLine>();
-        long generation = 0, lines = 0, committedEnd = 0;
-        var start = 0;
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
+        long generation = 0, lines = 0, committedEnd = 0, length;
         var lineNo = 0;
-        while (start < bytes.Length)
+        // Line by line through a small buffer: reading a 60 MB journal (50,000 packages) whole
+        // would leave that much garbage behind in the stage silo for every distribution loaded.
+        using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan))
         {
-            var end = Array.IndexOf(bytes, (byte)'\n', start);
-            if (end < 0)
-                break; // a line without its newline was cut off by a crash
-            lineNo++;
-            JournalLine? line;
-            try
+            length = file.Length;
+            var reader = new JournalLineReader(file);
+            while (reader.Next() is { } raw)
             {
-                line = JsonSerializer.Deserialize<JournalLine>(bytes.AsSpan(start, end - start), Json);
-            }
-            catch (JsonException ex)
-            {
-                line = null;
-                // Only the tail after the last commit may be damaged; damage before it is data loss we must not hide.
-                if (!OnlyTailFollows(bytes, end))
-                    throw new InvalidDataException($"{path}: line {lineNo} is damaged ({ex.Message}); the journal needs an operator", ex);
-            }
-            if (line is null)
-                break;
-            start = end + 1;
-            lines++;
-            if (line.Op == JournalLine.CommitOp)
-            {
-                foreach (var p in pending)
+                lineNo++;
+                JournalLine? line;
+                try
                 {
-                    if (p.Op == JournalLine.AddOp && p.R is not null)
-                        records[p.R.Key] = p.R;
-                    else if (p.Op == JournalLine.DeleteOp && p.K is not null)
-                        records.Remove(p.K);
+                    line = JsonSerializer.Deserialize<JournalLine>(raw.Span, Json);
                 }
-                pending.Clear();
-                if (line.Changes is not null)
-                    accepted.Add(line.Changes);
-                if (line.Accepted is not null)
-                    accepted.UnionWith(line.Accepted);
-                generation = line.G;
-                committedEnd = start;
-            }
-            else
-            {
-                pending.Add(line);
+                catch (JsonException ex)
+                {
+                    line = null;
+                    // Only the tail after the last commit may be damaged; damage before it is data loss we must not hide.
+                    if (!OnlyTailFollows(file, reader.Position))
+                        throw new InvalidDataException($"{path}: line {lineNo} is damaged ({ex.Message}); the journal needs an operator", ex);
+                }
+                if (line is null)
+                    break;
+                lines++;
+                if (line.Op == JournalLine.CommitOp)
+                {
+                    foreach (var p in pending)
+                    {
+                        if (p.Op == JournalLine.AddOp && p.R is not null)
+                            records[p.R.Key] = Shared(p.R, strings);
+                        else if (p.Op == JournalLine.DeleteOp && p.K is not null)
+                            records.Remove(p.K);
+                    }
+                    pending.Clear();
+                    if (line.Changes is not null)
+                        accepted.Add(line.Changes);
+                    if (line.Accepted is not null)
+                        accepted.UnionWith(line.Accepted);
+                    generation = line.G;
+                    committedEnd = reader.Position;
+                }
+                else
+                {
+                    pending.Add(line);
+                }
             }
         }
 
-        if (committedEnd < bytes.Length)
+        if (committedEnd < length)
         {
             // Cut the uncommitted tail now, so the next append does not commit it by accident.
             using var f = new FileStream(path, FileMode.Open, FileAccess.Write);
             f.SetLength(committedEnd);
             f.Flush(flushToDisk: true);
-            LogTailDropped(logger, path, bytes.Length - committedEnd);
+            LogTailDropped(logger, path, length - committedEnd);
         }
         lock (_gate)
             _lines[path] = lines;
         return new JournalContents(generation, records.Values.ToList(), accepted);
     }
 
-    // True when nothing but (possibly damaged) uncommitted lines follow position `end`.
-    private static bool OnlyTailFollows(byte[] bytes, int end) =>
-        bytes.AsSpan(end).IndexOf("\"op\":\"commit\""u8) < 0;
+    // True when nothing but (possibly damaged) uncommitted lines follow position `end` (rare: read the rest whole).
+    private static bool OnlyTailFollows(FileStream file, long end)
+    {
+        file.Position = end;
+        using var rest = new MemoryStream();
+        file.CopyTo(rest);
+        return rest.GetBuffer().AsSpan(0, (int)rest.Length).IndexOf("\"op\":\"commit\""u8) < 0;
+    }
+
+    /// <summary>
+    /// One string instance for the values thousands of records repeat (architecture, component,
+    /// a source named like its package, a source version equal to the version): the serializer
+    /// makes a new string for each, which costs ~10 MB for 50,000 packages.
+    /// </summary>
+    private static PackageRecord Shared(PackageRecord r, Dictionary<string, string> strings)
+    {
+        string One(string value)
+        {
+            if (strings.TryGetValue(value, out var shared))
+                return shared;
+            strings[value] = value;
+            return value;
+        }
+        return r with
+        {
+            Architecture = One(r.Architecture),
+            Component = One(r.Component),
+            Source = r.Source == r.Package ? r.Package : r.Source,
+            SourceVersion = r.SourceVersion == r.Version ? r.Version : r.SourceVersion,
+        };
+    }
 
     public Task AppendAsync(string repository, string product, JournalBatch batch, int liveRecords, CancellationToken ct = default) =>
-        Task.Run(() => Append(repository, product, batch, liveRecords), ct);
+        Task.Run(() => Append(repository, product, [batch], liveRecords), ct);
 
-    private void Append(string repository, string product, JournalBatch batch, int liveRecords)
+    public Task AppendAsync(string repository, string product, IReadOnlyList<JournalBatch> batches, int liveRecords, CancellationToken ct = default) =>
+        Task.Run(() => Append(repository, product, batches, liveRecords), ct);
+
+    private void Append(string repository, string product, IReadOnlyList<JournalBatch> batches, int liveRecords)
     {
         var path = PathFor(repository, product);
         var folder = Path.GetDirectoryName(path)!;
@@ -122,11 +155,14 @@ public sealed partial class PackageJournal(StageFolders folders, ILogger<Package
         Directory.CreateDirectory(folder);
 
         using var buffer = new MemoryStream();
-        foreach (var key in batch.Removed)
-            WriteLine(buffer, new JournalLine { Op = JournalLine.DeleteOp, K = key });
-        foreach (var r in batch.Added)
-            WriteLine(buffer, new JournalLine { Op = JournalLine.AddOp, R = r });
-        WriteLine(buffer, new JournalLine { Op = JournalLine.CommitOp, G = batch.Generation, At = batch.At, Changes = batch.ChangesSha256, Note = batch.Note });
+        foreach (var batch in batches)
+        {
+            foreach (var key in batch.Removed)
+                WriteLine(buffer, new JournalLine { Op = JournalLine.DeleteOp, K = key });
+            foreach (var r in batch.Added)
+                WriteLine(buffer, new JournalLine { Op = JournalLine.AddOp, R = r });
+            WriteLine(buffer, new JournalLine { Op = JournalLine.CommitOp, G = batch.Generation, At = batch.At, Changes = batch.ChangesSha256, Note = batch.Note });
+        }
 
         using (var f = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read))
         {
@@ -138,9 +174,10 @@ public sealed partial class PackageJournal(StageFolders folders, ILogger<Package
             Posix.Sync(folder);
 
         long lines;
+        var written = batches.Sum(b => b.Removed.Count + b.Added.Count + 1);
         lock (_gate)
-            lines = _lines[path] = _lines.GetValueOrDefault(path) + batch.Removed.Count + batch.Added.Count + 1;
-        var after = liveRecords + batch.Added.Count - batch.Removed.Count;
+            lines = _lines[path] = _lines.GetValueOrDefault(path) + written;
+        var after = liveRecords + batches.Sum(b => b.Added.Count - b.Removed.Count);
         if (lines > 2L * after + 1000)
             Compact(repository, product, path);
     }

@@ -73,15 +73,67 @@ internal static partial class Posix
         }
     }
 
-    /// <summary>Syncs every file and folder below <paramref name="root"/>, the root included.</summary>
-    public static void SyncTree(string root)
+    /// <summary>
+    /// Syncs every folder below <paramref name="root"/>, the root last, so that every name in the
+    /// tree survives a power cut. The files' data is not synced here: a file the publisher writes is
+    /// flushed to disk by its writer, and every other file in a generation is a hard link to a file
+    /// that was durable before (a name is the folder's business). Syncing each of those again cost
+    /// a journal commit apiece, tens of milliseconds per publish.
+    /// </summary>
+    public static void SyncFolders(string root)
     {
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
-            Sync(file);
-        foreach (var dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories))
+        foreach (var dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
             Sync(dir);
         Sync(root);
     }
+
+    /// <summary>
+    /// Makes the names in <paramref name="folders"/> durable: fsync(2) of each, or for many folders
+    /// (thousands of pool folders in an import) one syncfs(2) of their file system, which costs one
+    /// journal commit instead of one per folder.
+    /// </summary>
+    public static void SyncMany(IReadOnlyCollection<string> folders)
+    {
+        if (folders.Count <= ManyFolders)
+        {
+            foreach (var folder in folders)
+                Sync(folder);
+            return;
+        }
+        var fd = Open(folders.First(), ORdOnly);
+        if (fd < 0)
+            throw new IOException($"cannot open {folders.First()} to sync its file system (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (SyncFs(fd) != 0)
+                throw new IOException($"cannot sync the file system of {folders.First()} (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+        // syncfs covers one file system; a folder on another one (a mount below the pool) gets its own fsync.
+        var device = Device(folders.First());
+        foreach (var folder in folders.Where(f => Device(f) != device))
+            Sync(folder);
+    }
+
+    private const int ManyFolders = 16;
+
+    private static ulong Device(string path) => Stat(path, out var st) == 0 ? st.Dev : ulong.MaxValue;
+
+    // struct stat on x86-64/aarch64 glibc starts with st_dev (dev_t, 8 bytes); the rest is not read.
+    [StructLayout(LayoutKind.Sequential, Size = 256)]
+    private struct StatBuffer
+    {
+        public ulong Dev;
+    }
+
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Stat(string path, out StatBuffer buffer);
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncFs(int fd);
 
     [LibraryImport("libc", EntryPoint = "rename", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int RenameNative(string oldPath, string newPath);

@@ -22,6 +22,13 @@ public sealed partial class RepoIncomingService(
     TimeProvider time,
     ILogger<RepoIncomingService> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
+    /// <summary>
+    /// .changes handed to a distribution per call. A queue filled with thousands at once (an
+    /// import) would otherwise be one call that outlives Orleans' response timeout; each call ends
+    /// with one publish, so the live tree also moves on while a big queue drains.
+    /// </summary>
+    public const int MaxChangesPerCall = 500;
+
     private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(10);
 
     private readonly Dictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
@@ -82,7 +89,8 @@ public sealed partial class RepoIncomingService(
         await Task.Yield();
         try
         {
-            await grains.GetGrain<IDistributionGrain>(key).ProcessIncomingAsync(ready);
+            foreach (var chunk in ready.Chunk(MaxChangesPerCall))
+                await grains.GetGrain<IDistributionGrain>(key).ProcessIncomingAsync(chunk);
             lock (_inFlight)
                 _backoff.Remove(key);
         }

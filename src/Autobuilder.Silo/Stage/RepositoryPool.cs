@@ -18,15 +18,30 @@ public sealed class RepositoryPool(StageFolders folders, TimeProvider time) : IR
 
     private readonly ConcurrentDictionary<string, Lock> _locks = new(StringComparer.Ordinal);
 
+    // Folders given new names with durable: false, per repository, until EnsureDurableAsync syncs them.
+    private readonly ConcurrentDictionary<string, HashSet<string>> _unsynced = new(StringComparer.Ordinal);
+
     private Lock LockOf(RepositoryConfig repository) => _locks.GetOrAdd(repository.Name, _ => new Lock());
 
-    public Task<IReadOnlyList<string>> AddAsync(RepositoryConfig repository, string folder, IReadOnlyList<PoolPlacement> placements, CancellationToken ct = default) =>
+    public Task<IReadOnlyList<string>> AddAsync(RepositoryConfig repository, string folder, IReadOnlyList<PoolPlacement> placements, bool durable = true,
+        CancellationToken ct = default) =>
         Task.Run<IReadOnlyList<string>>(() =>
         {
             lock (LockOf(repository))
             {
                 var files = placements.Select(p => (Source: Path.Combine(folder, p.FileName), p.PoolPath, p.Sha256)).ToList();
-                return Place(repository, files, $"{repository.Name}'s pool");
+                return Place(repository, files, $"{repository.Name}'s pool", durable);
+            }
+        }, ct);
+
+    public Task EnsureDurableAsync(RepositoryConfig repository, CancellationToken ct = default) =>
+        Task.Run(() =>
+        {
+            lock (LockOf(repository))
+            {
+                if (!_unsynced.TryRemove(repository.Name, out var folders))
+                    return;
+                Posix.SyncMany(folders.Where(Directory.Exists).ToList());
             }
         }, ct);
 
@@ -41,7 +56,7 @@ public sealed class RepositoryPool(StageFolders folders, TimeProvider time) : IR
         }, ct);
 
     /// <summary>Checks every target first and places nothing on a conflict; then links (or copies) each file.</summary>
-    private List<string> Place(RepositoryConfig repository, List<(string Source, string PoolPath, string Sha256)> files, string where)
+    private List<string> Place(RepositoryConfig repository, List<(string Source, string PoolPath, string Sha256)> files, string where, bool durable = true)
     {
         var conflicts = new List<string>();
         foreach (var (_, poolPath, sha256) in files)
@@ -64,8 +79,10 @@ public sealed class RepositoryPool(StageFolders folders, TimeProvider time) : IR
                 File.SetLastWriteTimeUtc(target, now); // reused: clean-up must see it as referenced now
             touched.Add(dir);
         }
-        foreach (var dir in touched)
-            Posix.Sync(dir);
+        if (durable)
+            Posix.SyncMany(touched);
+        else
+            _unsynced.GetOrAdd(repository.Name, _ => new HashSet<string>(StringComparer.Ordinal)).UnionWith(touched);
         return [];
     }
 

@@ -1,4 +1,5 @@
 using Autobuilder.Debian.Checksums;
+using Autobuilder.Debian.Compression;
 using Autobuilder.Debian.Indices;
 using Autobuilder.Debian.Signing;
 
@@ -22,12 +23,19 @@ public static class LiveTree
         foreach (var f in release.Files)
         {
             var path = Path.Combine(folder, f.Name);
+            if (Compressions.FromFileName(f.Name) == CompressionKind.None)
+            {
+                // Listed, not served (as in Debian's archive): its sums must be those of the .gz decompressed.
+                Assert.False(File.Exists(path), $"{f.Name} is served, but the stage publishes only the compressed indices");
+                Assert.Equal(f.Sha256, ChecksumSet.Compute(Decompressed(path + ".gz")).Sha256);
+                continue;
+            }
             Assert.True(File.Exists(path), $"{f.Name} is listed in the live Release but missing");
             Assert.Equal(f.Sha256, ChecksumSet.ComputeFile(path).Sha256);
             Assert.Equal(f.Sha256, ChecksumSet.ComputeFile(Path.Combine(folder, ByHash.PathFor(f))).Sha256);
         }
-        using var index = File.OpenRead(Path.Combine(folder, "main", "binary-amd64", "Packages"));
-        var packages = PackagesEntry.ReadAll(index, "live Packages");
+        using var index = Decompressed(Path.Combine(folder, "main", "binary-amd64", "Packages.gz"));
+        var packages = PackagesEntry.ReadAll(index, "live Packages.gz");
         foreach (var p in packages)
         {
             var deb = Path.Combine(live, p.Filename);
@@ -36,4 +44,8 @@ public static class LiveTree
         }
         return (folder, packages);
     }
+
+    /// <summary>A compressed index's content, decompressed by the real gzip or xz (each reads every member or block).</summary>
+    public static MemoryStream Decompressed(string path) =>
+        new(Autobuilder.Testing.Tool.RunBytes(Compressions.FromFileName(path) == CompressionKind.Xz ? "xz" : "gzip", ["-dc", path]));
 }

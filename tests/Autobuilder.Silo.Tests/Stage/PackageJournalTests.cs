@@ -67,4 +67,28 @@ public sealed class PackageJournalTests
         Assert.Contains("first", contents.AcceptedChanges);
         Assert.Contains("sum600", contents.AcceptedChanges);
     }
+
+    [Fact]
+    public async Task Should_replay_each_batch_and_its_changes_When_several_were_appended_in_one_write()
+    {
+        // Arrange: what one queue call commits: three uploads, the third replacing the first's package.
+        var (journal, dir) = NewJournal();
+        using var _ = dir;
+        JournalBatch[] batches =
+        [
+            new(1, [Record("ab-a", "1.0")], [], "sum-a", "accepted a", DateTimeOffset.UnixEpoch),
+            new(2, [Record("ab-b", "1.0")], [], "sum-b", "accepted b", DateTimeOffset.UnixEpoch),
+            new(3, [Record("ab-a", "1.1")], ["ab-a_1.0_amd64"], "sum-a2", "accepted a again", DateTimeOffset.UnixEpoch),
+        ];
+
+        // Act
+        await journal.AppendAsync("extras-devel", "bookworm", batches, 0);
+        var contents = await journal.LoadAsync("extras-devel", "bookworm");
+
+        // Assert
+        Assert.Equal(3, contents.Generation);
+        Assert.Equal(["ab-a_1.1_amd64", "ab-b_1.0_amd64"], contents.Records.Select(r => r.Key).Order());
+        Assert.Equal(["sum-a", "sum-a2", "sum-b"], contents.AcceptedChanges.Order());
+        Assert.Equal(3, File.ReadLines(journal.PathFor("extras-devel", "bookworm")).Count(l => l.Contains("\"op\":\"commit\"", StringComparison.Ordinal)));
+    }
 }

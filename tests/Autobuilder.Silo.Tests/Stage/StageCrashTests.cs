@@ -21,7 +21,11 @@ public sealed class StageCrashTests
         var killedDuringPublish = false;
 
         // Act: drop packages one by one until a kill lands while a generation folder is half made.
-        for (var i = 0; i < 15 && !killedDuringPublish; i++)
+        // A one-package publish takes tens of milliseconds, so the folders are watched (inotify)
+        // and polled in a tight loop; the grain is asked only now and then whether it is over.
+        using var partialSeen = new ManualResetEventSlim();
+        using var watchStaging = Watch(staging, partialSeen);
+        for (var i = 0; i < 40 && !killedDuringPublish; i++)
         {
             var name = $"ab-crash{i}";
             var folder = Path.Combine(root["scratch"], name);
@@ -30,18 +34,23 @@ public sealed class StageCrashTests
             StagePackage.Drop(changes, StageQueue.Queue(silo, "extras-devel"));
             dropped.Add(name);
             var deadline = DateTime.UtcNow.AddSeconds(20);
+            var nextAsk = DateTime.UtcNow;
             while (DateTime.UtcNow < deadline)
             {
-                if (Partial(staging) || Partial(liveGenerations))
+                if (partialSeen.IsSet || Partial(staging) || Partial(liveGenerations))
                 {
                     await silo.KillNowAsync();
                     killedDuringPublish = true;
                     break;
                 }
-                if ((await silo.Grains.GetGrain<IDistributionGrain>(dist).GetDetailsAsync()).Sources.Any(s => s.Source == name))
-                    break; // this publish was too quick to catch; try the next package
-                Thread.Sleep(1);
+                if (DateTime.UtcNow >= nextAsk)
+                {
+                    if ((await silo.Grains.GetGrain<IDistributionGrain>(dist).GetDetailsAsync()).Sources.Any(s => s.Source == name))
+                        break; // this publish was too quick to catch; try the next package
+                    nextAsk = DateTime.UtcNow.AddMilliseconds(25);
+                }
             }
+            partialSeen.Reset();
         }
         var keyring = StageQueue.Keyring(silo, "extras-devel");
         var afterKill = LiveTree.AssertConsistent(StageQueue.Live(silo, "extras-devel"), "bookworm", keyring);
@@ -63,6 +72,18 @@ public sealed class StageCrashTests
         Assert.Empty(Directory.GetFiles(StageQueue.Queue(silo, "extras-devel")));
         using var apt = StageQueue.Apt(silo, "extras-devel");
         StageQueue.AssertCleanUpdate(apt.Update());
+    }
+
+    private static FileSystemWatcher Watch(string folder, ManualResetEventSlim seen)
+    {
+        var watcher = new FileSystemWatcher(folder) { NotifyFilter = NotifyFilters.DirectoryName };
+        watcher.Created += (_, e) =>
+        {
+            if (e.Name?.EndsWith(".partial", StringComparison.Ordinal) == true)
+                seen.Set();
+        };
+        watcher.EnableRaisingEvents = true;
+        return watcher;
     }
 
     private static bool Partial(string folder) =>

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Autobuilder.Debian.Checksums;
+
+namespace Autobuilder.Benchmarks.Stage;
+
+/// <summary>
+/// One upload per generated package, as the builder hands it to the stage: a tiny .deb
+/// (<see cref="DebGenerator"/>) and a binary-only .changes naming it with its sums. Each package is
+/// its own source (bench&lt;i&gt;), as in an archive of many small packages.
+/// </summary>
+internal static partial class StageUploads
+{
+    public const string Product = "bookworm";
+
+    public static string Version(int i) => $"1.0-{i % 7}";
+
+    public static string Deb(int i) => $"bench{i}_{Version(i)}_amd64.deb";
+
+    public static string Changes(int i) => $"bench{i}_{Version(i)}_amd64.changes";
+
+    /// <summary>Writes uploads 0 … <paramref name="count"/>-1 into <paramref name="folder"/> (in parallel).</summary>
+    public static void Generate(string folder, int count)
+    {
+        Directory.CreateDirectory(folder);
+        var data = DebGenerator.DataTarGz();
+        Parallel.For(0, count, i => Write(folder, i, data));
+    }
+
+    private static void Write(string folder, int i, byte[] data)
+    {
+        var deb = Path.Combine(folder, Deb(i));
+        DebGenerator.Write(deb, i, data);
+        var sums = ChecksumSet.ComputeFile(deb);
+        var size = sums.Size.ToString(CultureInfo.InvariantCulture);
+        var changes = $"""
+            Format: 1.8
+            Date: Wed, 25 Nov 2026 12:00:00 +0000
+            Source: bench{i}
+            Binary: bench{i}
+            Architecture: amd64
+            Version: {Version(i)}
+            Distribution: {Product}
+            Urgency: medium
+            Maintainer: Bench Maker <bench@example.org>
+            Changed-By: Bench Maker <bench@example.org>
+            Description:
+             bench{i} - generated package number {i}
+            Changes:
+             bench{i} ({Version(i)}) {Product}; urgency=medium
+             .
+               * Generated for the stage benchmark.
+            Checksums-Sha1:
+             {sums.Sha1} {size} {Deb(i)}
+            Checksums-Sha256:
+             {sums.Sha256} {size} {Deb(i)}
+            Files:
+             {sums.Md5} {size} misc optional {Deb(i)}
+
+            """.Replace("\r\n", "\n");
+        File.WriteAllText(Path.Combine(folder, Changes(i)), changes);
+    }
+
+    /// <summary>Hard-links upload <paramref name="i"/> into a queue folder, the .deb first and the .changes last, as the hand-off does.</summary>
+    public static void Link(string from, string queue, int i)
+    {
+        foreach (var name in new[] { Deb(i), Changes(i) })
+        {
+            if (LinkNative(Path.Combine(from, name), Path.Combine(queue, name)) != 0)
+                File.Copy(Path.Combine(from, name), Path.Combine(queue, name));
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int LinkNative(string oldPath, string newPath);
+}
