@@ -4,18 +4,19 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Autobuilder.Grains;
-using Autobuilder.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 
-namespace Autobuilder.Silo.Tests;
+namespace Autobuilder.Testing;
 
 /// <summary>
 /// A real autobuilder silo in its own process, with its own data root, ports and configuration,
 /// and an Orleans client connected to it. It can be killed with SIGKILL and started again on the
-/// same data root, as an operator's machine would be.
+/// same data root, as an operator's machine would be. The silo is the <c>autobuilder-silo.dll</c>
+/// beside the caller (the silo tests and the benchmarks reference the silo project for that); its
+/// ports are ones the kernel hands out as free, so concurrent test runs and benchmarks never share one.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
