@@ -3,24 +3,26 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|ssh|stage] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
-//        [--uploads N] [--ssh-uploads N] [--stage-packages N]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|ssh|stage|cluster] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;
 var uploads = 100;
 var sshUploads = 40;
 var stagePackages = 50_000;
+var clusterUploads = 10;
 string? only = null, work = null, output = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
-        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; break;
         case "--stage-packages": stagePackages = int.Parse(args[++i]); break;
         case "--uploads": uploads = int.Parse(args[++i]); break;
         case "--ssh-uploads": sshUploads = int.Parse(args[++i]); break;
+        case "--cluster-uploads": clusterUploads = int.Parse(args[++i]); break;
         case "--only": only = args[++i]; break;
         case "--runs": runs = int.Parse(args[++i]); break;
         case "--work": work = args[++i]; break;
@@ -31,9 +33,9 @@ for (var i = 0; i < args.Length; i++)
             return 2;
     }
 }
-if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "ssh" or "stage"))
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "ssh" or "stage" or "cluster"))
 {
-    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, ssh or stage");
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, ssh, stage or cluster");
     return 2;
 }
 
@@ -83,6 +85,9 @@ if (only is null or "ssh")
 }
 if (only is null or "stage")
     await new Autobuilder.Benchmarks.Stage.StageBenchmark(work, report, runs).RunAsync(stagePackages);
+// A real PostgreSQL and silo processes (garage, builder, stage, and one of role "all"): see Cluster/ClusterBenchmark.cs.
+if (only is null or "cluster")
+    await new Autobuilder.Benchmarks.Cluster.ClusterBenchmark(repo, work, report).RunAsync(clusterUploads);
 
 File.WriteAllText(output, report.ToString());
 Console.Error.WriteLine($"written to {output}");

@@ -1,3 +1,5 @@
+using Autobuilder.Silo.Cluster;
+using Autobuilder.Silo.Dashboard;
 using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,15 +23,25 @@ public sealed class BenchSilo : IAsyncDisposable
     /// <summary>The silo's services, for benchmarks that time one of them directly.</summary>
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<BenchSilo> StartAsync(Dictionary<string, string?> settings, Action<ISiloBuilder>? replace = null)
+    /// <summary>
+    /// A silo on its own (role "all", localhost clustering), or with <paramref name="clusterMember"/>
+    /// one that joins the cluster its settings name (Cluster:Membership, a role), wired as the silo
+    /// program wires one: the product's clustering, services and dashboard services.
+    /// </summary>
+    public static async Task<BenchSilo> StartAsync(Dictionary<string, string?> settings, Action<ISiloBuilder>? replace = null, bool clusterMember = false)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.UseOrleans(silo =>
         {
-            silo.UseSingleHostClustering(builder.Configuration);
+            if (clusterMember)
+                silo.UseAutobuilderClustering(builder.Configuration);
+            else
+                silo.UseSingleHostClustering(builder.Configuration);
             silo.AddAutobuilder(builder.Configuration);
+            if (clusterMember)
+                silo.AddAutobuilderDashboard();
             replace?.Invoke(silo);
         });
         var host = builder.Build();

@@ -85,7 +85,8 @@ internal sealed class PipelineBenchmark(string work, Report report)
         return path;
     }
 
-    private static DateTimeOffset Drop(string dsc, string incoming)
+    /// <summary>Copies an upload into incoming, the .dsc last and by rename; returns the moment it landed.</summary>
+    internal static DateTimeOffset Drop(string dsc, string incoming)
     {
         var folder = Path.GetDirectoryName(dsc)!;
         foreach (var file in Directory.EnumerateFiles(folder).Where(f => f != dsc))
@@ -126,9 +127,9 @@ internal sealed class PipelineBenchmark(string work, Report report)
         return f;
     }
 
-    private static double Pct(List<double> sorted, int p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
+    internal static double Pct(List<double> sorted, int p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
 
-    private static async Task<T?> Until<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+    internal static async Task<T?> Until<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
     {
         var sw = Stopwatch.StartNew();
         while (true)

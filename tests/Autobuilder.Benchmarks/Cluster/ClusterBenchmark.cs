@@ -1,0 +1,272 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Autobuilder.Benchmarks.Pipeline;
+using Autobuilder.Database;
+using Autobuilder.Grains;
+using Autobuilder.Grains.Services;
+using Autobuilder.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Autobuilder.Benchmarks.Cluster;
+
+/// <summary>
+/// The cluster against the one silo of role "all", in one run:
+/// 1. upload-to-apt-visible latency of the example package: a real PostgreSQL 15 with the schema
+///    applied by the product's own code, garage, builder and stage silos as separate processes
+///    (the shipped silo-config/{garage,builder,stage}.json), and an "all" silo process (the shipped
+///    all.json) beside them. Uploads alternate between the two, one at a time, so load from other
+///    work on the machine falls on both alike. "Visible" = the live Packages.gz that apt reads
+///    (through the dists/&lt;product&gt; link) lists the uploaded version.
+/// 2. scheduler throughput with 200 simulated slots: in one silo (as SchedulerBenchmark), and on a
+///    cluster whose scheduler is on a garage process while the slots are on a builder silo inside
+///    this process (the only place the simulated executor can be injected, so no silo program
+///    ever carries it).
+/// Ports are ones the kernel hands out as free at start (SiloProcess, PostgresServer and the
+/// in-process builder alike), never the fixed ranges of the other benchmarks or the tests' own;
+/// data lives under the benchmark's work folder (.bench/cluster-*), PostgreSQL under /tmp/ab-pg-*.
+/// </summary>
+internal sealed class ClusterBenchmark(string repo, string work, Report report)
+{
+    private const string Product = "bookworm";
+    private const string Repository = "extras-devel";
+    private const string Package = "hello-autobuilder";
+    private static readonly TimeSpan UploadTimeout = TimeSpan.FromMinutes(3);
+
+    public async Task RunAsync(int uploads, int builds = 10_000, int slots = 200)
+    {
+        var root = Path.Combine(work, $"cluster-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        var sw = Stopwatch.StartNew();
+        await using var postgres = await PostgresServer.StartAsync();
+        Console.Error.WriteLine($"cluster: PostgreSQL up in {sw.Elapsed.TotalSeconds:0.0} s");
+
+        report.Heading($"Cluster: upload → apt-visible, the example package, {uploads} uploads each");
+        await LatencyAsync(root, postgres, uploads);
+
+        report.Heading($"Cluster: scheduler, {builds:N0} builds over {slots} simulated slots");
+        await SchedulerAsync(root, postgres, builds, slots);
+        Console.Error.WriteLine($"cluster: whole run {sw.Elapsed.TotalSeconds:0} s");
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private async Task LatencyAsync(string root, PostgresServer postgres, int uploads)
+    {
+        var database = await postgres.CreateDatabaseAsync("autobuilder");
+        await DatabaseSchema.ApplyAsync(database);
+        var dscs = ExampleVersions(Path.Combine(root, "sources"), uploads);
+
+        await using var all = Shipped("all", Path.Combine(root, "all"), null);
+        await using var garage = Shipped("garage", Path.Combine(root, "garage"), database);
+        await using var builder = Shipped("builder", Path.Combine(root, "builder1"), database);
+        await using var stage = Shipped("stage", Path.Combine(root, "stage"), database);
+        var sw = Stopwatch.StartNew();
+        await all.StartAsync();
+        // The garage first: every other silo's start talks to the scheduler on it.
+        await garage.StartAsync();
+        await Task.WhenAll(builder.StartAsync(), stage.StartAsync());
+        Console.Error.WriteLine($"cluster: 4 silo processes up in {sw.Elapsed.TotalSeconds:0.0} s");
+        var systems = new[] { new Target("one silo (all)", all, all), new Target("cluster (garage, builder, stage)", garage, stage) };
+
+        // One warm-up each with the shipped example itself: the stage makes its signing key at its
+        // first publish, and the first build, mail and publish pay for JIT and cold caches.
+        var example = Path.Combine(repo, "examples", $"{Package}_1.0.dsc");
+        foreach (var system in systems)
+        {
+            var warm = await system.UploadAsync(example, "1.0");
+            Console.Error.WriteLine($"cluster: warm-up on {system.Name}: {warm.Total:0.00} s");
+        }
+        for (var i = 0; i < uploads; i++)
+        {
+            foreach (var system in systems)
+            {
+                // A moment for the previous publish's tail (old generations removed, mails) to settle.
+                await Task.Delay(500);
+                var version = Version(i);
+                var run = await system.UploadAsync(dscs[i], version);
+                Console.Error.WriteLine($"cluster: {system.Name} {version}: {run.Total:0.00} s (load {Report.Load()})");
+            }
+        }
+
+        report.Line("| system | p50 | p99 | max | landing → Building (p50) | Building → Done (p50) | Done → apt-visible (p50) |");
+        report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var s in systems)
+        {
+            report.Line($"| {s.Name} | **{P(s.Runs, r => r.Total, 50):0.000} s** | {P(s.Runs, r => r.Total, 99):0.000} s | {s.Runs.Max(r => r.Total):0.000} s | " +
+                        $"{P(s.Runs, r => r.ToBuilding, 50):0.000} s | {P(s.Runs, r => r.Building, 50):0.000} s | {P(s.Runs, r => r.Publish, 50):0.000} s |");
+        }
+        var (one, cluster) = (systems[0], systems[1]);
+        var extra50 = P(cluster.Runs, r => r.Total, 50) - P(one.Runs, r => r.Total, 50);
+        var extra99 = P(cluster.Runs, r => r.Total, 99) - P(one.Runs, r => r.Total, 99);
+        var ratio = P(cluster.Runs, r => r.Total, 50) / P(one.Runs, r => r.Total, 50);
+        report.Line("");
+        report.Line($"Cluster extra cost: p50 **{extra50:+0.000;-0.000} s** ({ratio:0.00}× the one silo), p99 {extra99:+0.000;-0.000} s; " +
+                    $"target ≤ 1 s: **{(extra50 <= 1 ? "met" : "not met")}** at p50, {(extra99 <= 1 ? "met" : "not met")} at p99. " +
+                    $"Load average {Report.Load()} at the end.");
+    }
+
+    private async Task SchedulerAsync(string root, PostgresServer postgres, int builds, int slots)
+    {
+        // One silo, the product's file state (as `--only scheduler` on disk): the baseline.
+        var single = await new SchedulerBenchmark(work, report).RunAsync(builds, slots, label: "one silo, disk");
+
+        var database = await postgres.CreateDatabaseAsync("autobuilder_scheduler");
+        await DatabaseSchema.ApplyAsync(database);
+        await using var garage = Shipped("garage", Path.Combine(root, "scheduler-garage"), database,
+            // As in the one-silo run: a simulated build never heartbeats, and must not be taken back.
+            config => config["Autobuilder"]!["LeaseSeconds"] = 600);
+        await garage.StartAsync();
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Autobuilder:Role"] = SiloRoles.Builder,
+            ["Autobuilder:DataRoot"] = Path.Combine(root, "scheduler-builder"),
+            ["Mail:OutboxDirectory"] = Path.Combine(root, "scheduler-builder", "outbox"),
+            ["Cluster:Membership"] = "postgresql",
+            ["Cluster:ConnectionString"] = database,
+            ["Cluster:HostName"] = "sim",
+            ["Cluster:AdvertisedAddress"] = "127.0.0.1",
+            ["Orleans:SiloPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+        };
+        SchedulerBenchmark.AddSimulatedSlots(settings, slots, "sim");
+        var counter = new SlotCallCounter();
+        SchedulerRun clustered;
+        await using (var builder = await BenchSilo.StartAsync(settings, silo =>
+        {
+            silo.Services.AddSingleton<IBuildExecutorFactory, SimulatedBuildExecutorFactory>();
+            counter.Install(silo);
+        }, clusterMember: true))
+        {
+            counter.Arm(builder.Grains);
+            clustered = await SchedulerBenchmark.MeasureAsync(builder.Grains, counter, builds, slots);
+        }
+        report.Line($"Scheduler (cluster: scheduler and uploads on a garage process, state in PostgreSQL; slots on a builder silo in the benchmark's process): " +
+                    $"{builds:N0} builds in {clustered.Elapsed.TotalSeconds:0.00} s = **{clustered.DispatchesPerSecond:N0} dispatches/s**, " +
+                    $"{clustered.CallsPerSecond:N0} grain calls/s to and from the slots ({clustered.CallsPerDispatch:0.0} a dispatch); " +
+                    $"samples with an idle slot while a compatible build waited: {clustered.Violations} of {clustered.Samples}.");
+        report.Line("");
+        report.Line("| where | dispatches/s | grain calls/s (to and from the slots) | calls a dispatch | idle slot beside a waiting build |");
+        report.Line("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var (name, run) in new[] { ("one silo (disk state)", single), ("cluster (PostgreSQL state)", clustered) })
+            report.Line($"| {name} | **{run.DispatchesPerSecond:N0}** | {run.CallsPerSecond:N0} | {run.CallsPerDispatch:0.0} | {run.Violations} of {run.Samples} samples |");
+        report.Line("");
+        report.Line($"Cluster ÷ one silo: {clustered.DispatchesPerSecond / single.DispatchesPerSecond:0.00}× the dispatches/s (target ≥ 2,000/s: " +
+                    $"{(clustered.DispatchesPerSecond >= 2000 ? "met" : "not met")} on the cluster). Load average {Report.Load()}.");
+    }
+
+    /// <summary>
+    /// A silo process configured by the shipped silo-config/&lt;role&gt;.json, with only what a
+    /// second installation on the same machine must change: data root, ports, the database, the
+    /// address it advertises, and the dashboard's port.
+    /// </summary>
+    private SiloProcess Shipped(string role, string dataRoot, string? database, Action<JsonObject>? extra = null) =>
+        new(dataRoot, config =>
+        {
+            var shipped = JsonNode.Parse(File.ReadAllText(Path.Combine(repo, "silo-config", $"{role}.json")))!.AsObject();
+            var ports = config["Orleans"]!.DeepClone();
+            foreach (var (key, value) in shipped.ToList())
+            {
+                shipped.Remove(key);
+                config[key] = value;
+            }
+            config["Orleans"]!["SiloPort"] = ports["SiloPort"]!.DeepClone();
+            config["Orleans"]!["GatewayPort"] = ports["GatewayPort"]!.DeepClone();
+            var ab = config["Autobuilder"]!.AsObject();
+            ab["DataRoot"] = dataRoot;
+            ab["Architectures"] = new JsonArray(SiloProcess.HostArchitecture);
+            config["Mail"] = new JsonObject { ["Host"] = "", ["BuildsList"] = "builds@localhost", ["OutboxDirectory"] = Path.Combine(dataRoot, "outbox") };
+            if (config["Dashboard"] is JsonObject dashboard)
+                dashboard["Port"] = SiloProcess.FreePort();
+            if (database is not null)
+            {
+                config["Cluster"]!["ConnectionString"] = database;
+                config["Cluster"]!["AdvertisedAddress"] = "127.0.0.1";
+            }
+            extra?.Invoke(config);
+        }, name: role);
+
+    /// <summary>
+    /// The shipped example at versions 1.0.1 … 1.0.N (each newer than the last, as a second upload
+    /// of one version is refused), made with dpkg-source before anything is timed.
+    /// </summary>
+    private List<string> ExampleVersions(string folder, int count)
+    {
+        var dscs = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var version = Version(i);
+            var dir = Path.Combine(folder, version);
+            var tree = Path.Combine(dir, $"{Package}-{version}");
+            Directory.CreateDirectory(dir);
+            Tool.Run("cp", "-a", Path.Combine(repo, "examples", $"{Package}-1.0"), tree).Ok();
+            var changelog = Path.Combine(tree, "debian", "changelog");
+            var lines = File.ReadAllLines(changelog);
+            lines[0] = lines[0].Replace($"{Package} (1.0)", $"{Package} ({version})", StringComparison.Ordinal);
+            File.WriteAllLines(changelog, lines);
+            Tool.Run("dpkg-source", ["-b", tree], workingDirectory: dir).Ok();
+            dscs.Add(Path.Combine(dir, $"{Package}_{version}.dsc"));
+        }
+        return dscs;
+    }
+
+    private static string Version(int i) => $"1.0.{i + 1}";
+
+    private static double P(List<UploadRun> runs, Func<UploadRun, double> value, int p) =>
+        PipelineBenchmark.Pct(runs.Select(value).Order().ToList(), p);
+
+    /// <summary>One upload's times, in seconds: landing → apt-visible, and its three legs.</summary>
+    private sealed record UploadRun(double Total, double ToBuilding, double Building, double Publish);
+
+    /// <summary>Where uploads land (the garage) and where apt reads (the stage's live tree).</summary>
+    private sealed class Target(string name, SiloProcess garage, SiloProcess stage)
+    {
+        public string Name => name;
+        public List<UploadRun> Runs { get; } = [];
+
+        private string PackagesGz => Path.Combine(stage.DataRoot, "repos", "live", Repository, "dists", Product, "main",
+            $"binary-{SiloProcess.HostArchitecture}", "Packages.gz");
+
+        /// <summary>Drops the upload as PipelineBenchmark does and times it until apt would see it; warm-ups are not recorded.</summary>
+        public async Task<UploadRun> UploadAsync(string dsc, string version)
+        {
+            var landed = PipelineBenchmark.Drop(dsc, garage.Incoming(Product));
+            var visible = await PipelineBenchmark.Until(() => Task.FromResult(Lists(version) ? DateTimeOffset.UtcNow : (DateTimeOffset?)null),
+                UploadTimeout, $"{Package} {version} in the live index of {name}");
+            var id = $"{Product}/{Package}_{version}/1";
+            var details = await garage.Grains.GetGrain<IUploadGrain>(id).GetDetailsAsync()
+                ?? throw new InvalidOperationException($"{name}: {id} is visible but the garage does not know it");
+            DateTimeOffset At(UploadState state) => details.History.First(t => t.To == state).At;
+            var building = At(UploadState.Building);
+            var done = At(UploadState.Done);
+            var run = new UploadRun((visible!.Value - landed).TotalSeconds, (building - landed).TotalSeconds,
+                (done - building).TotalSeconds, (visible.Value - done).TotalSeconds);
+            if (version != "1.0")
+                Runs.Add(run);
+            return run;
+        }
+
+        /// <summary>Reads the live index as apt would (through the dists link): is this version listed?</summary>
+        private bool Lists(string version)
+        {
+            try
+            {
+                using var gz = new GZipStream(File.OpenRead(PackagesGz), CompressionMode.Decompress);
+                var text = new StreamReader(gz).ReadToEnd();
+                return text.Split("\n\n").Any(stanza => stanza.Contains($"Package: {Package}\n", StringComparison.Ordinal)
+                    && stanza.Contains($"\nVersion: {version}\n", StringComparison.Ordinal));
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return false;
+            }
+        }
+    }
+}
