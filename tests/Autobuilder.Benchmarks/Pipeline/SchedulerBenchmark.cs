@@ -15,20 +15,10 @@ internal sealed class SchedulerBenchmark(string work, Report report)
     public async Task<SchedulerRun> RunAsync(int builds = 10_000, int slots = 200, string? stateFolder = null, string label = "disk", bool memoryState = false)
     {
         var root = Path.Combine(stateFolder ?? work, $"scheduler-{Guid.NewGuid():N}");
-        var settings = BenchSilo.Settings(root, portOffset: 7);
-        AddSimulatedSlots(settings, slots, "sim");
         var counter = new SlotCallCounter();
         SchedulerRun run;
-        await using (var silo = await BenchSilo.StartAsync(settings,
-            silo =>
-            {
-                silo.Services.AddSingleton<IBuildExecutorFactory, SimulatedBuildExecutorFactory>();
-                counter.Install(silo);
-                if (memoryState)
-                    silo.AddMemoryGrainStorage(Autobuilder.Silo.Hosting.SiloHost.StorageName);
-            }))
+        await using (var silo = await StartSiloAsync(root, slots, counter, memoryState))
         {
-            counter.Arm(silo.Grains);
             run = await MeasureAsync(silo.Grains, counter, builds, slots);
         }
         report.Line($"Scheduler ({label} state): {builds:N0} builds over {slots} simulated slots in {run.Elapsed.TotalSeconds:0.00} s = " +
@@ -42,6 +32,28 @@ internal sealed class SchedulerBenchmark(string work, Report report)
         {
         }
         return run;
+    }
+
+    /// <summary>One silo of role "all" with <paramref name="slots"/> simulated slots and <paramref name="counter"/> installed and armed.</summary>
+    public static async Task<BenchSilo> StartSiloAsync(string root, int slots, SlotCallCounter counter, bool memoryState = false, bool freePorts = false)
+    {
+        var settings = BenchSilo.Settings(root, portOffset: 7);
+        if (freePorts)
+        {
+            settings["Orleans:SiloPort"] = Autobuilder.Testing.SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["Orleans:GatewayPort"] = Autobuilder.Testing.SiloProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        AddSimulatedSlots(settings, slots, "sim");
+        var silo = await BenchSilo.StartAsync(settings,
+            silo =>
+            {
+                silo.Services.AddSingleton<IBuildExecutorFactory, SimulatedBuildExecutorFactory>();
+                counter.Install(silo);
+                if (memoryState)
+                    silo.AddMemoryGrainStorage(Autobuilder.Silo.Hosting.SiloHost.StorageName);
+            });
+        counter.Arm(silo.Grains);
+        return silo;
     }
 
     /// <summary>
@@ -65,9 +77,13 @@ internal sealed class SchedulerBenchmark(string work, Report report)
     /// Waits for every slot to be idle, queues <paramref name="builds"/> builds at once (every tenth
     /// at a higher priority, one in four for i386) and times them until the last has ended, sampling
     /// the scheduler's table every 20 ms for an idle slot beside a build it could run. The uploads
-    /// are placeholders: their grains ignore the reports of builds they do not know.
+    /// are placeholders: their grains ignore the reports of builds they do not know. With
+    /// <paramref name="activeUploads"/> their grains are activated before the clock starts, as a real
+    /// upload's is (it queued the build itself); otherwise each dispatch also pays for activating one
+    /// and reading its (empty) state. <paramref name="round"/> keeps build ids of repeated runs apart.
     /// </summary>
-    public static async Task<SchedulerRun> MeasureAsync(IGrainFactory grains, SlotCallCounter counter, int builds, int slots)
+    public static async Task<SchedulerRun> MeasureAsync(IGrainFactory grains, SlotCallCounter counter, int builds, int slots,
+        bool activeUploads = false, int round = 0)
     {
         var scheduler = grains.GetGrain<IBuildSchedulerGrain>(0);
         await WaitAsync(async () => (await scheduler.GetStatusAsync()).Slots.Count(s => s.State == SlotState.Idle) == slots, "all slots idle");
@@ -76,11 +92,16 @@ internal sealed class SchedulerBenchmark(string work, Report report)
         var queued = Enumerable.Range(0, builds).Select(i =>
         {
             var arch = i % 4 == 3 ? "i386" : "amd64";
-            var upload = $"sim/pkg{i}_1.0/1";
+            var upload = round == 0 ? $"sim/pkg{i}_1.0/1" : $"sim/r{round}pkg{i}_1.0/1";
             return new QueuedBuild(new BuildRequest($"{upload}/{arch}", upload, "sim", $"pkg{i}", "1.0", arch, BuildType.Any,
                 Priority: i % 10 == 0 ? 1 : 0, now.AddTicks(i), $"pkg{i}_1.0.dsc", [], "/nonexistent"), 1, []);
         }).ToList();
 
+        if (activeUploads)
+        {
+            foreach (var chunk in queued.Chunk(500))
+                await Task.WhenAll(chunk.Select(q => grains.GetGrain<IUploadGrain>(q.Build.UploadId).GetDetailsAsync()));
+        }
         var violations = 0;
         var samples = 0;
         var callsBefore = counter.Calls;
