@@ -147,17 +147,19 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
         var singleCounter = new SlotCallCounter();
         await using var single = await SchedulerBenchmark.StartSiloAsync(Path.Combine(root, "scheduler-single"), slots, singleCounter, freePorts: true);
 
-        // Rounds alternate between the two, so load from other work falls on both alike; round 0
-        // warms both up (JIT tiers, grain activations, connection pools) and is not counted.
+        // Rounds alternate between the two, so load from other work falls on both alike. The first
+        // two warm both up and are not counted: throughput still rose over the first rounds with one
+        // (the JIT's tiers and profile-guided recompilation, grain activations, connection pools).
         var systems = new[] { ("one silo (file state)", single.Grains, singleCounter, new List<SchedulerRun>()),
                               ("cluster (PostgreSQL state)", builder.Grains, clusterCounter, new List<SchedulerRun>()) };
-        for (var round = 0; round <= rounds; round++)
+        const int warmUps = 2;
+        for (var round = 0; round < warmUps + rounds; round++)
         {
             foreach (var (name, grains, counter, runs) in systems)
             {
                 var run = await SchedulerBenchmark.MeasureAsync(grains, counter, builds, slots, activeUploads: true, round);
                 Console.Error.WriteLine($"cluster: scheduler round {round}, {name}: {run.DispatchesPerSecond:N0} dispatches/s (load {Report.Load()})");
-                if (round > 0)
+                if (round >= warmUps)
                     runs.Add(run);
             }
         }
