@@ -3,6 +3,7 @@ using Autobuilder.Debian.Safety;
 using Autobuilder.Debian.Uploads;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
+using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace Autobuilder.Silo.Cluster;
@@ -17,10 +18,9 @@ public sealed partial class StageForwarder(
     IGrainFactory grains,
     ClusterHosts hosts,
     DataPaths paths,
-    ILogger<StageForwarder> logger) : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+    ILogger<StageForwarder> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loop;
+    private FolderWatch? _watch;
     private bool _waitingLogged;
 
     private string Root => Path.Combine(paths.Root, "repo-incoming");
@@ -30,34 +30,31 @@ public sealed partial class StageForwarder(
 
     private Task Start(CancellationToken ct)
     {
-        _loop = Task.Run(() => LoopAsync(_stop.Token), CancellationToken.None);
+        // A watcher, as the stage's own queue has: a set goes on as soon as the hand-off wrote its .changes.
+        _watch = new FolderWatch(Root, ForwardOrWaitAsync, logger);
+        _watch.Start();
         return Task.CompletedTask;
     }
 
     private async Task StopAsync(CancellationToken ct)
     {
-        await _stop.CancelAsync();
-        if (_loop is not null)
-            await _loop.WaitAsync(ct).ContinueWith(_ => { }, CancellationToken.None);
+        if (_watch is not null)
+            await _watch.DisposeAsync();
     }
 
-    private async Task LoopAsync(CancellationToken ct)
+    private async Task ForwardOrWaitAsync()
     {
-        using var tick = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-        while (await tick.WaitForNextTickAsync(ct).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, CancellationToken.None))
+        try
         {
-            try
-            {
-                await ForwardAllAsync(ct);
-                _waitingLogged = false;
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                // Typically no stage silo is up: the files wait here; say so once.
-                if (!_waitingLogged)
-                    LogWaiting(logger, ex.Message);
-                _waitingLogged = true;
-            }
+            await ForwardAllAsync(CancellationToken.None);
+            _waitingLogged = false;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Typically no stage silo is up: the files wait here; say so once.
+            if (!_waitingLogged)
+                LogWaiting(logger, ex.Message);
+            _waitingLogged = true;
         }
     }
 
@@ -103,8 +100,6 @@ public sealed partial class StageForwarder(
             File.Delete(Path.Combine(folder, name));
         LogForwarded(logger, names[^1], relativeFolder);
     }
-
-    public void Dispose() => _stop.Dispose();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Changes} sent to the stage ({Folder})")]
     private static partial void LogForwarded(ILogger logger, string changes, string folder);
