@@ -120,6 +120,44 @@ public sealed class RemoteLiveTests
     }
 
     [Fact]
+    public async Task Should_leave_the_remote_on_the_old_generation_and_sync_it_at_restart_When_the_silo_is_killed_while_sending_a_generation()
+    {
+        // Arrange
+        using var remote = RemoteHost.Start();
+        using var root = new TempDir("ab-remote-live-");
+        await using var silo = new SiloProcess(root["var"], c => Configure(c, remote, pin: remote.Server.HostKeySha256));
+        await silo.StartAsync();
+        StageQueue.Drop(silo, new StagePackage("ab-first"), root["scratch"]);
+        var before = (await StageQueue.WaitForAsync(silo, Dist, "ab-first", "1.0-1")).Status;
+        using var folderMade = new ManualResetEventSlim();
+        using var watcher = new FileSystemWatcher(Path.Combine(remote.Path, "dists", ".bookworm")) { NotifyFilter = NotifyFilters.DirectoryName };
+        watcher.Created += (_, _) => folderMade.Set();
+        watcher.EnableRaisingEvents = true;
+
+        // Act: SIGKILL as soon as rsync makes the new generation folder on the remote (the rsync it
+        // started may still finish that folder; what matters is that nobody switches to it).
+        StageQueue.Drop(silo, new StagePackage("ab-killed"), root["scratch"]);
+        Assert.True(folderMade.Wait(TimeSpan.FromSeconds(60)), "no generation folder was started on the remote");
+        await silo.KillNowAsync();
+        await Task.Delay(1000);
+        var (afterKill, packagesAfterKill) = LiveTree.AssertConsistent(remote.Path, "bookworm", remote.Keyring);
+        await silo.StartAsync();
+        var synced = await StageQueue.WaitAsync(silo, Dist, d => d.Sources.Any(p => p.Source == "ab-killed") && d.Status.Remote?.Generation is not null,
+            "holding ab-killed, also on the remote, after the restart");
+
+        // Assert: old and whole after the kill; the new one there after the restart, without another upload.
+        Assert.Equal(before.Remote!.Folder, Path.GetFileName(afterKill));
+        Assert.DoesNotContain(packagesAfterKill, p => p.Package == "ab-killed");
+        var (now, packages) = LiveTree.AssertConsistent(remote.Path, "bookworm", remote.Keyring);
+        Assert.Equal(synced.Status.Remote!.Folder, Path.GetFileName(now));
+        Assert.Contains(packages, p => p.Package == "ab-killed");
+        using var apt = remote.Apt();
+        using var installRoot = new TempDir("ab-root-");
+        StageQueue.AssertCleanUpdate(apt.Update());
+        Assert.Equal("1.0-1", StageQueue.DownloadAndInstall(apt, "ab-killed", installRoot.Path));
+    }
+
+    [Fact]
     public async Task Should_refuse_the_host_and_record_why_When_its_key_is_not_the_pinned_one_and_sync_after_the_pin_is_fixed()
     {
         // Arrange: the pin is another key's known_hosts line.
