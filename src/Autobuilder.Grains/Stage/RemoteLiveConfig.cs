@@ -32,8 +32,9 @@ public sealed record RemoteLiveConfig(
             throw new ArgumentException($"{where}.User '{o.User}' is not a user name");
         if (o.Port is < 1 or > 65535)
             throw new ArgumentException($"{where}.Port {o.Port} is not a TCP port");
-        if (o.KeyFile.Length == 0 || o.KeyFile.Any(c => char.IsControl(c) || c is '"' or '\''))
-            throw new ArgumentException($"{where}.KeyFile must name the private key file (without quotes or control characters)");
+        // ssh reads '%' in IdentityFile as a token and quotes as syntax of its configuration file.
+        if (o.KeyFile.Length == 0 || o.KeyFile.Any(c => char.IsControl(c) || c is '"' or '\'' or '%'))
+            throw new ArgumentException($"{where}.KeyFile must name the private key file (without quotes, '%' or control characters)");
         var path = o.Path.TrimEnd('/');
         // rsync expands wildcards in remote paths even with --secluded-args; the remote shell sees only quoted words.
         if (!o.Path.StartsWith('/') || path.Length == 0 || path.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '*' or '?' or '[' or ']' or '\\')
