@@ -203,8 +203,8 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
             offered.Add($"{words[1]} {HostKeyFingerprint.Display(fingerprint)}");
         }
         if (offered.Count == 0)
-            throw new IOException($"remote live tree {remote}: could not read its host key ({Describe(result.Stderr, result.ExitCode, remote)})");
-        throw new IOException($"remote live tree {remote}: host key mismatch: it offers {string.Join(", ", offered)}, not the pinned " +
+            throw new IOException($"reading its host key failed ({Describe(result.Stderr, result.ExitCode, remote)})");
+        throw new IOException($"host key mismatch: it offers {string.Join(", ", offered)}, not the pinned " +
             $"{HostKeyFingerprint.Display(remote.HostKeySha256)}; refusing to connect (if its key changed on purpose, update LiveRemote.HostKeySha256)");
     }
 
@@ -240,7 +240,7 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
     {
         var result = await RunAsync("ssh", ["-F", ssh.Config, Alias, command], ssh.Remote.Timeout * 4, ct);
         if (result.ExitCode != 0)
-            throw new IOException($"remote live tree {ssh.Remote}: {what} failed: {Describe(result.Stderr, result.ExitCode, ssh.Remote)}");
+            throw new IOException($"{what} failed: {Describe(result.Stderr, result.ExitCode, ssh.Remote)}");
         return result.Stdout;
     }
 
@@ -253,7 +253,7 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
         var result = await RunAsync("rsync", argv, Timeout.InfiniteTimeSpan, ct);
         if (result.ExitCode == 0 || (vanishedIsFine && result.ExitCode == RsyncVanished))
             return;
-        throw new IOException($"remote live tree {ssh.Remote}: {what} failed: {Describe(result.Stderr, result.ExitCode, ssh.Remote)}");
+        throw new IOException($"{what} failed: {Describe(result.Stderr, result.ExitCode, ssh.Remote)}");
     }
 
     /// <summary>One line for an operator from ssh's or rsync's complaint.</summary>

@@ -181,21 +181,37 @@ public sealed class RemoteLiveTests
         Assert.Contains("host key verification failed", sync.Stdout + sync.Stderr);
         Assert.Contains("host key verification failed", JsonNode.Parse(show.Stdout)!["status"]!["remote"]!["lastError"]!.GetValue<string>());
 
-        // Act 2: the operator fixes the pin (here as the SHA-256 fingerprint) and restarts the silo; no upload is needed.
-        await silo.KillAsync();
-        var config = JsonNode.Parse(File.ReadAllText(silo.ConfigPath))!;
-        var live = config["Autobuilder"]!["Stage"]!["Repositories"]![0]!["LiveRemote"]!.AsObject();
-        live.Remove("HostKey");
-        live["HostKeySha256"] = remote.Server.HostKeySha256;
-        File.WriteAllText(silo.ConfigPath, config.ToJsonString());
-        await silo.StartAsync();
-        var synced = await StageQueue.WaitAsync(silo, Dist, d => d.Status.Remote?.Generation is not null, "synced after the fix");
+        // Act 2: pinned by a fingerprint that is neither the host's nor the key written before: ssh-keyscan's answer is not taken.
+        var third = SshKey.Generate(root["keys"], "neither");
+        var otherFingerprint = Tool.Run("ssh-keygen", "-l", "-E", "sha256", "-f", third.PrivateKeyFile + ".pub").Ok().Stdout.Split(' ')[1];
+        await RestartWithPinAsync(silo, otherFingerprint);
+        var mismatch = await WaitAsync(silo, d => d.Status.Remote?.LastError?.Contains("host key mismatch", StringComparison.Ordinal) == true,
+            "refusing the remote host's scanned key");
 
         // Assert 2
+        Assert.Contains($"host key mismatch: it offers ssh-ed25519 {remote.Server.HostKeySha256}, not the pinned {otherFingerprint}", mismatch.Status.Remote!.LastError);
+        Assert.False(Directory.Exists(Path.Combine(remote.Path, "dists")), "something reached the refused host");
+
+        // Act 3: the operator fixes the pin and restarts the silo; no upload is needed.
+        await RestartWithPinAsync(silo, remote.Server.HostKeySha256);
+        var synced = await StageQueue.WaitAsync(silo, Dist, d => d.Status.Remote?.Generation is not null, "synced after the fix");
+
+        // Assert 3
         Assert.Null(synced.Status.Remote!.LastError);
         LiveTree.AssertConsistent(remote.Path, "bookworm", remote.Keyring);
         using var apt = remote.Apt();
         StageQueue.AssertCleanUpdate(apt.Update());
+    }
+
+    private static async Task RestartWithPinAsync(SiloProcess silo, string fingerprint)
+    {
+        await silo.KillAsync();
+        var config = JsonNode.Parse(File.ReadAllText(silo.ConfigPath))!;
+        var live = config["Autobuilder"]!["Stage"]!["Repositories"]![0]!["LiveRemote"]!.AsObject();
+        live.Remove("HostKey");
+        live["HostKeySha256"] = fingerprint;
+        File.WriteAllText(silo.ConfigPath, config.ToJsonString());
+        await silo.StartAsync();
     }
 
     private static Task<DistributionDetails> WaitAsync(SiloProcess silo, Func<DistributionDetails, bool> done, string expectation) =>
