@@ -105,6 +105,8 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
             send.Add($"--link-dest={generations}/{previous}");
         send.AddRange([Path.Combine(StageFolders.LiveGenerations(repository, product), name) + "/", $"{Alias}:{generations}/{name}/"]);
         await RsyncAsync(ssh, send, $"sending generation folder {name}", false, ct);
+        if (previous is not null && previous != name)
+            await CarryByHashAsync(ssh, repository, product, previous, name, generations, ct);
 
         // 3. The switch: a new link beside dists/<product>, renamed over it (mv -T: rename(2), never "into" the folder it points at).
         var temp = $".{product}.{Guid.NewGuid():N}.link";
@@ -123,7 +125,8 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
         // 4. Clean-up on the remote; the remote is already on the new generation, so a failure here only waits for the next sync.
         try
         {
-            await RsyncAsync(ssh, ["-r", "--delete", "--existing", "--ignore-existing",
+            // -d, not -r: whole folders go, but nothing inside a kept one (it may hold by-hash files carried above).
+            await RsyncAsync(ssh, ["-d", "--delete", "--existing", "--ignore-existing",
                 StageFolders.LiveGenerations(repository, product) + "/", $"{Alias}:{generations}/"], "removing old generation folders", true, ct);
             if (Directory.Exists(pool) && !_poolPruned.ContainsKey(repository.Name))
             {
@@ -137,6 +140,32 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
             LogCleanupFailed(logger, repository.Name, product, remote.ToString(), ex.Message);
         }
         return new RemoteSyncOutcome(generation, name, at);
+    }
+
+    /// <summary>
+    /// A remote that fell behind serves a generation the new one need not carry by hash (the local
+    /// side carries only generations it superseded within ByHashMinutes): its by-hash files are
+    /// added to the new folder before the switch, hard-linked on the remote from the folder it
+    /// serves, so a client that read the old InRelease just before the switch still finds them.
+    /// </summary>
+    private async Task CarryByHashAsync(SshFiles ssh, RepositoryConfig repository, string product, string previous, string name, string generations,
+        CancellationToken ct)
+    {
+        var local = StageFolders.LiveGenerations(repository, product);
+        var old = Path.Combine(local, previous);
+        var current = Path.Combine(local, name);
+        if (!Directory.Exists(old))
+            return; // pruned here too (older than KeepGenerations): nothing to read the list from
+        var missing = Directory.EnumerateFiles(old, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(old, f).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(f => f.Contains("/by-hash/", StringComparison.Ordinal) && !File.Exists(Path.Combine(current, f)))
+            .ToList();
+        if (missing.Count == 0)
+            return;
+        var list = Path.Combine(configuration.Database, repository.Name, "live-ssh", $"carry-{product}.list");
+        await File.WriteAllLinesAsync(list, missing, ct);
+        await RsyncAsync(ssh, ["-lt", "--ignore-existing", "--delay-updates", $"--files-from={list}", $"--link-dest={generations}/{previous}",
+            old + "/", $"{Alias}:{generations}/{name}/"], $"carrying the by-hash files of {previous} into {name}", false, ct);
     }
 
     /// <summary>The ssh configuration and known_hosts file of one repository's remote, written from its configuration.</summary>

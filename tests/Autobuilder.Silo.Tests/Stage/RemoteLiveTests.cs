@@ -21,7 +21,7 @@ public sealed class RemoteLiveTests
         // Arrange
         using var remote = RemoteHost.Start();
         using var root = new TempDir("ab-remote-live-");
-        await using var silo = new SiloProcess(root["var"], c => Configure(c, remote, pin: remote.Server.HostKeySha256));
+        await using var silo = new SiloProcess(root["var"], c => Configure(c, remote, pin: remote.Server.HostKeySha256, keepGenerations: 2));
         await silo.StartAsync();
         await StageQueue.WaitAsync(silo, Dist, d => d.Status.Remote?.Generation is not null, "on the remote once");
 
@@ -65,6 +65,11 @@ public sealed class RemoteLiveTests
         Assert.False(Directory.Exists(Path.Combine(remote.Path, "pool/main/a/ab-remote")), "the removed package's pool files are still on the remote");
         var (_, after) = LiveTree.AssertConsistent(remote.Path, "bookworm", remote.Keyring);
         Assert.DoesNotContain(after, p => p.Package == "ab-remote");
+        // Four publishes, two generation folders kept: the same two on both sides.
+        static string[] Folders(string live) =>
+            [.. Directory.GetDirectories(Path.Combine(live, "dists", ".bookworm")).Select(Path.GetFileName).Order().OfType<string>()];
+        Assert.Equal(2, Folders(StageQueue.Live(silo, "extras-devel")).Length);
+        Assert.Equal(Folders(StageQueue.Live(silo, "extras-devel")), Folders(remote.Path));
     }
 
     [Fact]
@@ -73,7 +78,8 @@ public sealed class RemoteLiveTests
         // Arrange: one package on the remote, then its dists/.bookworm made unwritable for the remote user.
         using var remote = RemoteHost.Start();
         using var root = new TempDir("ab-remote-live-");
-        await using var silo = new SiloProcess(root["var"], c => Configure(c, remote, pin: remote.Server.HostKeySha256));
+        // By-hash files only of the generation superseded last, so the remote (two behind) relies on the sync to keep its own.
+        await using var silo = new SiloProcess(root["var"], c => Configure(c, remote, pin: remote.Server.HostKeySha256, byHashMinutes: 0));
         await silo.StartAsync();
         StageQueue.Drop(silo, new StagePackage("ab-before"), root["scratch"]);
         var before = (await StageQueue.WaitForAsync(silo, Dist, "ab-before", "1.0-1")).Status;
@@ -102,15 +108,23 @@ public sealed class RemoteLiveTests
         Assert.Contains($"Remote live:   {failed.Status.Remote.Target}: serves generation {before.PublishedGeneration}", show.Stdout);
         Assert.Contains("last sync failed", show.Stdout);
 
-        // Act 2: the remote is fixed; nothing else is done — the retry timer (RetrySeconds 2) brings it up to date.
+        // Act 2: one more generation while it fails; then the remote is fixed, and nothing else is done — the retry timer (RetrySeconds 2) brings it up to date.
+        StageQueue.Drop(silo, new StagePackage("ab-later"), root["scratch"]);
+        await WaitAsync(silo, d => d.Sources.Any(p => p.Source == "ab-later") && d.Status.PublishedGeneration == failed.Status.PublishedGeneration + 1,
+            "holding ab-later");
         File.SetUnixFileMode(generations, (UnixFileMode)0b111_101_101);
         var synced = await StageQueue.WaitAsync(silo, Dist, d => d.Status.Remote?.Generation == d.Status.PublishedGeneration, "synced by the retry timer",
             TimeSpan.FromSeconds(30));
 
-        // Assert 2
+        // Assert 2: a client that read the old InRelease just before the switch still finds its indices by hash.
         Assert.Null(synced.Status.Remote!.LastError);
-        var (_, now) = LiveTree.AssertConsistent(remote.Path, "bookworm", remote.Keyring);
-        Assert.Contains(now, p => p.Package == "ab-after");
+        var (now, packagesNow) = LiveTree.AssertConsistent(remote.Path, "bookworm", remote.Keyring);
+        Assert.Contains(packagesNow, p => p.Package == "ab-after");
+        Assert.Contains(packagesNow, p => p.Package == "ab-later");
+        var oldByHash = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Where(f => f.Contains("/by-hash/", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(oldByHash);
+        Assert.All(oldByHash, f => Assert.True(File.Exists(Path.Combine(now, Path.GetRelativePath(folder, f))),
+            $"{Path.GetRelativePath(folder, f)} of the generation the remote served before is not reachable by hash in the new one"));
         using (var apt = remote.Apt())
         {
             using var installRoot = new TempDir("ab-root-");
@@ -233,7 +247,7 @@ public sealed class RemoteLiveTests
             silo.Output[^Math.Min(silo.Output.Length, 4000)..]);
     }
 
-    private static void Configure(JsonObject config, RemoteHost remote, string? pin = null, string? knownHostsLine = null)
+    private static void Configure(JsonObject config, RemoteHost remote, string? pin = null, string? knownHostsLine = null, double byHashMinutes = 60, int keepGenerations = 10)
     {
         var live = new JsonObject
         {
@@ -252,6 +266,8 @@ public sealed class RemoteLiveTests
         config["Autobuilder"]!["Stage"] = new JsonObject
         {
             ["UnreferencedPoolGraceHours"] = 0,
+            ["ByHashMinutes"] = byHashMinutes,
+            ["KeepGenerations"] = keepGenerations,
             ["Repositories"] = new JsonArray(new JsonObject
             {
                 ["Name"] = "extras-devel",
