@@ -85,11 +85,9 @@ public sealed partial class DistributionGrain(
         {
             LogPrepareFailed(logger, Key, ex);
         }
+        // Not inline: a slow or unreachable remote must not hold up the start of the other distributions.
         if (RemoteBehind)
-        {
-            await SyncRemoteAsync();
-            await state.WriteStateAsync();
-        }
+            RetryRemote(TimeSpan.Zero);
     }
 
     /// <summary>
@@ -316,14 +314,17 @@ public sealed partial class DistributionGrain(
             }
             S.RemoteError = ex.Message;
             LogRemoteFailed(logger, Key, remote.ToString(), remote.Retry.TotalSeconds, ex.Message);
-            _remoteRetry ??= this.RegisterGrainTimer(RetryRemoteAsync, new GrainTimerCreationOptions
-            {
-                DueTime = remote.Retry,
-                Period = remote.Retry,
-                KeepAlive = true,
-            });
+            RetryRemote(remote.Retry);
         }
     }
+
+    private void RetryRemote(TimeSpan due) =>
+        _remoteRetry ??= this.RegisterGrainTimer(RetryRemoteAsync, new GrainTimerCreationOptions
+        {
+            DueTime = due,
+            Period = _repository!.LiveRemote!.Retry,
+            KeepAlive = true,
+        });
 
     private async Task RetryRemoteAsync(CancellationToken ct)
     {
