@@ -73,23 +73,31 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
         if (name is null || !GenerationFolder.TryParse(name, out var generation, out _))
             throw new IOException($"{repository.Name}/{product} has no live generation here yet, so there is nothing to send to {remote}");
 
+        if (!File.Exists(remote.KeyFile))
+            throw new IOException($"its private key file {remote.KeyFile} (LiveRemote.KeyFile) is not on this host");
         var ssh = await PrepareSshAsync(repository, remote, ct);
         var dists = remote.Path + "/dists";
         var generations = $"{dists}/.{product}";
 
-        // Where the remote stands: its dists/<product> link, whose folder is the base for hard links.
-        var prepare = ShellQuote.Command(["mkdir", "-p", "--", remote.Path + "/pool", generations])
-            + " && { " + ShellQuote.Command(["readlink", "--", $"{dists}/{product}"]) + " || true; }";
-        var current = Path.GetFileName((await SshAsync(ssh, prepare, "preparing the remote tree", ct)).Trim());
-        var previous = current.Length > 0 && GenerationFolder.TryParse(current, out _, out _) ? current : null;
-
+        // Where the remote stands: its dists/<product> link (line 1), whose folder is the base for
+        // hard links, and whether it has the archive key (line 2).
         var keyring = repository.PublicKeyPath;
+        var remoteKeyring = $"{remote.Path}/{Path.GetFileName(keyring)}";
+        var prepare = ShellQuote.Command(["mkdir", "-p", "--", remote.Path + "/pool", generations])
+            + " && { " + ShellQuote.Command(["readlink", "--", $"{dists}/{product}"]) + " || echo; }"
+            + " && { " + ShellQuote.Command(["test", "-f", remoteKeyring]) + " && " + ShellQuote.Command(["echo", "keyring"]) + " || echo; }";
+        var answer = (await SshAsync(ssh, prepare, "preparing the remote tree", ct)).Split('\n');
+        var current = Path.GetFileName(answer[0].Trim());
+        var previous = current.Length > 0 && GenerationFolder.TryParse(current, out _, out _) ? current : null;
+        if (answer.Length < 2 || answer[1].Trim() != "keyring")
+            _keyringSent.TryRemove(repository.Name, out _);
+
         if (File.Exists(keyring))
         {
             var sha = ChecksumSet.ComputeFile(keyring).Sha256;
             if (!_keyringSent.TryGetValue(repository.Name, out var sent) || sent != sha)
             {
-                await RsyncAsync(ssh, ["-t", keyring, $"{Alias}:{remote.Path}/{Path.GetFileName(keyring)}"], "sending the archive key", false, ct);
+                await RsyncAsync(ssh, ["-t", keyring, $"{Alias}:{remoteKeyring}"], "sending the archive key", false, ct);
                 _keyringSent[repository.Name] = sha;
             }
         }

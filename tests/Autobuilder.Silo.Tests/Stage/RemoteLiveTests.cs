@@ -57,6 +57,7 @@ public sealed class RemoteLiveTests
         Assert.True(removed.ExitCode == 0, removed.Stdout + removed.Stderr);
         var cleanup = AutobuilderCli.Run(silo, "repo", "cleanup", "extras-devel");
         Assert.True(cleanup.ExitCode == 0, cleanup.Stdout + cleanup.Stderr);
+        File.Delete(remote.Keyring); // lost on the remote: the next sync puts it back
         var sync = AutobuilderCli.Run(silo, "repo", "sync", Dist);
 
         // Assert 2
