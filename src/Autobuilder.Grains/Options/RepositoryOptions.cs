@@ -27,6 +27,9 @@ public sealed class RepositoryOptions
     /// <summary>The tree apt clients read; empty means &lt;Stage:Root&gt;/live/&lt;name&gt;.</summary>
     public string? LivePath { get; set; }
 
+    /// <summary>A live tree on another host, synced from the local one with rsync over SSH; null: the local live tree is the only one.</summary>
+    public RemoteLiveOptions? LiveRemote { get; set; }
+
     /// <summary>GNUPGHOME holding the signing key; empty means Stage:GnupgHome.</summary>
     public string? GnupgHome { get; set; }
 

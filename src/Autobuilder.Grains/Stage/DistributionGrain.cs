@@ -35,6 +35,9 @@ public sealed partial class DistributionGrain(
     // Pool files added since the last publish; null after activation, when the live pool is checked whole.
     private HashSet<PoolFile>? _unpublished;
 
+    // Tries a failed remote live sync again while it keeps failing (besides the next publish and `repo sync`).
+    private IGrainTimer? _remoteRetry;
+
     // Record keys changed since the last publish, so the publisher updates its indices by the change;
     // null when unknown (after activation, after a failed publish): the publisher then builds them whole.
     private HashSet<string>? _changed;
@@ -82,6 +85,9 @@ public sealed partial class DistributionGrain(
         {
             LogPrepareFailed(logger, Key, ex);
         }
+        // Not inline: a slow or unreachable remote must not hold up the start of the other distributions.
+        if (RemoteBehind)
+            RetryRemote(TimeSpan.Zero);
     }
 
     /// <summary>
@@ -227,7 +233,14 @@ public sealed partial class DistributionGrain(
         var generation = _set.Generation;
         if (!force && generation == S.PublishedGeneration && S.LastError is null
             && await publisher.LiveGenerationAsync(_repository!, _product) == generation)
-            return new StageResult(true, $"{Key}: generation {generation} is already live", generation);
+        {
+            if (!RemoteBehind)
+                return new StageResult(true, $"{Key}: generation {generation} is already live", generation);
+            // Live here, behind there: only the remote sync is owed.
+            await SyncRemoteAsync();
+            await state.WriteStateAsync();
+            return WithRemote(new StageResult(true, $"{Key}: generation {generation} is already live", generation));
+        }
 
         var now = time.GetUtcNow();
         try
@@ -247,9 +260,12 @@ public sealed partial class DistributionGrain(
             S.History.Add(new PublishRecord(generation, outcome.At, _set.Count, note));
             if (S.History.Count > HistoryKept)
                 S.History.RemoveRange(0, S.History.Count - HistoryKept);
-            await state.WriteStateAsync();
             LogPublished(logger, Key, generation, _set.Count);
-            return new StageResult(true, $"{Key}: generation {generation} is live ({_set.Count} packages)", generation);
+            // The remote follows only a complete local publish; whatever happens there, this one is recorded with it.
+            if (_repository!.LiveRemote is not null)
+                await SyncRemoteAsync();
+            await state.WriteStateAsync();
+            return WithRemote(new StageResult(true, $"{Key}: generation {generation} is live ({_set.Count} packages)", generation));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -259,6 +275,78 @@ public sealed partial class DistributionGrain(
             LogPublishFailed(logger, Key, generation, ex);
             return StageResult.Refused($"{Key}: {S.LastError}");
         }
+    }
+
+    /// <summary>Whether the remote live tree (if any) is not known to serve the published generation.</summary>
+    private bool RemoteBehind =>
+        Valid && _repository!.LiveRemote is { } remote
+        && (S.RemoteError is not null || S.RemoteTarget != remote.ToString() || S.RemoteGeneration != S.PublishedGeneration);
+
+    /// <summary>
+    /// Brings the remote live tree to what the local one serves and records the outcome (the caller
+    /// writes the state). A failure leaves the remote on its previous generation and starts the retry timer.
+    /// </summary>
+    private async Task SyncRemoteAsync()
+    {
+        var remote = _repository!.LiveRemote!;
+        S.RemoteAttemptedAt = time.GetUtcNow();
+        try
+        {
+            var outcome = await publisher.SyncRemoteAsync(_repository!, _product);
+            S.RemoteTarget = remote.ToString();
+            S.RemoteGeneration = outcome.Generation;
+            S.RemoteFolder = outcome.Folder;
+            S.RemoteSyncedAt = outcome.At;
+            S.RemoteError = null;
+            _remoteRetry?.Dispose();
+            _remoteRetry = null;
+            LogRemoteSynced(logger, Key, remote.ToString(), outcome.Folder);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (S.RemoteTarget != remote.ToString())
+            {
+                // Another target than the recorded one: what it serves is unknown.
+                S.RemoteTarget = remote.ToString();
+                S.RemoteGeneration = null;
+                S.RemoteFolder = null;
+                S.RemoteSyncedAt = null;
+            }
+            S.RemoteError = ex.Message;
+            LogRemoteFailed(logger, Key, remote.ToString(), remote.Retry.TotalSeconds, ex.Message);
+            RetryRemote(remote.Retry);
+        }
+    }
+
+    private void RetryRemote(TimeSpan due) =>
+        _remoteRetry ??= this.RegisterGrainTimer(RetryRemoteAsync, new GrainTimerCreationOptions
+        {
+            DueTime = due,
+            Period = _repository!.LiveRemote!.Retry,
+            KeepAlive = true,
+        });
+
+    private async Task RetryRemoteAsync(CancellationToken ct)
+    {
+        if (!RemoteBehind && S.LastError is null)
+        {
+            _remoteRetry?.Dispose();
+            _remoteRetry = null;
+            return;
+        }
+        await PublishAsync(force: false, "publish retried after a failed remote live sync");
+    }
+
+    /// <summary>A successful local publish's result, turned into a failure when the remote live tree could not follow.</summary>
+    private StageResult WithRemote(StageResult local)
+    {
+        if (_repository!.LiveRemote is not { } remote)
+            return local;
+        return S.RemoteError is { } error
+            ? new StageResult(false, $"{local.Message} here, but the remote live tree {remote} still serves " +
+                $"{(S.RemoteGeneration is { } g ? $"generation {g}" : "what it had")}: {error} (tried again every {remote.Retry.TotalSeconds:0} s, or: autobuilder repo sync {Key})",
+                local.Generation)
+            : new StageResult(true, $"{local.Message}; remote live tree {remote} too", local.Generation);
     }
 
     /// <summary>
@@ -285,7 +373,17 @@ public sealed partial class DistributionGrain(
     {
         long? live = Valid ? await publisher.LiveGenerationAsync(_repository!, _product) : null;
         return new DistributionStatus(_repositoryName, _product, _set.Generation, S.PublishedGeneration, S.PublishedAt, live,
-            _set.BinaryCount, _set.SourceCount, S.LastError, [.. S.History], [.. S.Rejections]);
+            _set.BinaryCount, _set.SourceCount, S.LastError, [.. S.History], [.. S.Rejections], RemoteStatus());
+    }
+
+    private RemoteLiveStatus? RemoteStatus()
+    {
+        if (!Valid || _repository!.LiveRemote is not { } remote)
+            return null;
+        var target = remote.ToString();
+        return S.RemoteTarget == target
+            ? new RemoteLiveStatus(target, S.RemoteGeneration, S.RemoteFolder, S.RemoteSyncedAt, S.RemoteAttemptedAt, S.RemoteError)
+            : new RemoteLiveStatus(target, null, null, null, null, null);
     }
 
     async Task<DistributionDetails> IDistributionGrain.GetDetailsAsync() => new(await StatusAsync(), _set.Summaries());
@@ -443,6 +541,12 @@ public sealed partial class DistributionGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: publishing generation {Generation} failed")]
     private static partial void LogPublishFailed(ILogger logger, string distribution, long generation, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: remote live tree {Target} serves generation folder {Folder}")]
+    private static partial void LogRemoteSynced(ILogger logger, string distribution, string target, string folder);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: syncing the remote live tree {Target} failed (next try in {Seconds} s): {Reason}")]
+    private static partial void LogRemoteFailed(ILogger logger, string distribution, string target, double seconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: preparing the publisher's indices failed; the next publish builds them whole")]
     private static partial void LogPrepareFailed(ILogger logger, string distribution, Exception ex);

@@ -13,4 +13,12 @@ public sealed class DistributionGrainState
     [Id(2)] public List<PublishRecord> History { get; set; } = [];
     [Id(3)] public List<StageRejection> Rejections { get; set; } = [];
     [Id(4)] public string? LastError { get; set; }
+
+    // The remote live tree (LiveRemote), when the repository has one.
+    [Id(5)] public long? RemoteGeneration { get; set; }
+    [Id(6)] public string? RemoteFolder { get; set; }
+    [Id(7)] public DateTimeOffset? RemoteSyncedAt { get; set; }
+    [Id(8)] public DateTimeOffset? RemoteAttemptedAt { get; set; }
+    [Id(9)] public string? RemoteError { get; set; }
+    [Id(10)] public string? RemoteTarget { get; set; }
 }

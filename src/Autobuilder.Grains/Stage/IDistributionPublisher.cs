@@ -23,6 +23,14 @@ public interface IDistributionPublisher
     /// <summary>Drops what the publisher keeps in memory for a distribution (its grain is going away, taking its records with it).</summary>
     void Forget(RepositoryConfig repository, string product);
 
+    /// <summary>
+    /// Brings the repository's remote live tree (<see cref="RepositoryConfig.LiveRemote"/>) to the
+    /// generation the local live tree serves for <paramref name="product"/>: pool files first, then
+    /// the generation folder, then the remote dists/&lt;product&gt; switched in one rename. Throws
+    /// with a one-line reason when it fails; the remote then still serves its previous generation.
+    /// </summary>
+    Task<RemoteSyncOutcome> SyncRemoteAsync(RepositoryConfig repository, string product, CancellationToken ct = default);
+
     /// <summary>Makes sure the repository's signing key exists and its public part is exported; returns the key's fingerprint or id.</summary>
     Task<string> EnsureSigningKeyAsync(RepositoryConfig repository, CancellationToken ct = default);
 }

@@ -33,5 +33,8 @@ public sealed record RepositoryConfig(
     /// <summary>Whether the uncompressed Packages/Sources files are published too (their sums are in Release either way).</summary>
     public bool ServeUncompressedIndices { get; init; }
 
+    /// <summary>The live tree on another host that rsync keeps up with the local one; null when there is none.</summary>
+    public RemoteLiveConfig? LiveRemote { get; init; }
+
     public bool HasProduct(string product) => Products.Contains(product, StringComparer.Ordinal);
 }

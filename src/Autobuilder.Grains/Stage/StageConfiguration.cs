@@ -61,7 +61,10 @@ public sealed class StageConfiguration
             {
                 IndexCompressions = Compressions(o),
                 ServeUncompressedIndices = o.ServeUncompressedIndices ?? false,
+                LiveRemote = o.LiveRemote is { } remote ? RemoteLiveConfig.From(remote, o.Name) : null,
             });
+            if (o.LiveRemote is not null && products.FirstOrDefault(p => p.IndexOfAny(['*', '?', '[', ']', ' ']) >= 0) is { } odd)
+                throw new ArgumentException($"repository {o.Name}: product '{odd}' cannot be synced to LiveRemote (rsync reads wildcards and spaces in remote paths)");
         }
         foreach (var repo in list.Where(r => r.PromoteTo is not null))
         {

@@ -19,11 +19,13 @@ namespace Autobuilder.Silo.Stage;
 /// Release, InRelease and Release.gpg, all in a ".partial" folder that is synced and renamed;</item>
 /// <item>live: the new pool files first, then the generation folder (hard links), then
 /// dists/&lt;product&gt; — a symbolic link — replaced by rename(2) in one step.</item>
+/// <item>a remote live tree, when configured: the same order over rsync and SSH
+/// (<see cref="RemoteLiveSync"/>), asked for by the grain after the local publish.</item>
 /// </list>
 /// A crash anywhere leaves live on the old generation or the new one, never a mix: nothing a
 /// client can reach is ever written in place.
 /// </summary>
-public sealed partial class DistributionPublisher(StageConfiguration configuration, SigningKeys keys, ILogger<DistributionPublisher> logger)
+public sealed partial class DistributionPublisher(StageConfiguration configuration, SigningKeys keys, RemoteLiveSync remote, ILogger<DistributionPublisher> logger)
     : IDistributionPublisher
 {
     private static readonly string[] Variants = ["", ".gz", ".xz"];
@@ -37,6 +39,13 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
     public Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken ct = default) => Task.Run(() => Publish(request), ct);
 
     public Task<string> EnsureSigningKeyAsync(RepositoryConfig repository, CancellationToken ct = default) => Task.Run(() => keys.Ensure(repository), ct);
+
+    public async Task<RemoteSyncOutcome> SyncRemoteAsync(RepositoryConfig repository, string product, CancellationToken ct = default)
+    {
+        // The remote drops the generation folders the local side dropped: the local clean-up must be over first.
+        await Task.Run(() => AwaitPruning(StageConfiguration.DistributionKey(repository.Name, product)), ct);
+        return await remote.SyncAsync(repository, product, ct);
+    }
 
     public Task<long?> LiveGenerationAsync(RepositoryConfig repository, string product, CancellationToken ct = default) =>
         Task.FromResult(LiveFolderName(repository, product) is { } name && GenerationFolder.TryParse(name, out var g, out _) ? g : (long?)null);

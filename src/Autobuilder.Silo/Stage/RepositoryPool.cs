@@ -12,7 +12,7 @@ namespace Autobuilder.Silo.Stage;
 /// one lock: a file being taken again is never removed in the same moment. A file that is reused
 /// has its modification time renewed, which clean-up reads as "referenced just now".
 /// </summary>
-public sealed class RepositoryPool(StageFolders folders, TimeProvider time) : IRepositoryPool
+public sealed class RepositoryPool(StageFolders folders, TimeProvider time, RemoteLiveSync remote) : IRepositoryPool
 {
     public const string OrphansFile = "pool-orphans.json";
 
@@ -139,6 +139,8 @@ public sealed class RepositoryPool(StageFolders folders, TimeProvider time) : IR
         RemoveEmptyFolders(Path.Combine(repository.StagingPath, "pool"));
         RemoveEmptyFolders(Path.Combine(repository.LivePath, "pool"));
 
+        if (removed.Count > 0)
+            remote.PoolChanged(repository.Name); // the remote pool loses them at its next sync, after its switch
         Directory.CreateDirectory(Path.GetDirectoryName(orphansPath)!);
         Storage.DurableFile.Write(orphansPath, JsonSerializer.SerializeToUtf8Bytes(stillOrphans));
         return new PoolCollection(removed.Distinct(StringComparer.Ordinal).ToList(), stillOrphans.Count);

@@ -19,6 +19,7 @@ public static class StageServiceCollectionExtensions
         services.AddSingleton<IStageIncoming, StageIncoming>();
         services.AddSingleton<IRepositoryPool, RepositoryPool>();
         services.AddSingleton<SigningKeys>();
+        services.AddSingleton<RemoteLiveSync>();
         services.AddSingleton<IDistributionPublisher, DistributionPublisher>();
         services.AddSingleton<RepoIncomingService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RepoIncomingService>());

@@ -35,7 +35,7 @@ public sealed class IncrementalPublishTests
         };
         var configuration = new StageConfiguration(options);
         var keys = new SigningKeys(NullLogger<SigningKeys>.Instance);
-        return (new DistributionPublisher(configuration, keys, NullLogger<DistributionPublisher>.Instance), configuration.Get("bench"));
+        return (new DistributionPublisher(configuration, keys, new RemoteLiveSync(configuration, NullLogger<RemoteLiveSync>.Instance), NullLogger<DistributionPublisher>.Instance), configuration.Get("bench"));
     }
 
     private static PackageRecord Record(int i, int version, Random random, DateTimeOffset at)

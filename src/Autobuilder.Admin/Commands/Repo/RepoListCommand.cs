@@ -30,5 +30,8 @@ public sealed class RepoListCommand : AsyncCommand<ClusterSettings>
     }
 
     internal static string Describe(DistributionStatus d) =>
-        $"{d.Product}: {d.Generation}" + (d.InSync ? "" : d.LastError is not null ? " (publish failed)" : $" (live {d.LiveGeneration?.ToString() ?? "none"})");
+        $"{d.Product}: {d.Generation}" + (d.InSync ? "" : d.LastError is not null ? " (publish failed)"
+            : d.LiveGeneration != d.PublishedGeneration || d.PublishedGeneration != d.Generation ? $" (live {d.LiveGeneration?.ToString() ?? "none"})"
+            : d.Remote?.LastError is not null ? $" (remote sync failed; remote {d.Remote.Generation?.ToString() ?? "none"})"
+            : $" (remote {d.Remote?.Generation?.ToString() ?? "none"})");
 }

@@ -63,6 +63,8 @@ public sealed class RepoShowCommand : AsyncCommand<RepoShowCommand.Settings>
         Console.WriteLine($"Generation:    {s.Generation}");
         Console.WriteLine($"Published:     {s.PublishedGeneration} ({Output.Ago(s.PublishedAt)}{(s.PublishedAt is { } at ? $", {at.UtcDateTime:yyyy-MM-dd HH:mm:ss'Z'}" : "")})");
         Console.WriteLine($"Live:          {s.LiveGeneration?.ToString() ?? "nothing live"} — {State(s)}");
+        if (s.Remote is { } remote)
+            Console.WriteLine($"Remote live:   {remote.Target}: {RemoteState(s)}");
         Console.WriteLine($"Apt line:      deb [signed-by={repo.PublicKeyPath}] file:{repo.LivePath} {s.Product} {string.Join(" ", repo.Components)}");
         Console.WriteLine();
         if (details.Sources.Count == 0)
@@ -93,5 +95,19 @@ public sealed class RepoShowCommand : AsyncCommand<RepoShowCommand.Settings>
         d.LastError is { } error ? error
         : d.InSync ? "in sync"
         : d.PublishedGeneration != d.Generation ? $"generation {d.Generation} not published yet"
-        : $"live points at {d.LiveGeneration?.ToString() ?? "nothing"}, expected {d.PublishedGeneration}";
+        : d.LiveGeneration != d.PublishedGeneration ? $"live points at {d.LiveGeneration?.ToString() ?? "nothing"}, expected {d.PublishedGeneration}"
+        : $"remote live: {RemoteState(d)}";
+
+    /// <summary>The remote live tree's sync state in one line: what it serves, since when, and the last error.</summary>
+    private static string RemoteState(DistributionStatus d)
+    {
+        if (d.Remote is not { } r)
+            return "-";
+        var serves = r.Generation is { } g
+            ? $"generation {g} (folder {r.Folder}, synced {Output.Ago(r.SyncedAt)}{(r.SyncedAt is { } at ? $", {at.UtcDateTime:yyyy-MM-dd HH:mm:ss'Z'}" : "")})"
+            : "nothing synced yet";
+        return r.LastError is { } error
+            ? $"serves {serves}; last sync failed {Output.Ago(r.AttemptedAt)}: {error}"
+            : r.Generation == d.PublishedGeneration ? $"in sync, {serves}" : $"serves {serves}, behind {d.PublishedGeneration}";
+    }
 }
