@@ -9,6 +9,13 @@ internal static class Cli
 
     public static ToolResult Run(params string[] args) => Tool.Run("dotnet", [Dll, .. args], timeout: TimeSpan.FromMinutes(1));
 
-    public static ToolResult RunIn(string workingDirectory, params string[] args) =>
-        Tool.Run("dotnet", [Dll, .. args], workingDirectory: workingDirectory);
+    /// <summary>The console's program.</summary>
+    public const string Console = "autobuilder.dll";
+
+    /// <summary>The separate 'deb scan' entry (src/Autobuilder.Admin.Scan), which ./autobuilder runs for that command.</summary>
+    public const string ScanEntry = "autobuilder-deb-scan.dll";
+
+    /// <summary>Runs <paramref name="program"/> (<see cref="Console"/> or <see cref="ScanEntry"/>), built next to the tests.</summary>
+    public static ToolResult RunIn(string program, string workingDirectory, params string[] args) =>
+        Tool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, program), .. args], workingDirectory: workingDirectory);
 }

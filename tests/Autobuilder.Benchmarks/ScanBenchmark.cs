@@ -1,7 +1,7 @@
 namespace Autobuilder.Benchmarks;
 
 /// <summary>
-/// <c>autobuilder deb scan</c> (the published CLI, as a process) against <c>apt-ftparchive
+/// <c>./autobuilder deb scan</c> (the wrapper a user runs, as a process) against <c>apt-ftparchive
 /// packages</c> on the same generated pool: without a cache, then with a warm cache and one new .deb.
 /// </summary>
 internal sealed class ScanBenchmark(string work, string cli, Report report, int runs)
