@@ -41,13 +41,7 @@ public sealed class RemoteLiveTests
         Assert.Contains(packages, p => p.Package == "ab-remote");
         Assert.Equal(User, Tool.Run("stat", "-c", "%U", Path.Combine(remote.Path, "pool/main/a/ab-remote/ab-remote_1.0-1_amd64.deb")).Ok().Stdout.Trim());
         Assert.NotNull(new DirectoryInfo(Path.Combine(remote.Path, "dists", "bookworm")).LinkTarget);
-        using (var apt = remote.Apt())
-        {
-            using var installRoot = new TempDir("ab-root-");
-            StageQueue.AssertCleanUpdate(apt.Update());
-            Assert.Equal("1.0-1", StageQueue.DownloadAndInstall(apt, "ab-remote", installRoot.Path));
-            Assert.Equal("1.0-1", StageQueue.DownloadAndInstall(apt, "ab-remote-data", installRoot.Path));
-        }
+        AssertInstallsFromRemote(remote, "ab-remote", "ab-remote-data");
         Assert.True(show.ExitCode == 0, show.Stderr);
         Assert.Contains($"Remote live:   {s.Remote.Target}: in sync, generation {s.PublishedGeneration} (folder {s.Remote.Folder}, synced", show.Stdout);
         Assert.Equal(s.PublishedGeneration, JsonNode.Parse(json.Stdout)!["status"]!["remote"]!["generation"]!.GetValue<long>());
@@ -126,12 +120,7 @@ public sealed class RemoteLiveTests
         Assert.NotEmpty(oldByHash);
         Assert.All(oldByHash, f => Assert.True(File.Exists(Path.Combine(now, Path.GetRelativePath(folder, f))),
             $"{Path.GetRelativePath(folder, f)} of the generation the remote served before is not reachable by hash in the new one"));
-        using (var apt = remote.Apt())
-        {
-            using var installRoot = new TempDir("ab-root-");
-            StageQueue.AssertCleanUpdate(apt.Update());
-            Assert.Equal("1.0-1", StageQueue.DownloadAndInstall(apt, "ab-after", installRoot.Path));
-        }
+        AssertInstallsFromRemote(remote, "ab-after");
     }
 
     [Fact]
@@ -166,10 +155,7 @@ public sealed class RemoteLiveTests
         var (now, packages) = LiveTree.AssertConsistent(remote.Path, "bookworm", remote.Keyring);
         Assert.Equal(synced.Status.Remote!.Folder, Path.GetFileName(now));
         Assert.Contains(packages, p => p.Package == "ab-killed");
-        using var apt = remote.Apt();
-        using var installRoot = new TempDir("ab-root-");
-        StageQueue.AssertCleanUpdate(apt.Update());
-        Assert.Equal("1.0-1", StageQueue.DownloadAndInstall(apt, "ab-killed", installRoot.Path));
+        AssertInstallsFromRemote(remote, "ab-killed");
     }
 
     [Fact]
@@ -246,6 +232,16 @@ public sealed class RemoteLiveTests
         }
         throw new TimeoutException($"waiting for {Dist} to be {expectation}: remote {last?.Status.Remote}, error {last?.Status.LastError}\n" +
             silo.Output[^Math.Min(silo.Output.Length, 4000)..]);
+    }
+
+    /// <summary>apt-get update against the remote tree is clean, and each package downloads and installs at version 1.0-1.</summary>
+    private static void AssertInstallsFromRemote(RemoteHost remote, params string[] packages)
+    {
+        using var apt = remote.Apt();
+        using var installRoot = new TempDir("ab-root-");
+        StageQueue.AssertCleanUpdate(apt.Update());
+        foreach (var package in packages)
+            Assert.Equal("1.0-1", StageQueue.DownloadAndInstall(apt, package, installRoot.Path));
     }
 
     private static void Configure(JsonObject config, RemoteHost remote, string? pin = null, string? knownHostsLine = null, double byHashMinutes = 60, int keepGenerations = 10)
