@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
 using Autobuilder.Debian.Checksums;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Stage;
@@ -38,6 +39,9 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
 
     // Exit code of rsync when source files vanished during the transfer (a local clean-up ran meanwhile).
     private const int RsyncVanished = 24;
+
+    // sun_path holds 108 bytes; ssh binds the socket under the path plus 17 characters, then renames it.
+    private const int MaxControlPath = 90;
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
 
@@ -97,7 +101,8 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
             var sha = ChecksumSet.ComputeFile(keyring).Sha256;
             if (!_keyringSent.TryGetValue(repository.Name, out var sent) || sent != sha)
             {
-                await RsyncAsync(ssh, ["-t", keyring, $"{Alias}:{remoteKeyring}"], "sending the archive key", false, ct);
+                // --checksum: a new key of the same size written in the same second would pass rsync's quick check.
+                await RsyncAsync(ssh, ["-t", "--checksum", keyring, $"{Alias}:{remoteKeyring}"], "sending the archive key", false, ct);
                 _keyringSent[repository.Name] = sha;
             }
         }
@@ -107,8 +112,14 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
         if (Directory.Exists(pool))
             await RsyncAsync(ssh, ["-rlt", "--ignore-existing", "--delay-updates", pool + "/", $"{Alias}:{remote.Path}/pool/"], "sending pool files", true, ct);
 
-        // 2. The generation folder, unreachable until the switch.
-        List<string> send = ["-rltH", "--delete", "--delay-updates"];
+        // 2. The generation folder, unreachable until the switch. --checksum: rsync's quick check
+        // takes a file of the same size and the same mtime second as unchanged, and --link-dest
+        // then hard-links the served generation's file instead of sending the new one; Release,
+        // InRelease and Release.gpg keep their size from one generation to the next and two
+        // publishes fall in one second easily, which left the remote serving an old Release over
+        // new indices. The local side reads the folder to checksum it (indices only, small beside
+        // the pool); the remote side reads only files of equal size.
+        List<string> send = ["-rltH", "--checksum", "--delete", "--delay-updates"];
         if (previous is not null && previous != name)
             send.Add($"--link-dest={generations}/{previous}");
         send.AddRange([Path.Combine(StageFolders.LiveGenerations(repository, product), name) + "/", $"{Alias}:{generations}/{name}/"]);
@@ -194,7 +205,7 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
         else
             line = await ScanHostKeyAsync(remote, ct);
         WriteIfChanged(knownHosts, line + "\n");
-        WriteIfChanged(config, $"""
+        var settings = $"""
             # Written by the autobuilder from Stage:Repositories:{repository.Name}:LiveRemote; edits are overwritten.
             HostName {remote.Host}
             Port {remote.Port}
@@ -214,7 +225,21 @@ public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILo
             ServerAliveCountMax 4
             LogLevel ERROR
 
-            """);
+            """;
+        // One SSH connection shared by a sync's six or seven steps (and kept 60 s for the next sync)
+        // saves a key exchange and an authentication per step. The socket is named by everything
+        // that made the connection (settings and pinned key), so a changed pin, key or target
+        // never reuses a connection opened under the old one. A path too long for a unix socket
+        // (ssh adds 17 characters while binding it) goes without multiplexing rather than fail.
+        var mux = Path.Combine(folder, "mux-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(settings + line)))[..12]);
+        if (Encoding.UTF8.GetByteCount(mux) <= MaxControlPath)
+            settings += $"""
+                ControlMaster auto
+                ControlPath "{mux}"
+                ControlPersist 60
+
+                """;
+        WriteIfChanged(config, settings);
         return new SshFiles(remote, config);
     }
 

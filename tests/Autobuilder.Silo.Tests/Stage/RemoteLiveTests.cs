@@ -204,6 +204,58 @@ public sealed class RemoteLiveTests
         StageQueue.AssertCleanUpdate(apt.Update());
     }
 
+    [Fact]
+    public async Task Should_send_the_new_Release_When_it_has_the_size_and_mtime_second_of_the_one_the_remote_serves()
+    {
+        // Arrange: two generations whose Release, InRelease and Packages.gz differ only in content
+        // (as two publishes in one second do); the remote serves the first.
+        using var remote = RemoteHost.Start();
+        using var root = new TempDir("ab-remote-live-");
+        var options = new Autobuilder.Grains.Options.AutobuilderOptions { DataRoot = root["var"] };
+        options.Stage.Repositories.Add(new Autobuilder.Grains.Options.RepositoryOptions
+        {
+            Name = "extras-devel",
+            LiveRemote = new Autobuilder.Grains.Options.RemoteLiveOptions
+            {
+                Host = "127.0.0.1", Port = remote.Server.Port, User = User, KeyFile = remote.Key.PrivateKeyFile,
+                HostKeySha256 = remote.Server.HostKeySha256, Path = remote.Path, TimeoutSeconds = 10,
+            },
+        });
+        var configuration = new Autobuilder.Grains.Stage.StageConfiguration(options);
+        var repository = configuration.Find("extras-devel")!;
+        var sync = new Autobuilder.Silo.Stage.RemoteLiveSync(configuration,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Autobuilder.Silo.Stage.RemoteLiveSync>.Instance);
+        var dists = Path.Combine(repository.LivePath, "dists");
+        var mtime = new DateTime(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
+        void Generation(string name, char content)
+        {
+            var folder = Path.Combine(dists, ".bookworm", name);
+            Directory.CreateDirectory(Path.Combine(folder, "main", "binary-amd64"));
+            foreach (var file in new[] { "Release", "InRelease", "main/binary-amd64/Packages.gz" })
+            {
+                var path = Path.Combine(folder, file);
+                File.WriteAllText(path, new string(content, 100));
+                File.SetLastWriteTimeUtc(path, mtime.AddMilliseconds(name == "1" ? 100 : 700));
+            }
+            var link = Path.Combine(dists, "bookworm");
+            File.Delete(link);
+            File.CreateSymbolicLink(link, $".bookworm/{name}");
+        }
+        Generation("1", 'a');
+        await sync.SyncAsync(repository, "bookworm");
+
+        // Act
+        Generation("2", 'b');
+        var outcome = await sync.SyncAsync(repository, "bookworm");
+
+        // Assert: the new files were sent, not hard-linked from the folder the remote served.
+        Assert.Equal("2", outcome.Folder);
+        Assert.Equal(".bookworm/2", new FileInfo(Path.Combine(remote.Path, "dists", "bookworm")).LinkTarget);
+        foreach (var file in new[] { "Release", "InRelease", "main/binary-amd64/Packages.gz" })
+            Assert.Equal(new string('b', 100), File.ReadAllText(Path.Combine(remote.Path, "dists", ".bookworm", "2", file)));
+        Assert.Equal(new string('a', 100), File.ReadAllText(Path.Combine(remote.Path, "dists", ".bookworm", "1", "Release")));
+    }
+
     private static async Task RestartWithPinAsync(SiloProcess silo, string fingerprint)
     {
         await silo.KillAsync();
