@@ -16,8 +16,14 @@ public interface IDistributionGrain : IGrainWithStringKey
     /// </summary>
     Task ProcessIncomingAsync(IReadOnlyList<string> changesFiles);
 
-    /// <summary>Publishes the current generation; with <paramref name="force"/> even when it is already live.</summary>
+    /// <summary>
+    /// Publishes the current generation; with <paramref name="force"/> even when it is already
+    /// live. Answers once the remote live tree (if any) has been synced to it, or failed to be.
+    /// </summary>
     Task<StageResult> PublishAsync(bool force);
+
+    /// <summary>Internal: the background remote live sync numbered <paramref name="attempt"/> has ended; records its outcome.</summary>
+    Task RemoteSyncDoneAsync(long attempt);
 
     [AlwaysInterleave]
     Task<DistributionStatus> GetStatusAsync();

@@ -38,6 +38,10 @@ public sealed partial class DistributionGrain(
     // Tries a failed remote live sync again while it keeps failing (besides the next publish and `repo sync`).
     private IGrainTimer? _remoteRetry;
 
+    // The remote live sync running in the background, if any: one at a time, off the grain's turn.
+    private Task<RemoteAttempt>? _syncing;
+    private long _attempts;
+
     // Record keys changed since the last publish, so the publisher updates its indices by the change;
     // null when unknown (after activation, after a failed publish): the publisher then builds them whole.
     private HashSet<string>? _changed;
@@ -224,7 +228,16 @@ public sealed partial class DistributionGrain(
         _changed?.UnionWith(batch.Removed);
     }
 
-    Task<StageResult> IDistributionGrain.PublishAsync(bool force) => PublishAsync(force, force ? "published again (sync)" : "publish");
+    async Task<StageResult> IDistributionGrain.PublishAsync(bool force)
+    {
+        var before = _attempts;
+        var local = await PublishAsync(force, force ? "published again (sync)" : "publish");
+        if (!local.Ok)
+            return local;
+        // Asked for by an operator (repo sync), who is told how the remote fared.
+        await AwaitRemoteAsync(before);
+        return WithRemote(local);
+    }
 
     private async Task<StageResult> PublishAsync(bool force, string note)
     {
@@ -237,8 +250,7 @@ public sealed partial class DistributionGrain(
             if (!RemoteBehind)
                 return new StageResult(true, $"{Key}: generation {generation} is already live", generation);
             // Live here, behind there: only the remote sync is owed.
-            await SyncRemoteAsync();
-            await state.WriteStateAsync();
+            StartRemoteSync();
             return WithRemote(new StageResult(true, $"{Key}: generation {generation} is already live", generation));
         }
 
@@ -261,10 +273,10 @@ public sealed partial class DistributionGrain(
             if (S.History.Count > HistoryKept)
                 S.History.RemoveRange(0, S.History.Count - HistoryKept);
             LogPublished(logger, Key, generation, _set.Count);
-            // The remote follows only a complete local publish; whatever happens there, this one is recorded with it.
-            if (_repository!.LiveRemote is not null)
-                await SyncRemoteAsync();
             await state.WriteStateAsync();
+            // The remote follows only a complete local publish, in the background: a slow remote
+            // must not hold this distribution's queue (a sync still running goes on to this generation when it ends).
+            StartRemoteSync();
             return WithRemote(new StageResult(true, $"{Key}: generation {generation} is live ({_set.Count} packages)", generation));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -283,16 +295,62 @@ public sealed partial class DistributionGrain(
         && (S.RemoteError is not null || S.RemoteTarget != remote.ToString() || S.RemoteGeneration != S.PublishedGeneration);
 
     /// <summary>
-    /// Brings the remote live tree to what the local one serves and records the outcome (the caller
-    /// writes the state). A failure leaves the remote on its previous generation and starts the retry timer.
+    /// Starts bringing the remote live tree to what the local one serves, off the grain's turn,
+    /// unless a sync is running already (its end starts the next one while the remote is behind).
+    /// The outcome comes back through <see cref="IDistributionGrain.RemoteSyncDoneAsync"/>, a grain
+    /// call, so the state is only ever changed and written in the grain's own turns.
     /// </summary>
-    private async Task SyncRemoteAsync()
+    private void StartRemoteSync()
     {
-        var remote = _repository!.LiveRemote!;
-        S.RemoteAttemptedAt = time.GetUtcNow();
-        try
+        if (!Valid || _repository!.LiveRemote is null || _syncing is not null)
+            return;
+        var attempt = ++_attempts;
+        var (repository, product, started) = (_repository!, _product, time.GetUtcNow());
+        var running = Task.Run(async () =>
         {
-            var outcome = await publisher.SyncRemoteAsync(_repository!, _product);
+            try
+            {
+                return new RemoteAttempt(attempt, started, await publisher.SyncRemoteAsync(repository, product), null);
+            }
+            catch (Exception ex)
+            {
+                return new RemoteAttempt(attempt, started, null, ex.Message);
+            }
+        });
+        _syncing = running;
+        var self = this.AsReference<IDistributionGrain>();
+        _ = running.ContinueWith(async _ =>
+        {
+            try
+            {
+                await self.RemoteSyncDoneAsync(attempt);
+            }
+            catch (Exception ex)
+            {
+                // Deactivated meanwhile: the next activation's start (or publish) syncs again.
+                LogRemoteReportFailed(logger, Key, ex);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+    }
+
+    async Task IDistributionGrain.RemoteSyncDoneAsync(long attempt)
+    {
+        // Already taken by a caller that waited for it (repo sync), or from an earlier activation.
+        if (_syncing is not { IsCompleted: true } running || running.Result.Attempt != attempt)
+            return;
+        await RecordRemoteAsync(running.Result);
+        if (S.RemoteError is null && RemoteBehind)
+            StartRemoteSync(); // a newer generation was published meanwhile: straight to it
+    }
+
+    /// <summary>Records a finished sync and writes the state. A failure leaves the remote on its previous generation and starts the retry timer.</summary>
+    private async Task RecordRemoteAsync(RemoteAttempt result)
+    {
+        _syncing = null;
+        var remote = _repository!.LiveRemote!;
+        S.RemoteAttemptedAt = result.Started;
+        if (result.Outcome is { } outcome)
+        {
             S.RemoteTarget = remote.ToString();
             S.RemoteGeneration = outcome.Generation;
             S.RemoteFolder = outcome.Folder;
@@ -302,7 +360,7 @@ public sealed partial class DistributionGrain(
             _remoteRetry = null;
             LogRemoteSynced(logger, Key, remote.ToString(), outcome.Folder);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        else
         {
             if (S.RemoteTarget != remote.ToString())
             {
@@ -312,11 +370,31 @@ public sealed partial class DistributionGrain(
                 S.RemoteFolder = null;
                 S.RemoteSyncedAt = null;
             }
-            S.RemoteError = ex.Message;
-            LogRemoteFailed(logger, Key, remote.ToString(), remote.Retry.TotalSeconds, ex.Message);
+            S.RemoteError = result.Error;
+            LogRemoteFailed(logger, Key, remote.ToString(), remote.Retry.TotalSeconds, result.Error ?? "");
             RetryRemote(remote.Retry);
         }
+        await state.WriteStateAsync();
     }
+
+    /// <summary>
+    /// For `repo sync`, which reports the remote's outcome: waits for a sync started after
+    /// <paramref name="before"/> (the publish's own); a sync started earlier may be of an older
+    /// generation, so it is let end and one more runs. The waiting call holds the grain, as the
+    /// operator asked it to; the syncs' reports find them recorded and do nothing.
+    /// </summary>
+    private async Task AwaitRemoteAsync(long before)
+    {
+        if (!Valid || _repository!.LiveRemote is null)
+            return;
+        if (_syncing is { } running && (await running).Attempt <= before)
+            await RecordRemoteAsync(await running);
+        StartRemoteSync();
+        if (_syncing is { } mine)
+            await RecordRemoteAsync(await mine);
+    }
+
+    private sealed record RemoteAttempt(long Attempt, DateTimeOffset Started, RemoteSyncOutcome? Outcome, string? Error);
 
     private void RetryRemote(TimeSpan due) =>
         _remoteRetry ??= this.RegisterGrainTimer(RetryRemoteAsync, new GrainTimerCreationOptions
@@ -340,8 +418,10 @@ public sealed partial class DistributionGrain(
     /// <summary>A successful local publish's result, turned into a failure when the remote live tree could not follow.</summary>
     private StageResult WithRemote(StageResult local)
     {
-        if (_repository!.LiveRemote is not { } remote)
+        if (_repository!.LiveRemote is not { } remote || !local.Ok)
             return local;
+        if (_syncing is not null)
+            return new StageResult(true, $"{local.Message}; the remote live tree {remote} follows (syncing)", local.Generation);
         return S.RemoteError is { } error
             ? new StageResult(false, $"{local.Message} here, but the remote live tree {remote} still serves " +
                 $"{(S.RemoteGeneration is { } g ? $"generation {g}" : "what it had")}: {error} (tried again every {remote.Retry.TotalSeconds:0} s, or: autobuilder repo sync {Key})",
@@ -547,6 +627,9 @@ public sealed partial class DistributionGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: syncing the remote live tree {Target} failed (next try in {Seconds} s): {Reason}")]
     private static partial void LogRemoteFailed(ILogger logger, string distribution, string target, double seconds, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: reporting the end of a remote live sync failed; the next start or publish syncs again")]
+    private static partial void LogRemoteReportFailed(ILogger logger, string distribution, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: preparing the publisher's indices failed; the next publish builds them whole")]
     private static partial void LogPrepareFailed(ILogger logger, string distribution, Exception ex);

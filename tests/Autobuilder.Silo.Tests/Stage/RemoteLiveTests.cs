@@ -205,6 +205,79 @@ public sealed class RemoteLiveTests
     }
 
     [Fact]
+    public async Task Should_publish_locally_and_take_the_next_upload_When_the_remote_hangs_and_sync_it_when_it_answers_again()
+    {
+        // Arrange: one package on both sides, then the remote host freezes (sshd and its sessions
+        // stopped): its connections stay open and nothing answers, as with a slow or stuck host.
+        using var remote = RemoteHost.Start();
+        using var root = new TempDir("ab-remote-live-");
+        await using var silo = new SiloProcess(root["var"], c => Configure(c, remote, pin: remote.Server.HostKeySha256));
+        await silo.StartAsync();
+        StageQueue.Drop(silo, new StagePackage("ab-first"), root["scratch"]);
+        var before = (await StageQueue.WaitForAsync(silo, Dist, "ab-first", "1.0-1")).Status;
+        var frozen = Signal("STOP", Tree(remote.Server.ProcessId!.Value));
+        DistributionDetails next;
+        try
+        {
+            // Act: two uploads while the remote hangs.
+            StageQueue.Drop(silo, new StagePackage("ab-stuck"), root["scratch"]);
+            var first = await WaitUntilAsync(silo, d => d.Sources.Any(p => p.Source == "ab-stuck") && d.Status.LiveGeneration == d.Status.PublishedGeneration
+                && d.Status.PublishedGeneration > before.PublishedGeneration, "live here with ab-stuck while the remote hangs", TimeSpan.FromSeconds(6));
+            StageQueue.Drop(silo, new StagePackage("ab-next"), root["scratch"]);
+            next = await WaitUntilAsync(silo, d => d.Sources.Any(p => p.Source == "ab-next") && d.Status.LiveGeneration == d.Status.PublishedGeneration
+                && d.Status.PublishedGeneration > first.Status.PublishedGeneration, "live here with ab-next while the remote hangs", TimeSpan.FromSeconds(6));
+
+            // Assert: both live here; the remote still on the generation it had, whole.
+            Assert.Equal(before.PublishedGeneration, next.Status.Remote!.Generation);
+            var (_, local) = LiveTree.AssertConsistent(StageQueue.Live(silo, "extras-devel"), "bookworm", StageQueue.Keyring(silo, "extras-devel"));
+            Assert.Contains(local, p => p.Package == "ab-next");
+            var (folder, packages) = LiveTree.AssertConsistent(remote.Path, "bookworm", remote.Keyring);
+            Assert.Equal(before.Remote!.Folder, Path.GetFileName(folder));
+            Assert.DoesNotContain(packages, p => p.Package == "ab-stuck");
+        }
+        finally
+        {
+            Signal("CONT", frozen);
+        }
+
+        // Act 2 / Assert 2: the host answers again; the remote catches up with no further upload.
+        var synced = await StageQueue.WaitAsync(silo, Dist, d => d.Status.PublishedGeneration == next.Status.PublishedGeneration,
+            "synced once the remote answers again", TimeSpan.FromSeconds(90));
+        Assert.Null(synced.Status.Remote!.LastError);
+        AssertInstallsFromRemote(remote, "ab-stuck", "ab-next");
+    }
+
+    /// <summary>A process and its descendants (read from /proc, parents first).</summary>
+    private static List<int> Tree(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                parents[pid] = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+            }
+            catch (IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+        var tree = new List<int> { root };
+        for (var i = 0; i < tree.Count; i++)
+            tree.AddRange(parents.Where(p => p.Value == tree[i]).Select(p => p.Key));
+        return tree;
+    }
+
+    private static List<int> Signal(string signal, List<int> pids)
+    {
+        Tool.Run("kill", [$"-{signal}", .. pids.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        return pids;
+    }
+
+    [Fact]
     public async Task Should_send_the_new_Release_When_it_has_the_size_and_mtime_second_of_the_one_the_remote_serves()
     {
         // Arrange: two generations whose Release, InRelease and Packages.gz differ only in content
