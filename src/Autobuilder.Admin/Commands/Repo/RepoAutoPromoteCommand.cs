@@ -23,9 +23,6 @@ public sealed class RepoAutoPromoteCommand : AsyncCommand<RepoAutoPromoteCommand
             : (await cluster.Grains.GetGrain<IRepositoriesGrain>(0).ListAsync()).Where(r => r.PromoteTo is not null).Select(r => r.Name).ToList();
         if (names.Count == 0)
             return StageResultOutput.Write(new StageResult(true, "no repository has a promotion rule (PromoteTo and PromoteAfterDays)"), settings.Json);
-        var results = new List<StageResult>();
-        foreach (var name in names)
-            results.Add(await cluster.Grains.GetGrain<IRepositoryGrain>(name).RunPromotionRuleAsync());
-        return StageResultOutput.Write(new StageResult(results.All(r => r.Ok), string.Join("\n", results.Select(r => r.Message))), settings.Json);
+        return await RepositoryFanOut.WriteEachAsync(cluster.Grains, names, r => r.RunPromotionRuleAsync(), settings.Json);
     }
 }

@@ -23,12 +23,7 @@ public sealed class RepoCleanupCommand : AsyncCommand<RepoCleanupCommand.Setting
     {
         var target = settings.Target is null ? null : RepoTarget.Parse(settings.Target, "repo cleanup");
         await using var cluster = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        var names = target is not null
-            ? [target.Repository]
-            : (await cluster.Grains.GetGrain<IRepositoriesGrain>(0).ListAsync()).Select(r => r.Name).ToList();
-        var results = new List<StageResult>();
-        foreach (var name in names)
-            results.Add(await cluster.Grains.GetGrain<IRepositoryGrain>(name).CleanupAsync(target?.Product, settings.Keep));
-        return StageResultOutput.Write(new StageResult(results.All(r => r.Ok), string.Join("\n", results.Select(r => r.Message))), settings.Json);
+        var names = await RepositoryFanOut.NamesAsync(cluster.Grains, target);
+        return await RepositoryFanOut.WriteEachAsync(cluster.Grains, names, r => r.CleanupAsync(target?.Product, settings.Keep), settings.Json);
     }
 }

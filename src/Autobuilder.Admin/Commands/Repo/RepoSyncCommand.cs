@@ -19,12 +19,7 @@ public sealed class RepoSyncCommand : AsyncCommand<RepoSyncCommand.Settings>
     {
         var target = settings.Target is null ? null : RepoTarget.Parse(settings.Target, "repo sync");
         await using var cluster = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        var names = target is not null
-            ? [target.Repository]
-            : (await cluster.Grains.GetGrain<IRepositoriesGrain>(0).ListAsync()).Select(r => r.Name).ToList();
-        var results = new List<StageResult>();
-        foreach (var name in names)
-            results.Add(await cluster.Grains.GetGrain<IRepositoryGrain>(name).SyncAsync(target?.Product));
-        return StageResultOutput.Write(new StageResult(results.All(r => r.Ok), string.Join("\n", results.Select(r => r.Message))), settings.Json);
+        var names = await RepositoryFanOut.NamesAsync(cluster.Grains, target);
+        return await RepositoryFanOut.WriteEachAsync(cluster.Grains, names, r => r.SyncAsync(target?.Product), settings.Json);
     }
 }
