@@ -11,6 +11,7 @@ internal static partial class Posix
 {
     private const int EEXIST = 17;
     private const int ORdOnly = 0;
+    private const int ODirectory = 0x10000; // O_DIRECTORY on Linux (x86-64 and arm64).
 
     /// <summary>rename(2): <paramref name="to"/> is replaced atomically; readers see the old or the new, never neither.</summary>
     public static void Rename(string from, string to)
@@ -57,15 +58,23 @@ internal static partial class Posix
     }
 
     /// <summary>fsync(2) of a file or folder by path (Linux allows it on a read-only descriptor).</summary>
-    public static void Sync(string path)
+    public static void Sync(string path) =>
+        OnDescriptor(path, ORdOnly, Fsync, $"cannot open {path} to sync it", $"cannot sync {path}");
+
+    /// <summary>fsync(2) of a folder, refusing anything else (O_DIRECTORY): makes a rename or creation in it durable.</summary>
+    public static void SyncFolder(string folder) =>
+        OnDescriptor(folder, ORdOnly | ODirectory, Fsync, $"cannot open folder {folder} to sync it", $"cannot sync folder {folder}");
+
+    /// <summary>Opens <paramref name="path"/>, runs one call on the descriptor, closes it; a failure of either is an IOException with errno.</summary>
+    private static void OnDescriptor(string path, int flags, Func<int, int> call, string cannotOpen, string cannotCall)
     {
-        var fd = Open(path, ORdOnly);
+        var fd = Open(path, flags);
         if (fd < 0)
-            throw new IOException($"cannot open {path} to sync it (errno {Marshal.GetLastPInvokeError()})");
+            throw new IOException($"{cannotOpen} (errno {Marshal.GetLastPInvokeError()})");
         try
         {
-            if (Fsync(fd) != 0)
-                throw new IOException($"cannot sync {path} (errno {Marshal.GetLastPInvokeError()})");
+            if (call(fd) != 0)
+                throw new IOException($"{cannotCall} (errno {Marshal.GetLastPInvokeError()})");
         }
         finally
         {
@@ -100,18 +109,8 @@ internal static partial class Posix
                 Sync(folder);
             return;
         }
-        var fd = Open(folders.First(), ORdOnly);
-        if (fd < 0)
-            throw new IOException($"cannot open {folders.First()} to sync its file system (errno {Marshal.GetLastPInvokeError()})");
-        try
-        {
-            if (SyncFs(fd) != 0)
-                throw new IOException($"cannot sync the file system of {folders.First()} (errno {Marshal.GetLastPInvokeError()})");
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
+        OnDescriptor(folders.First(), ORdOnly, SyncFs,
+            $"cannot open {folders.First()} to sync its file system", $"cannot sync the file system of {folders.First()}");
         // syncfs covers one file system; a folder on another one (a mount below the pool) gets its own fsync.
         var device = Device(folders.First());
         foreach (var folder in folders.Where(f => Device(f) != device))
