@@ -4,6 +4,7 @@ using Autobuilder.Silo.Dashboard;
 using Autobuilder.Silo.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 // autobuilder-silo [--config silo-config/all.json] [Section:Key=value …]
@@ -25,11 +26,16 @@ void AddSources(IConfigurationBuilder configuration)
 }
 
 IHost host;
+DataRootLock dataRootLock;
+TimeSpan shutdownBound;
 try
 {
     var probe = new ConfigurationBuilder();
     AddSources(probe);
     var settings = probe.Build();
+    // One silo per data root and one owner per port, settled before anything opens a file or a socket.
+    dataRootLock = SiloExclusivity.Acquire(settings);
+    shutdownBound = TimeSpan.FromSeconds(settings.GetValue("Autobuilder:ShutdownSeconds", 30.0));
     var dashboard = DashboardHosting.Settings(settings);
     // The dashboard's pages are served by the garage (or the one silo of role "all"): that silo is
     // an ASP.NET Core application; the others are plain hosts with no HTTP listener.
@@ -37,9 +43,11 @@ try
     WebApplicationBuilder? web = serveDashboard ? WebApplication.CreateBuilder(args) : null;
     IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(args);
     AddSources(builder.Configuration);
+    builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownBound);
     builder.UseOrleans(silo =>
     {
         silo.UseAutobuilderClustering(builder.Configuration);
+        silo.AddPortOwnershipCheck(builder.Configuration);
         silo.AddAutobuilder(builder.Configuration);
         if (serveDashboard || ClusterHosting.UsesPostgres(builder.Configuration))
             silo.AddAutobuilderDashboard();
@@ -56,11 +64,43 @@ try
         host = ((HostApplicationBuilder)builder).Build();
     }
 }
+catch (SiloExclusivityException ex)
+{
+    Console.Error.WriteLine($"autobuilder-silo: error: {ex.Message}");
+    return 2;
+}
 catch (InvalidOperationException ex)
 {
     // A configuration mistake (unknown role, no connection string, an open dashboard …): one line, not a stack trace.
     Console.Error.WriteLine($"autobuilder-silo: error: {configFile}: {ex.Message}");
     return 2;
 }
-await host.RunAsync();
+// The host's stop waits for each service up to the bound; a thread stuck in a system call would
+// still keep the process alive, so past the bound (and a little grace) it ends by itself.
+host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping
+    .Register(() => ShutdownWatchdog.Arm(shutdownBound + TimeSpan.FromSeconds(5)));
+using (dataRootLock)
+{
+    try
+    {
+        await host.RunAsync();
+    }
+    catch (Exception ex) when (Find<SiloExclusivityException>(ex) is { } taken)
+    {
+        Console.Error.WriteLine($"autobuilder-silo: error: {taken.Message}");
+        return 2;
+    }
+}
 return 0;
+
+static T? Find<T>(Exception? ex) where T : Exception
+{
+    for (; ex is not null; ex = ex.InnerException)
+    {
+        if (ex is T found)
+            return found;
+        if (ex is AggregateException aggregate)
+            return aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(f => f is not null);
+    }
+    return null;
+}

@@ -70,6 +70,28 @@ public sealed class SiloProcess : IAsyncDisposable
     public int GatewayPort { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>The silo's process id while it runs.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
+    /// <summary>Sends SIGTERM, as systemd or an operator's kill does, and waits up to <paramref name="bound"/> for the exit.</summary>
+    public async Task<int> TerminateAsync(TimeSpan bound)
+    {
+        await DisconnectAsync();
+        if (_process is not { HasExited: false } process)
+            throw new InvalidOperationException($"silo {Name} is not running");
+        Tool.Run("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Ok();
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"silo {Name} did not exit within {bound.TotalSeconds} s of SIGTERM:\n{Output}");
+        }
+        return process.ExitCode;
+    }
+
     public IGrainFactory Grains => _client!.Services.GetRequiredService<IClusterClient>();
 
     public string Incoming(string product = "bookworm") => Path.Combine(DataRoot, "incoming", product);

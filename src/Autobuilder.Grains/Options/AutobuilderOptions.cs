@@ -64,4 +64,10 @@ public sealed class AutobuilderOptions
     public List<BuilderHostOptions> BuilderHosts { get; set; } = [];
 
     public SshOptions Ssh { get; set; } = new();
+
+    /// <summary>
+    /// The longest a silo may take to stop after SIGTERM: the host's stop timeout, and past it (plus a
+    /// few seconds' grace) the process ends itself, whatever part of it still waits.
+    /// </summary>
+    public double ShutdownSeconds { get; set; } = 30;
 }

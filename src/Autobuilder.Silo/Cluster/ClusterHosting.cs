@@ -93,6 +93,15 @@ public static class ClusterHosting
         silo.Configure<ClusterMembershipOptions>(o => o.DefunctSiloExpiration = TimeSpan.FromDays(1));
     }
 
+    /// <summary>The address the silo and gateway ports are bound on, as the clustering above binds them.</summary>
+    public static IPAddress ListenAddress(IConfiguration configuration)
+    {
+        var cluster = ClusterOptions(configuration);
+        if (cluster.Membership != SiloClusterOptions.PostgresMembership)
+            return IPAddress.Loopback;
+        return cluster.ListenOnAnyAddress ? IPAddress.Any : AdvertisedAddress(cluster);
+    }
+
     private static IPAddress AdvertisedAddress(SiloClusterOptions cluster)
     {
         if (cluster.AdvertisedAddress.Length > 0)
