@@ -1,3 +1,4 @@
+using Autobuilder.BuildRunner;
 using Autobuilder.Grains.Tests.Cluster;
 
 namespace Autobuilder.Grains.Tests.Uploads;
