@@ -228,9 +228,11 @@ public class SmtpMailSenderTests
     [InlineData("Accepted \u0000 nul")]
     [InlineData("Accepted \u001b[31m escape")]
     [InlineData("Accepted \u2028 separator")]
-    [InlineData("Accepted \ud800 lone surrogate")]
+    [InlineData("Accepted <D800> lone surrogate")]
     public async Task Should_fail_for_good_When_a_header_cannot_be_encoded(string subject)
     {
+        // An attribute cannot carry a lone surrogate (metadata is UTF-8): it is put in here.
+        subject = subject.Replace("<D800>", "\ud800", StringComparison.Ordinal);
         using var server = SmtpTestServer.Start();
         var sender = new SmtpMailSender(SettingsFor(server));
 
