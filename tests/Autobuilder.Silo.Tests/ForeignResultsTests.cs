@@ -1,3 +1,4 @@
+using Autobuilder.BuildRunner;
 using Autobuilder.Grains;
 using Autobuilder.Silo.Tests.Stage;
 using Autobuilder.Testing;
