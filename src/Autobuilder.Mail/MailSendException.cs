@@ -16,7 +16,21 @@ public sealed class MailSendException : Exception
     {
     }
 
+    /// <param name="permanent">True when sending the same mail again cannot succeed (see <see cref="Permanent"/>).</param>
+    public MailSendException(string message, bool permanent, Exception? innerException = null)
+        : base(message, innerException)
+    {
+        Permanent = permanent;
+    }
+
     public MailSendException()
     {
     }
+
+    /// <summary>
+    /// The mail itself is at fault, not the way to the server: an address that is not one, a header
+    /// that cannot be encoded, a recipient the server refused for good (SMTP 5xx). Callers give
+    /// such a mail up with this reason instead of trying it again and again.
+    /// </summary>
+    public bool Permanent { get; }
 }

@@ -80,7 +80,7 @@ public sealed class SmtpMailSender : IMailSender
         }
         catch (Exception e) when (Describe(e) is { } detail)
         {
-            throw Fail(message, stage, detail, e);
+            throw Fail(message, stage, detail, e, IsPermanent(e));
         }
 
         try
@@ -94,12 +94,19 @@ public sealed class SmtpMailSender : IMailSender
         }
     }
 
-    private MailSendException Fail(MailMessage message, string stage, string detail, Exception inner)
+    private MailSendException Fail(MailMessage message, string stage, string detail, Exception inner, bool permanent = false)
     {
         var recipients = string.Join(", ", message.To.Concat(message.Cc));
         return new MailSendException(
-            $"Mail '{message.Subject}' to {recipients} failed while {stage} SMTP server {Server}: {detail}", inner);
+            $"Mail '{message.Subject}' to {recipients} failed while {stage} SMTP server {Server}: {detail}", permanent, inner);
     }
+
+    // RFC 5321 §4.2.1: a 5yz reply is a permanent negative completion. Refused for good are this
+    // mail's recipient or content; a refused sender or login is the configuration's fault, and
+    // mails wait for the operator to fix it.
+    private static bool IsPermanent(Exception e) =>
+        e is SmtpCommandException { ErrorCode: SmtpErrorCode.RecipientNotAccepted or SmtpErrorCode.MessageNotAccepted } c
+        && (int)c.StatusCode >= 500;
 
     private static bool IsTimeout(Exception e) =>
         e is TimeoutException or OperationCanceledException

@@ -205,4 +205,74 @@ public class SmtpMailSenderTests
         Assert.Contains("Subject must not contain line breaks", error.Message, StringComparison.Ordinal);
         Assert.Empty(server.Messages);
     }
+
+    [Theory]
+    [InlineData("not an address", "To address 'not an address' is not a valid mail address.")]
+    [InlineData("Name <nobody>", "To address 'Name <nobody>' is not a valid mail address.")]
+    public async Task Should_fail_for_good_without_connecting_When_the_address_is_invalid(string to, string reason)
+    {
+        // Given
+        using var server = SmtpTestServer.Start();
+        var sender = new SmtpMailSender(SettingsFor(server));
+
+        // When
+        var error = await Assert.ThrowsAsync<MailSendException>(() => sender.SendAsync(Sample(to), CancellationToken.None));
+
+        // Then
+        Assert.True(error.Permanent, "an invalid address can never be delivered");
+        Assert.Equal(reason, error.Message);
+        Assert.Empty(server.Deliveries);
+    }
+
+    [Theory]
+    [InlineData("Accepted \u0000 nul")]
+    [InlineData("Accepted \u001b[31m escape")]
+    [InlineData("Accepted \u2028 separator")]
+    [InlineData("Accepted <D800> lone surrogate")]
+    public async Task Should_fail_for_good_When_a_header_cannot_be_encoded(string subject)
+    {
+        // An attribute cannot carry a lone surrogate (metadata is UTF-8): it is put in here.
+        subject = subject.Replace("<D800>", "\ud800", StringComparison.Ordinal);
+        using var server = SmtpTestServer.Start();
+        var sender = new SmtpMailSender(SettingsFor(server));
+
+        var error = await Assert.ThrowsAsync<MailSendException>(() => sender.SendAsync(Sample() with { Subject = subject }, CancellationToken.None));
+
+        Assert.True(error.Permanent);
+        Assert.Contains("cannot be encoded", error.Message, StringComparison.Ordinal);
+        Assert.Empty(server.Deliveries);
+    }
+
+    [Fact]
+    public async Task Should_fail_for_good_When_the_server_refuses_the_recipient_with_a_5xx_reply()
+    {
+        using var server = SmtpTestServer.Start(acceptRecipient: a => a != "nobody@example.org");
+        var sender = new SmtpMailSender(SettingsFor(server));
+
+        var error = await Assert.ThrowsAsync<MailSendException>(() => sender.SendAsync(Sample("nobody@example.org"), CancellationToken.None));
+
+        Assert.True(error.Permanent, "550 is a permanent refusal (RFC 5321 4.2.1)");
+    }
+
+    [Fact]
+    public async Task Should_fail_for_now_only_When_the_server_cannot_be_reached_or_the_login_is_wrong()
+    {
+        // A server that is down or misconfigured may be fixed: such mails are tried again.
+        using var server = SmtpTestServer.Start(userName: "buildd", password: "s3cret");
+        var settings = SettingsFor(server);
+        settings.UserName = "buildd";
+        settings.Password = "wrong";
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var login = await Assert.ThrowsAsync<MailSendException>(() => new SmtpMailSender(settings).SendAsync(Sample(), CancellationToken.None));
+        var down = await Assert.ThrowsAsync<MailSendException>(() =>
+            new SmtpMailSender(new MailSettings { Host = "127.0.0.1", Port = port, Security = MailSecurity.None, TimeoutSeconds = 5 })
+                .SendAsync(Sample(), CancellationToken.None));
+
+        Assert.False(login.Permanent);
+        Assert.False(down.Permanent);
+    }
 }

@@ -2,7 +2,8 @@ namespace Autobuilder.Testing;
 
 /// <summary>
 /// Writes a tiny but real Debian source package and builds it with the real dpkg-source, so tests
-/// work on exactly what uploaders send.
+/// work on exactly what uploaders send. <c>ExtraFiles</c> (path in the tree → content) are written
+/// into the tree before <c>dpkg-source -b</c>, e.g. a script under debian/ that RulesBuild runs.
 /// </summary>
 public sealed record SourcePackage(
     string Name = "hello-ab",
@@ -13,7 +14,8 @@ public sealed record SourcePackage(
     string Format = "3.0 (quilt)",
     string Distribution = "unstable",
     string Maintainer = "Test Uploader <uploader@example.org>",
-    string RulesBuild = "")
+    string RulesBuild = "",
+    IReadOnlyDictionary<string, string>? ExtraFiles = null)
 {
     public string Version => Revision.Length > 0 ? $"{UpstreamVersion}-{Revision}" : UpstreamVersion;
     public string DscName => $"{Name}_{NoEpoch(Version)}.dsc";
@@ -77,6 +79,12 @@ public sealed record SourcePackage(
 
             """);
         File.WriteAllText(Path.Combine(tree, "debian", "install"), $"{Name} usr/bin\n");
+        foreach (var (path, content) in ExtraFiles ?? new Dictionary<string, string>())
+        {
+            var full = Path.Combine(tree, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, content);
+        }
         var rules = Path.Combine(tree, "debian", "rules");
         var buildOverride = RulesBuild.Length > 0 ? $"\noverride_dh_auto_build:\n\t{RulesBuild}\n" : "";
         File.WriteAllText(rules, $"#!/usr/bin/make -f\n%:\n\tdh $@\n{buildOverride}");

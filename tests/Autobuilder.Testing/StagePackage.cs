@@ -8,6 +8,7 @@ namespace Autobuilder.Testing;
 /// </summary>
 /// <param name="Architectures">One architecture-dependent .deb per entry (none when empty).</param>
 /// <param name="WithAllPackage">Adds NAME-data, an Architecture: all package.</param>
+/// <param name="ExtraControl">Lines (each ending in a newline) added to the control file of every .deb, before Description.</param>
 public sealed record StagePackage(
     string Name,
     string Version = "1.0-1",
@@ -15,7 +16,8 @@ public sealed record StagePackage(
     bool WithAllPackage = false,
     bool WithSource = false,
     string Distribution = "bookworm",
-    string Section = "misc")
+    string Section = "misc",
+    string ExtraControl = "")
 {
     public IReadOnlyList<string> Arches => Architectures ?? ["amd64"];
 
@@ -80,7 +82,7 @@ public sealed record StagePackage(
             File.WriteAllText(Path.Combine(root, "DEBIAN", "control"),
                 $"Package: {package}\nVersion: {Version}\nArchitecture: {arch}\nMaintainer: Stage Test <stage@example.org>\n" +
                 (package != Name ? $"Source: {Name}\n" : "") +
-                $"Installed-Size: 4\nSection: {Section}\nPriority: optional\nDescription: {package}, a stage test package\n Built by the stage tests.\n");
+                $"Installed-Size: 4\nSection: {Section}\nPriority: optional\n{ExtraControl}Description: {package}, a stage test package\n Built by the stage tests.\n");
             Tool.Run("dpkg-deb", "--build", "--root-owner-group", root, Path.Combine(parent, DebName(package, arch))).Ok();
             Tool.Run("dpkg-distaddfile", ["-fdebian/files", DebName(package, arch), Section, "optional"], workingDirectory: tree).Ok();
         }

@@ -6,6 +6,8 @@ namespace Autobuilder.Debian.Checksums;
 /// <summary>Reads and writes the checksum fields of a paragraph according to a layout table.</summary>
 public static class ChecksumFields
 {
+    private static readonly char[] Deb822Blanks = [' ', '\t'];
+
     /// <summary>
     /// Merges every present checksum field into one entry per file, in the order the first field
     /// lists them. Inconsistent listings (a size that differs between fields, a file in one field
@@ -22,9 +24,11 @@ public static class ChecksumFields
                 continue;
             var namesInField = new HashSet<string>(StringComparer.Ordinal);
             fieldsPresent++;
-            foreach (var line in value.Split('\n').Skip(1).Select(l => l.Trim()).Where(l => l.Length > 0))
+            // Columns are separated by spaces and tabs only (deb822 whitespace): string.Trim() and
+            // Split(null) would also cut at NBSP, NEL, U+2028 …, which may be part of a hostile file name.
+            foreach (var line in value.Split('\n').Skip(1).Select(l => l.Trim(Deb822Blanks)).Where(l => l.Length > 0))
             {
-                var parts = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+                var parts = line.Split(Deb822Blanks, StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length != 3 + layout.ExtraColumns)
                     throw new DebianFormatException($"{source}: field {layout.Field}: malformed line '{line}' (expected {3 + layout.ExtraColumns} columns)");
                 var hash = parts[0];

@@ -32,11 +32,12 @@ public static class Compressions
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    public static Stream Decompress(Stream inner, CompressionKind kind, bool leaveOpen = false) => kind switch
+    /// <param name="xzMemoryLimit">The most memory liblzma may use for an xz stream (its header says how much it needs).</param>
+    public static Stream Decompress(Stream inner, CompressionKind kind, bool leaveOpen = false, ulong xzMemoryLimit = XzStream.DefaultMemoryLimit) => kind switch
     {
         CompressionKind.None => inner,
         CompressionKind.Gzip => new GZipStream(inner, CompressionMode.Decompress, leaveOpen),
-        CompressionKind.Xz => XzStream.Decompress(inner, leaveOpen),
+        CompressionKind.Xz => XzStream.Decompress(inner, leaveOpen, xzMemoryLimit),
         CompressionKind.Zstd => new ZstdSharp.DecompressionStream(inner, leaveOpen: leaveOpen),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };

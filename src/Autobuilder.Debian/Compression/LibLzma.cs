@@ -15,6 +15,7 @@ internal static partial class LibLzma
     internal const int LZMA_STREAM_END = 1;
     internal const int LZMA_RUN = 0;
     internal const int LZMA_FINISH = 3;
+    internal const int LZMA_MEMLIMIT_ERROR = 6;
     internal const int LZMA_CHECK_CRC64 = 4;
     internal const uint LZMA_CONCATENATED = 0x08;
 

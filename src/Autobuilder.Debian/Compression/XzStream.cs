@@ -16,6 +16,7 @@ public sealed unsafe class XzStream : Stream
     private LibLzma.LzmaStream* _strm;
     private int _bufferStart, _bufferEnd;
     private bool _innerEnded, _finished;
+    private ulong _memoryLimit;
 
     private XzStream(Stream inner, bool compress, bool leaveOpen)
     {
@@ -25,11 +26,19 @@ public sealed unsafe class XzStream : Stream
         _strm = (LibLzma.LzmaStream*)NativeMemory.AllocZeroed((nuint)sizeof(LibLzma.LzmaStream));
     }
 
+    /// <summary>
+    /// The decoder memory allowed unless the caller says otherwise: xz -9 needs 65 MiB; a header
+    /// asking for more (up to 1.5 GiB of dictionary) is refused, not obeyed.
+    /// </summary>
+    public const ulong DefaultMemoryLimit = 256UL << 20;
+
     /// <summary>Decompresses <paramref name="inner"/>; concatenated xz streams are read as one, as xz(1) does.</summary>
-    public static XzStream Decompress(Stream inner, bool leaveOpen = false)
+    /// <param name="memoryLimit">liblzma's memlimit: a stream needing more fails with "memory limit reached".</param>
+    public static XzStream Decompress(Stream inner, bool leaveOpen = false, ulong memoryLimit = DefaultMemoryLimit)
     {
         var s = new XzStream(inner, compress: false, leaveOpen);
-        s.Check(LibLzma.StreamDecoder(s._strm, ulong.MaxValue, LibLzma.LZMA_CONCATENATED));
+        s._memoryLimit = memoryLimit;
+        s.Check(LibLzma.StreamDecoder(s._strm, memoryLimit, LibLzma.LZMA_CONCATENATED));
         return s;
     }
 
@@ -149,6 +158,8 @@ public sealed unsafe class XzStream : Stream
 
     private void Check(int ret)
     {
+        if (ret == LibLzma.LZMA_MEMLIMIT_ERROR)
+            throw new InvalidDataException($"xz: the stream needs more than the {_memoryLimit >> 20} MiB of memory allowed for decompressing it");
         if (ret != LibLzma.LZMA_OK)
             throw new InvalidDataException($"xz: {LibLzma.Describe(ret)}");
     }

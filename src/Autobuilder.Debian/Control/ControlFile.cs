@@ -86,9 +86,17 @@ public static class ControlFile
             seen.Clear();
         }
 
-        foreach (var rawLine in text.AsSpan().EnumerateLines())
+        // deb822(5), dpkg and apt end a line at LF only. .NET's EnumerateLines/ReadLine also end one
+        // at CR, FF, NEL, U+2028 and U+2029: a value holding one of those would become a second
+        // field here (a forged "SHA512:" inside a Description) that apt never sees as one.
+        var rest = text.AsSpan();
+        while (!rest.IsEmpty)
         {
+            var newline = rest.IndexOf('\n');
+            var rawLine = newline < 0 ? rest : rest[..newline];
+            rest = newline < 0 ? [] : rest[(newline + 1)..];
             lineNo++;
+            // A CR before the LF (a file written on Windows) is trailing whitespace, as dpkg treats it.
             var line = rawLine.TrimEnd(" \t\r");
             if (line.IsEmpty)
             {

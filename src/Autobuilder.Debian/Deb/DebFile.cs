@@ -22,8 +22,24 @@ public sealed class DebFile
     public const string Md5SumsEntry = "md5sums";
 
     private const int MaxDebianBinarySize = 4096;
-    // A control file is a few KiB; this bound only stops a corrupt size from allocating gigabytes.
-    private const int MaxControlEntrySize = 64 << 20;
+
+    /// <summary>
+    /// The largest control file (one Packages stanza) accepted. Real ones are a few KiB; the
+    /// longest in Debian (Provides of a Rust -dev package, Built-Using of a Go one) stay far below.
+    /// </summary>
+    public const int MaxControlFileSize = 1 << 20;
+
+    /// <summary>How many bytes control.tar may decompress to before it is refused (md5sums of a huge package is some MiB).</summary>
+    public const long MaxControlTarBytes = 64L << 20;
+
+    /// <summary>How many entries control.tar may hold before it is refused (a real one has control, md5sums and a few scripts).</summary>
+    public const int MaxControlTarEntries = 1000;
+
+    /// <summary>
+    /// The memory an xz-compressed member may make the decoder use: enough for xz -9e (64 MiB
+    /// dictionary, what dpkg-deb -Zxz -z9 writes), not the 1.5 GiB a hand-made header may ask for.
+    /// </summary>
+    public const ulong XzMemoryLimit = 128UL << 20;
 
     private DebFile(string source, string formatVersion, string controlMember, string dataMember, ControlParagraph control,
         IReadOnlyDictionary<string, string>? md5Sums, IReadOnlyList<TarEntry>? dataEntries)
@@ -130,15 +146,18 @@ public sealed class DebFile
         byte[]? controlBytes = null, md5Bytes = null;
         Decoding(where, () =>
         {
-            using var decompressed = Compressions.Decompress(member.Content, kind, leaveOpen: true);
-            var tar = new TarReader(decompressed, where);
+            using var decompressed = Compressions.Decompress(member.Content, kind, leaveOpen: true, XzMemoryLimit);
+            var tar = new TarReader(new CappedReadStream(decompressed, MaxControlTarBytes, where, "the control archive"), where);
+            var entries = 0;
             while (tar.Next() is { } entry)
             {
+                if (++entries > MaxControlTarEntries)
+                    throw new DebianFormatException($"{where}: more than {MaxControlTarEntries} entries in the control archive; refusing to read further");
                 var name = entry.NormalizedName;
                 if (name == ControlEntry)
-                    controlBytes = ReadRegular(tar, entry, where);
+                    controlBytes = ReadRegular(tar, entry, where, MaxControlFileSize);
                 else if (wantMd5Sums && name == Md5SumsEntry)
-                    md5Bytes = ReadRegular(tar, entry, where);
+                    md5Bytes = ReadRegular(tar, entry, where, (int)MaxControlTarBytes);
                 // Once we have what we need the rest of control.tar (maintainer scripts …) is skipped.
                 if (controlBytes is not null && (!wantMd5Sums || md5Bytes is not null))
                     break;
@@ -154,11 +173,11 @@ public sealed class DebFile
         return (control, md5Sums);
     }
 
-    private static byte[] ReadRegular(TarReader tar, TarEntry entry, string where)
+    private static byte[] ReadRegular(TarReader tar, TarEntry entry, string where, int maxBytes)
     {
         if (entry.Type != TarEntryType.RegularFile)
             throw new DebianFormatException($"{where}: '{entry.Name}' is a {entry.Type}, not a regular file");
-        return tar.ReadContent(entry, MaxControlEntrySize);
+        return tar.ReadContent(entry, maxBytes);
     }
 
     /// <summary>Strict UTF-8 (Policy §5.1) and deb822 syntax, with errors that name the line and field.</summary>
@@ -207,7 +226,7 @@ public sealed class DebFile
         var entries = new List<TarEntry>();
         Decoding(where, () =>
         {
-            using var decompressed = Compressions.Decompress(member.Content, kind, leaveOpen: true);
+            using var decompressed = Compressions.Decompress(member.Content, kind, leaveOpen: true, XzMemoryLimit);
             var tar = new TarReader(decompressed, where);
             while (tar.Next() is { } entry)
                 entries.Add(entry);

@@ -45,7 +45,7 @@ public sealed class PackagesEntry
             var open = src.IndexOf('(');
             if (open < 0)
             {
-                Source = src.Trim();
+                Source = src.Trim(' ', '\t');
                 SourceVersion = Version;
             }
             else
@@ -53,8 +53,8 @@ public sealed class PackagesEntry
                 var close = src.IndexOf(')', open);
                 if (close < 0)
                     throw new DebianFormatException($"{source}: package {Package}: Source '{src}' lacks a closing parenthesis");
-                Source = src[..open].Trim();
-                SourceVersion = src[(open + 1)..close].Trim();
+                Source = src[..open].Trim(' ', '\t');
+                SourceVersion = src[(open + 1)..close].Trim(' ', '\t');
             }
         }
 

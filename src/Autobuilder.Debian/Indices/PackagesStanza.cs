@@ -12,6 +12,9 @@ namespace Autobuilder.Debian.Indices;
 /// apt-ftparchive writes by default) set from the file, replacing any the control file had;</item>
 /// <item><c>Status</c> dropped (a dpkg database field); Section and Priority kept, but dropped when
 /// empty, since apt rewrites them from the override (here: the control file's own value);</item>
+/// <item>every other field only the archive sets (<see cref="ArchiveFields"/>: Description-md5,
+/// Phased-Update-Percentage …) dropped too, where apt-ftparchive would pass a control file's copy
+/// on: a .deb is the packager's word, and what apt checks or acts on must be ours;</item>
 /// <item>fields apt knows in its canonical order (<see cref="PackagesFieldOrder"/>) and spelling,
 /// then the others (X-…, Optional, …) in control-file order and spelling.</item>
 /// </list>
@@ -32,10 +35,20 @@ public static class PackagesStanza
     private const string Section = "Section";
     private const string Priority = "Priority";
 
+    /// <summary>
+    /// Fields of a Packages stanza that the archive sets, never the package: where the file lies, its
+    /// size and sums (apt trusts these to verify the download), the dpkg database's Status, the
+    /// description digest of Translation files, dak's MSDOS-Filename and the phasing of updates.
+    /// Any copy in a .deb's control file is dropped; our own values are set where we have them.
+    /// </summary>
+    public static IReadOnlySet<string> ArchiveFields { get; } = new HashSet<string>(
+        [Filename, Size, Md5Sum, Sha1, Sha256, Sha512, Status, "Description-md5", "MSDOS-Filename", "Phased-Update-Percentage"],
+        StringComparer.OrdinalIgnoreCase);
+
     /// <param name="control">The .deb's control paragraph.</param>
     /// <param name="filename">The Filename value: the .deb's path as the archive serves it.</param>
     /// <param name="checksums">Size and sums of the whole .deb file.</param>
-    /// <param name="sha512">The SHA-512 of the .deb, or null to write no SHA512 field.</param>
+    /// <param name="sha512">The SHA-512 of the .deb, or null to write no SHA512 field (a control file's own is dropped either way).</param>
     /// <param name="source">The .deb's name for error messages.</param>
     public static ControlParagraph FromDeb(ControlParagraph control, string filename, ChecksumSet checksums, string? sha512, string source) =>
         new(Fields(control, filename, checksums, sha512, source));
@@ -76,6 +89,8 @@ public static class PackagesStanza
         var unknown = new List<ControlField>();
         foreach (var field in control)
         {
+            if (ArchiveFields.Contains(field.Name))
+                continue;
             var slot = PackagesFieldOrder.IndexOf(field.Name);
             if (slot < 0)
                 unknown.Add(field);
@@ -83,7 +98,6 @@ public static class PackagesStanza
                 known[slot] = new ControlField(PackagesFieldOrder.Names[slot], field.Value);
         }
 
-        Set(known, Status, null);
         // apt rewrites both from the override entry, which without an override file is the
         // control file's own trimmed value; a rewrite to "" removes the field.
         Set(known, Section, control[Section] is { Length: > 0 } section ? section : null);
@@ -93,8 +107,7 @@ public static class PackagesStanza
         Set(known, Md5Sum, checksums.Md5);
         Set(known, Sha1, checksums.Sha1);
         Set(known, Sha256, checksums.Sha256);
-        if (sha512 is not null)
-            Set(known, Sha512, sha512);
+        Set(known, Sha512, sha512);
 
         var fields = new List<ControlField>(control.Count + 6);
         foreach (var field in known)

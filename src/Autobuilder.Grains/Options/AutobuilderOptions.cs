@@ -46,6 +46,12 @@ public sealed class AutobuilderOptions
     /// <summary>How long a .dsc may wait for the files it names before the upload is rejected as incomplete.</summary>
     public double IncompleteUploadSeconds { get; set; } = 600;
 
+    /// <summary>
+    /// Products whose builds may produce binaries versioned as a binNMU of the upload (VERSION+bN).
+    /// Elsewhere every .deb a build hands off must carry exactly the upload's version.
+    /// </summary>
+    public List<string> BinNmuProducts { get; set; } = [];
+
     /// <summary>How long to wait before sending a mail again when the mail server failed.</summary>
     public double MailRetrySeconds { get; set; } = 60;
 

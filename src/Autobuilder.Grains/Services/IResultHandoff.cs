@@ -4,11 +4,20 @@ namespace Autobuilder.Grains.Services;
 public interface IResultHandoff
 {
     /// <summary>
-    /// Copies the .debs and then the .changes of <paramref name="resultsFolder"/> into
-    /// repo-incoming/&lt;repository&gt;/&lt;product&gt;/. A file already there with the same
-    /// content is not copied again, so a repeat after a restart publishes nothing twice.
+    /// Why the files in <paramref name="resultsFolder"/> may not be handed off (one reason per
+    /// offending file, naming it); empty when every one is a regular file with a plain name that
+    /// belongs to <paramref name="origin"/>. Reads nothing it was not meant to (no links followed).
     /// </summary>
-    Task<IReadOnlyList<string>> HandOffAsync(string resultsFolder, string repository, string product, CancellationToken ct = default);
+    Task<IReadOnlyList<string>> CheckAsync(string resultsFolder, BuildOrigin origin, CancellationToken ct = default);
+
+    /// <summary>
+    /// Copies the .debs and then the .changes of <paramref name="resultsFolder"/> into
+    /// repo-incoming/&lt;repository&gt;/&lt;product&gt;/, after checking them again as
+    /// <see cref="CheckAsync"/> does: results that fail the check are not copied at all
+    /// (<see cref="InvalidDataException"/>). A file already there with the same content is not
+    /// copied again, so a repeat after a restart publishes nothing twice.
+    /// </summary>
+    Task<IReadOnlyList<string>> HandOffAsync(string resultsFolder, BuildOrigin origin, string repository, CancellationToken ct = default);
 
     /// <summary>The last <paramref name="lines"/> lines of a build log, for a mail.</summary>
     Task<string> LogTailAsync(string logPath, int lines, CancellationToken ct = default);

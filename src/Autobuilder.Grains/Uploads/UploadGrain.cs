@@ -1,6 +1,7 @@
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
+using Autobuilder.Mail;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -165,6 +166,8 @@ public sealed partial class UploadGrain(
             await Scheduler.EnqueueAsync(waiting);
     }
 
+    private BuildOrigin Origin(BuildRecord b) => new(S.Folder, S.DscFileName, S.Source, S.Version, S.Product, b.Architecture);
+
     private QueuedBuild ToQueued(BuildRecord b) => new(
         new BuildRequest(UploadIds.Build(Id, b.Architecture), Id, S.Product, S.Source, S.Version, b.Architecture, b.Type,
             Priority: 0, S.ReceivedAt, S.DscFileName, S.Files, S.Folder),
@@ -194,6 +197,15 @@ public sealed partial class UploadGrain(
         // ran out, a repeated message) changes nothing.
         if (build is null || build.Attempt != result.Attempt || build.State == BuildState.Finished)
             return false;
+
+        if (result.Outcome == BuildOutcome.Success)
+        {
+            // What a build leaves is package code's word: files that are not this upload's fail the
+            // build (naming them) before anything is queued or a mail says "built".
+            var refusals = await handoff.CheckAsync(result.ResultsFolder, Origin(build));
+            if (refusals.Count > 0)
+                result = result with { Outcome = BuildOutcome.BuildFailed, Summary = $"results refused: {string.Join("; ", refusals)}" };
+        }
 
         if (result.Outcome == BuildOutcome.InfrastructureError)
         {
@@ -246,7 +258,7 @@ public sealed partial class UploadGrain(
         {
             if (build.Outcome == BuildOutcome.Success && !build.HandedOff)
             {
-                var files = await handoff.HandOffAsync(build.ResultsFolder!, _options.Repository, S.Product);
+                var files = await handoff.HandOffAsync(build.ResultsFolder!, Origin(build), _options.Repository);
                 build.HandedOff = true;
                 await TransitionAsync(S.State, $"{build.Architecture}: {files.Count} file(s) queued for {_options.Repository}/{S.Product}");
             }
@@ -266,12 +278,19 @@ public sealed partial class UploadGrain(
     /// <summary>
     /// Sends a mail; a mail server that is down must not stop the upload, so a failure is
     /// recorded and the rest of what is owed is tried again later (the upload stays unsettled).
+    /// A mail that can never go (an address that is not one, a header that cannot be encoded, a
+    /// recipient refused for good) is given up once, with the reason in the history.
     /// </summary>
     private async Task<bool> TryMailAsync(Func<Task> send)
     {
         try
         {
             await send();
+            return true;
+        }
+        catch (MailSendException ex) when (ex.Permanent)
+        {
+            await TransitionAsync(S.State, $"mail given up ({ex.Message})");
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -67,10 +67,14 @@ public sealed partial class StageForwarder(
         {
             foreach (var changes in Directory.EnumerateFiles(folder, "*.changes").Where(f => !Path.GetFileName(f).StartsWith('.')))
             {
+                // Only the hand-off writes here, and it copies regular files; anything else (a FIFO
+                // would block this loop, a link would send what it points at) is left where it is.
+                if (Files.RegularFile.Problem(changes) is not null)
+                    continue;
                 IReadOnlyList<string> named;
                 try
                 {
-                    named = [.. ChangesFile.Load(changes).Files.Select(f => f.Name).Where(FileNames.IsSafe)];
+                    named = [.. ChangesFile.Parse(Files.RegularFile.ReadAllBytes(changes, 4 << 20), changes).Files.Select(f => f.Name).Where(FileNames.IsSafe)];
                 }
                 catch (Exception ex) when (ex is DebianFormatException or IOException)
                 {
@@ -79,6 +83,8 @@ public sealed partial class StageForwarder(
                 }
                 if (named.Any(n => !File.Exists(Path.Combine(folder, n))))
                     continue; // the hand-off is still writing; its .changes came first only if it crashed
+                if (named.Any(n => Files.RegularFile.Problem(Path.Combine(folder, n)) is not null))
+                    continue;
                 await ForwardAsync(folder, [.. named, Path.GetFileName(changes)], ct);
             }
         }

@@ -34,28 +34,50 @@ public static class BuildOutput
     {
         var build = assignment.Build;
         var resultsFolder = paths.ResultsFor(build.Product, build.UploadId, build.Architecture);
-        PublishResults(result, resultsFolder);
+        var refused = PublishResults(result, resultsFolder);
         var summary = result.Reason ?? BuildRunnerFiles.OutcomeWord(result.Outcome);
-        return new BuildResult(build.Id, assignment.Attempt, slot.Key, result.Outcome, summary, result.MissingBuildDependencies,
-            resultsFolder, Path.Combine(resultsFolder, BuildRunnerFiles.Log), result.Files, started, DateTimeOffset.UtcNow);
+        var outcome = result.Outcome;
+        if (refused.Count > 0 && outcome == BuildOutcome.Success)
+            (outcome, summary) = (BuildOutcome.BuildFailed, $"results refused: {string.Join("; ", refused.Select(r => $"{r.File}: {r.Problem}"))}");
+        return new BuildResult(build.Id, assignment.Attempt, slot.Key, outcome, summary, result.MissingBuildDependencies,
+            resultsFolder, Path.Combine(resultsFolder, BuildRunnerFiles.Log), [.. result.Files.Except(refused.Select(r => r.File))],
+            started, DateTimeOffset.UtcNow);
     }
 
-    /// <summary>Copies log and produced files to results/…/&lt;arch&gt;/ as one rename, replacing an earlier attempt's.</summary>
-    private static void PublishResults(BuildRunnerResult result, string resultsFolder)
+    /// <summary>
+    /// Copies log and produced files to results/…/&lt;arch&gt;/ as one rename, replacing an earlier
+    /// attempt's. The build folder is the package's to write: a log or result that is not a regular
+    /// file (a link to the signing key, a FIFO) is never opened; such results are returned, with why.
+    /// </summary>
+    private static List<(string File, string Problem)> PublishResults(BuildRunnerResult result, string resultsFolder)
     {
+        var refused = new List<(string File, string Problem)>();
         var parent = Path.GetDirectoryName(resultsFolder)!;
         Directory.CreateDirectory(parent);
         var temp = Path.Combine(parent, $".{Path.GetFileName(resultsFolder)}.{Guid.NewGuid():N}.tmp");
         Directory.CreateDirectory(temp);
         var log = Path.Combine(result.BuildFolder, BuildRunnerFiles.Log);
-        if (File.Exists(log))
-            File.Copy(log, Path.Combine(temp, BuildRunnerFiles.Log));
+        if (Files.RegularFile.Problem(log) is null)
+            CopyRegular(log, Path.Combine(temp, BuildRunnerFiles.Log));
         foreach (var file in result.Files)
-            File.Copy(result.PathOf(file), Path.Combine(temp, file));
+        {
+            if (Files.RegularFile.Problem(result.PathOf(file)) is { } problem)
+                refused.Add((file, problem));
+            else
+                CopyRegular(result.PathOf(file), Path.Combine(temp, file));
+        }
         if (Directory.Exists(resultsFolder))
             Directory.Delete(resultsFolder, recursive: true);
         Directory.Move(temp, resultsFolder);
         Storage.DurableFile.SyncDirectory(parent);
+        return refused;
+    }
+
+    private static void CopyRegular(string source, string destination)
+    {
+        using var input = Files.RegularFile.OpenRead(source);
+        using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write);
+        input.CopyTo(output);
     }
 
     public static void TryDelete(string folder)

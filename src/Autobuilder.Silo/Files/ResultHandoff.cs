@@ -2,18 +2,32 @@ using Autobuilder.Debian.Checksums;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
 using Autobuilder.Silo.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Autobuilder.Silo.Files;
 
-/// <summary>Copies a successful build's packages into the repository queue, once.</summary>
-public sealed class ResultHandoff(DataPaths paths) : IResultHandoff
+/// <summary>
+/// Copies a successful build's packages into the repository queue, once, and only when every file
+/// belongs to the upload (<see cref="ResultOwnership"/>).
+/// </summary>
+public sealed class ResultHandoff(DataPaths paths, IOptions<AutobuilderOptions> options) : IResultHandoff
 {
     // The stage side takes a .changes as the sign that its files are complete: it goes last.
     private static readonly string[] PackageFirst = [".deb", ".udeb", ".ddeb", ".buildinfo", ".changes"];
 
-    public Task<IReadOnlyList<string>> HandOffAsync(string resultsFolder, string repository, string product, CancellationToken ct = default) =>
+    public Task<IReadOnlyList<string>> CheckAsync(string resultsFolder, BuildOrigin origin, CancellationToken ct = default) =>
+        Task.Run(() => Check(resultsFolder, origin), ct);
+
+    private IReadOnlyList<string> Check(string resultsFolder, BuildOrigin origin) =>
+        ResultOwnership.Check(resultsFolder, origin, options.Value.BinNmuProducts.Contains(origin.Product, StringComparer.Ordinal));
+
+    public Task<IReadOnlyList<string>> HandOffAsync(string resultsFolder, BuildOrigin origin, string repository, CancellationToken ct = default) =>
         Task.Run<IReadOnlyList<string>>(() =>
         {
+            // Checked again here, right before copying: nothing of results that fail goes to the queue.
+            if (Check(resultsFolder, origin) is { Count: > 0 } problems)
+                throw new InvalidDataException($"results of {origin.Source} {origin.Version} {origin.Architecture} not handed off: {string.Join("; ", problems)}");
+            var product = origin.Product;
             var target = paths.RepoIncoming(repository, product);
             Directory.CreateDirectory(target);
             var files = Directory.EnumerateFiles(resultsFolder)
@@ -60,7 +74,7 @@ public sealed class ResultHandoff(DataPaths paths) : IResultHandoff
         var temp = Path.Combine(Path.GetDirectoryName(destination)!, $".{Path.GetFileName(destination)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var input = File.OpenRead(source))
+            using (var input = RegularFile.OpenRead(source))
             using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
             {
                 input.CopyTo(output);

@@ -15,6 +15,9 @@ public sealed class RepoIncomingScan(TimeSpan stableFor, TimeSpan incompleteAfte
 {
     private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
 
+    // A .changes is a few KiB; a bigger one is handed over to be rejected, not read here.
+    private const long MaxChangesBytes = 4 << 20;
+
     public IReadOnlyList<string> Ready(string folder)
     {
         var ready = new List<string>();
@@ -26,6 +29,14 @@ public sealed class RepoIncomingScan(TimeSpan stableFor, TimeSpan incompleteAfte
             if (name.StartsWith('.'))
                 continue; // a hand-off's temporary name
             present.Add(path);
+            // A FIFO, device or link named *.changes is never opened here (a FIFO would block the
+            // scan of every queue): it is handed over at once, to be rejected with what it is.
+            if (Files.RegularFile.Problem(path) is not null)
+            {
+                if (Files.RegularFile.Exists(path))
+                    ready.Add(name);
+                continue;
+            }
             var info = new FileInfo(path);
             if (!info.Exists)
                 continue;
@@ -35,7 +46,7 @@ public sealed class RepoIncomingScan(TimeSpan stableFor, TimeSpan incompleteAfte
             ChangesFile changes;
             try
             {
-                changes = ChangesFile.Load(path);
+                changes = ChangesFile.Parse(Files.RegularFile.ReadAllBytes(path, MaxChangesBytes), path);
             }
             catch (Exception ex) when (ex is DebianFormatException or IOException)
             {

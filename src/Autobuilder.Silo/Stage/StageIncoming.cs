@@ -15,12 +15,16 @@ namespace Autobuilder.Silo.Stage;
 /// Reads a .changes in repo-incoming with the Debian-format core: the files it names (names,
 /// presence, sizes, MD5/SHA-1/SHA-256), each .deb's control paragraph (which must agree with the
 /// .deb's name and the .changes), the .dsc when there is one. Accepted uploads leave the queue;
-/// rejected ones move, whole, to a folder of their own.
+/// rejected ones move, whole, to a folder of their own. The queue is fed by builds, so only regular
+/// files are read (no link followed, no FIFO opened); anything else is named in the rejection.
 /// </summary>
 public sealed partial class StageIncoming(StageFolders folders, IDebControlReader debs, TimeProvider time) : IStageIncoming
 {
     /// <summary>The reasons, written beside a rejected upload's files.</summary>
     public const string ReasonsFile = "REJECTED.txt";
+
+    // A .changes is a few KiB; one of many MiB is not read into memory.
+    private const long MaxChangesBytes = 4 << 20;
 
     // Debian Policy §5.6.1 (source) and §5.6.7 (binary package names).
     [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
@@ -34,12 +38,19 @@ public sealed partial class StageIncoming(StageFolders folders, IDebControlReade
         var folder = folders.Incoming(repository, product);
         FileNames.Require(name, "queued .changes");
         var path = Path.Combine(folder, name);
+        if (!Files.RegularFile.Exists(path))
+            return null;
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = Files.RegularFile.ReadAllBytes(path, MaxChangesBytes);
         }
-        catch (FileNotFoundException)
+        catch (IOException ex) when (Files.RegularFile.Exists(path))
+        {
+            return new ChangesInspection(name, folder, "", null, null, null, [], [], null, [name],
+                [$"{name} cannot be read: {ex.Message.Replace(path, name, StringComparison.Ordinal)}"]);
+        }
+        catch (IOException)
         {
             return null;
         }
@@ -59,11 +70,22 @@ public sealed partial class StageIncoming(StageFolders folders, IDebControlReade
             problems.Add($"source name '{changes.Source}' is not valid (Debian Policy 5.6.1)");
         if (!DebianVersion.TryParse(changes.Version, out _, out var versionError))
             problems.Add($"{name}: {versionError}");
-        var present = changes.Files.Select(f => f.Name).Where(FileNames.IsSafe).Where(n => File.Exists(Path.Combine(folder, n))).Append(name).ToList();
+        var present = changes.Files.Select(f => f.Name).Where(FileNames.IsSafe).Where(n => Files.RegularFile.Exists(Path.Combine(folder, n))).Append(name).ToList();
 
-        var fileProblems = UploadFileVerifier.Verify(changes, folder);
+        // A name that is a link, FIFO, device or folder is refused before anything opens it.
+        var notRegular = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in changes.Files.Where(f => FileNames.IsSafe(f.Name)))
+        {
+            var filePath = Path.Combine(folder, file.Name);
+            if (Files.RegularFile.Exists(filePath) && Files.RegularFile.Problem(filePath) is { } kind)
+            {
+                problems.Add($"{file.Name}: {kind}");
+                notRegular.Add(file.Name);
+            }
+        }
+        var fileProblems = UploadFileVerifier.Verify([.. changes.Files.Where(f => !notRegular.Contains(f.Name))], folder, name);
         problems.AddRange(fileProblems.Select(p => p.Message));
-        var broken = fileProblems.Select(p => p.FileName).ToHashSet(StringComparer.Ordinal);
+        var broken = fileProblems.Select(p => p.FileName).Concat(notRegular).ToHashSet(StringComparer.Ordinal);
         foreach (var f in changes.Files.Where(f => f.Sha1 is null))
             problems.Add($"{f.Name}: not listed in Checksums-Sha1 (rebuild the .changes with a current dpkg-genchanges)");
 

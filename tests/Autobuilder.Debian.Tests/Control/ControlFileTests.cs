@@ -46,6 +46,43 @@ public class ControlFileTests
     }
 
     [Theory]
+    [InlineData("\r")]
+    [InlineData("\f")]
+    [InlineData("\u0085")]
+    [InlineData("\u2028")]
+    [InlineData("\u2029")]
+    [InlineData("\v")]
+    public void Should_end_lines_at_LF_only_When_a_value_holds_another_line_break(string separator)
+    {
+        // Given: what dpkg and apt read as one Description line holding a "SHA512:" text.
+        var text = $"Package: a\nDescription: short{separator}SHA512: forged\n more\n";
+
+        // When
+        var p = ControlFile.ParseSingle(text, "t");
+
+        // Then: the same two fields apt would see, the odd character kept inside the value.
+        Assert.Equal(["Package", "Description"], p.Select(f => f.Name));
+        Assert.Equal($"short{separator}SHA512: forged\n more", p["Description"]);
+        Assert.Null(p["SHA512"]);
+    }
+
+    [Fact]
+    public void Should_agree_with_dpkg_When_a_control_file_holds_unicode_line_separators()
+    {
+        // dpkg-deb itself builds such a package and reports the fields it holds.
+        using var dir = new Autobuilder.Testing.TempDir();
+        var control = "Package: sep\nVersion: 1\nArchitecture: all\nMaintainer: M <m@example.org>\n" +
+            "Description: a\u2028SHA512: forged\u2029X-Other: x\u0085Y: y\n";
+        var deb = Autobuilder.Testing.DebBuilder.Build(dir.Path, dir["sep.deb"], control);
+
+        var ours = Autobuilder.Debian.Deb.DebFile.ReadFile(deb).Control;
+        var dpkg = Autobuilder.Testing.Tool.Run("dpkg-deb", "--showformat=${Description}\n${SHA512}|${X-Other}|", "--show", deb).Ok().Stdout;
+
+        Assert.Equal(["Package", "Version", "Architecture", "Maintainer", "Description"], ours.Select(f => f.Name));
+        Assert.Equal($"{ours["Description"]}\n||\n", dpkg);
+    }
+
+    [Theory]
     [InlineData("Package: a\nno colon here\n", 2, "expected 'Field: value'")]
     [InlineData(" leading: continuation\n", 1, "continuation line without a field")]
     [InlineData("Package: a\npackage: b\n", 2, "appears twice")]

@@ -83,7 +83,11 @@ public class PackageScannerTests
 
         var ours = Output(PackageScanner.Scan(dir["pool"]));
 
-        Assert.Equal(AptFtparchive(dir.Path, "packages", dir["pool"]), ours);
+        // One deliberate difference: apt-ftparchive passes a control file's Description-md5 on;
+        // we drop it, as every field only an archive sets (issue 10: indices carry only what we computed).
+        var apt = AptFtparchive(dir.Path, "packages", dir["pool"]);
+        Assert.Contains("Description-md5: 0123456789abcdef0123456789abcdef\n", apt);
+        Assert.Equal(apt.Replace("Description-md5: 0123456789abcdef0123456789abcdef\n", ""), ours);
         Assert.DoesNotContain("tatus", ours);
     }
 

@@ -30,4 +30,26 @@ public class PackagesStanzaTests
 
         Assert.Equal("pool/x.deb (control): required field 'Package' is missing", ex.Message);
     }
+
+    [Fact]
+    public void Should_write_our_sums_and_no_archive_field_of_the_control_file_When_it_forges_them()
+    {
+        // Given: a control paragraph that sets what only the archive may set.
+        var forged = new string('f', 128);
+        var control = ControlFile.ParseSingle(
+            $"Package: p\nVersion: 1\nFilename: ../../etc/passwd\nSize: 1\nMD5sum: {new string('a', 32)}\nSHA1: {new string('b', 40)}\n" +
+            $"SHA256: {new string('c', 64)}\nsha512: {forged}\nDescription-md5: {new string('d', 32)}\nPhased-Update-Percentage: 0\n" +
+            "Status: install ok installed\nDescription: d\n", "t");
+
+        // When: once without a SHA-512 of our own, once with.
+        var without = PackagesStanza.FromDeb(control, "pool/p.deb", Sums, sha512: null, "p.deb");
+        var with = PackagesStanza.FromDeb(control, "pool/p.deb", Sums, sha512: new string('0', 128), "p.deb");
+
+        // Then
+        Assert.Equal(["Package", "Version", "Filename", "Size", "MD5sum", "SHA1", "SHA256", "Description"], without.Select(f => f.Name));
+        Assert.Equal(("pool/p.deb", "3", Sums.Md5, Sums.Sha1, Sums.Sha256),
+            (without["Filename"], without["Size"], without["MD5sum"], without["SHA1"], without["SHA256"]));
+        Assert.Equal(new string('0', 128), with["SHA512"]);
+        Assert.DoesNotContain(forged, with.ToString());
+    }
 }

@@ -8,12 +8,20 @@ public sealed class RecordingMailSender : IMailSender
 {
     private readonly ConcurrentQueue<MailMessage> _sent = new();
     private int _failures;
+    private readonly ConcurrentDictionary<string, string> _refused = new(StringComparer.Ordinal);
+    /// <summary>Mails whose subject contains <paramref name="subjectPart"/> fail for good, as an invalid address does.</summary>
+    public void RefuseForGood(string subjectPart, string reason) => _refused[subjectPart] = reason;
 
     /// <summary>The next <paramref name="count"/> sends fail as a mail server that is down would.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failures, count);
 
     public Task SendAsync(MailMessage message, CancellationToken ct)
     {
+        foreach (var (part, reason) in _refused)
+        {
+            if (message.Subject.Contains(part, StringComparison.Ordinal))
+                throw new MailSendException($"test: {reason}", permanent: true);
+        }
         if (Interlocked.Decrement(ref _failures) >= 0)
             throw new MailSendException($"test: mail server down for '{message.Subject}'");
         Interlocked.Exchange(ref _failures, 0);

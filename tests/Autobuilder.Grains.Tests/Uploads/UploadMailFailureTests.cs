@@ -19,4 +19,25 @@ public sealed class UploadMailFailureTests(GrainClusterFixture cluster) : GrainT
         Assert.Single(Cluster.Mail.About(upload.Id));
         Assert.Contains(details.History, h => h.Reason.Contains("mail not sent (test: mail server down", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Should_give_the_mail_up_once_with_its_reason_When_it_can_never_be_sent()
+    {
+        // Given: every mail about this upload fails for good (an address that is not one).
+        Cluster.Mail.RefuseForGood("mail-never", "To address 'nobody' is not a valid mail address.");
+
+        // When
+        var upload = await Cluster.SubmitAsync("mail-never", "1.0-1", "amd64");
+
+        // Then: the upload settles; the reason is recorded once; nothing is retried.
+        var details = await Cluster.WaitForOutcomeAsync("upload whose mail can never go", upload.Id, UploadState.Built);
+        Assert.Equal(UploadState.Done, details.Summary.State);
+        var givenUp = Assert.Single(details.History, h => h.Reason.StartsWith("mail given up", StringComparison.Ordinal));
+        Assert.Contains("To address 'nobody' is not a valid mail address.", givenUp.Reason);
+        Assert.DoesNotContain(details.History, h => h.Reason.Contains("trying again", StringComparison.Ordinal));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // four retry periods of the fixture (0.5 s): nothing comes back
+        var later = await Cluster.DetailsAsync(upload.Id);
+        Assert.Single(later.History, h => h.Reason.StartsWith("mail given up", StringComparison.Ordinal));
+        Assert.DoesNotContain(later.History, h => h.Reason.StartsWith("mail not sent", StringComparison.Ordinal));
+    }
 }
