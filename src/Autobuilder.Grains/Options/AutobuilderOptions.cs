@@ -64,4 +64,13 @@ public sealed class AutobuilderOptions
     public List<BuilderHostOptions> BuilderHosts { get; set; } = [];
 
     public SshOptions Ssh { get; set; } = new();
+
+    /// <summary>Build timeout (per product), log and line limits.</summary>
+    public BuildLimitsOptions BuildLimits { get; set; } = new();
+
+    /// <summary>
+    /// A newer upload of a source for a product stops the queued and running builds of the older
+    /// uploads of that source (they end Cancelled, the reason recorded and mailed).
+    /// </summary>
+    public bool SupersedeOlderUploads { get; set; } = true;
 }

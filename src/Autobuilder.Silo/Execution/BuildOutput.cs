@@ -29,19 +29,37 @@ public static class BuildOutput
         return path;
     }
 
-    /// <summary>Copies log and produced files of <paramref name="result"/> to results/ and describes the attempt.</summary>
-    public static BuildResult Publish(DataPaths paths, SlotConfig slot, BuildAssignment assignment, BuildRunnerResult result, DateTimeOffset started)
+    /// <summary>
+    /// Copies log and produced files of <paramref name="result"/> to results/ and describes the
+    /// attempt. A build the executor <paramref name="stopped"/> gets that verdict, and only its log
+    /// is kept: whatever a killed build left is not a result.
+    /// </summary>
+    public static BuildResult Publish(DataPaths paths, SlotConfig slot, BuildAssignment assignment, BuildRunnerResult result, DateTimeOffset started,
+        BuildStop? stopped = null)
     {
         var build = assignment.Build;
         var resultsFolder = paths.ResultsFor(build.Product, build.UploadId, build.Architecture);
-        PublishResults(result, resultsFolder);
-        var summary = result.Reason ?? BuildRunnerFiles.OutcomeWord(result.Outcome);
-        return new BuildResult(build.Id, assignment.Attempt, slot.Key, result.Outcome, summary, result.MissingBuildDependencies,
-            resultsFolder, Path.Combine(resultsFolder, BuildRunnerFiles.Log), result.Files, started, DateTimeOffset.UtcNow);
+        IReadOnlyList<string> files = stopped is null ? result.Files : [];
+        var outcome = stopped?.Outcome ?? result.Outcome;
+        var summary = stopped?.Reason ?? result.Reason ?? BuildRunnerFiles.OutcomeWord(result.Outcome);
+        var log = Path.Combine(resultsFolder, BuildRunnerFiles.Log);
+        try
+        {
+            PublishResults(result, files, resultsFolder);
+        }
+        catch (IOException ex) when (stopped is not null)
+        {
+            // A build stopped because its log could not be written (a full disk) usually cannot
+            // have its log copied either; the verdict matters more than the log.
+            summary += $" (its log could not be kept: {ex.Message})";
+            log = "";
+        }
+        return new BuildResult(build.Id, assignment.Attempt, slot.Key, outcome, summary, stopped is null ? result.MissingBuildDependencies : [],
+            resultsFolder, log, files, started, DateTimeOffset.UtcNow);
     }
 
     /// <summary>Copies log and produced files to results/…/&lt;arch&gt;/ as one rename, replacing an earlier attempt's.</summary>
-    private static void PublishResults(BuildRunnerResult result, string resultsFolder)
+    private static void PublishResults(BuildRunnerResult result, IReadOnlyList<string> files, string resultsFolder)
     {
         var parent = Path.GetDirectoryName(resultsFolder)!;
         Directory.CreateDirectory(parent);
@@ -50,7 +68,7 @@ public static class BuildOutput
         var log = Path.Combine(result.BuildFolder, BuildRunnerFiles.Log);
         if (File.Exists(log))
             File.Copy(log, Path.Combine(temp, BuildRunnerFiles.Log));
-        foreach (var file in result.Files)
+        foreach (var file in files)
             File.Copy(result.PathOf(file), Path.Combine(temp, file));
         if (Directory.Exists(resultsFolder))
             Directory.Delete(resultsFolder, recursive: true);
