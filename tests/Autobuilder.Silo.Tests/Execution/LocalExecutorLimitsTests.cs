@@ -155,5 +155,20 @@ public sealed class LocalExecutorLimitsTests : IDisposable
         Assert.Empty(await BuildProcesses.GoneAsync(sleep));
     }
 
+    [Fact]
+    public async Task Should_kill_what_a_successful_build_left_running_When_the_runner_has_ended()
+    {
+        // Arrange: the build starts a detached sleep and succeeds.
+        var sleep = BuildProcesses.UniqueSleepSeconds();
+        var (build, runner) = Prepare(new SourcePackage(Name: "ab-leftover", RulesBuild: $"sleep {sleep} >/dev/null 2>&1 &"));
+
+        // Act
+        var result = await RunAsync(build, runner, new BuildLimitsOptions());
+
+        // Assert
+        Assert.Equal(BuildOutcome.Success, result.Outcome);
+        Assert.Empty(await BuildProcesses.GoneAsync(sleep));
+    }
+
     public void Dispose() => _dir.Dispose();
 }

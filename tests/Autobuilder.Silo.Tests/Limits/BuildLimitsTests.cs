@@ -26,10 +26,10 @@ public sealed class BuildLimitsTests(LimitsFixture fixture)
             Assert.Empty(Directory.EnumerateFiles(pool, source + "_*.deb", SearchOption.AllDirectories));
     }
 
-    private async Task GoodUploadStillBuildsAsync(string name)
+    private async Task GoodUploadStillBuildsAsync(string name, string product = "bookworm")
     {
-        Uploads.Drop(Silo, new SourcePackage(Name: name), fixture.Scratch);
-        var done = await Uploads.WaitAsync(Silo, name, d => d.Summary.State == UploadState.Done, "Done", TimeSpan.FromSeconds(180));
+        Uploads.Drop(Silo, new SourcePackage(Name: name), fixture.Scratch, product);
+        var done = await Uploads.WaitAsync(Silo, name, d => d.Summary.State == UploadState.Done, "Done", TimeSpan.FromSeconds(180), product);
         Assert.Equal(UploadState.Built, done.Summary.Outcome);
     }
 
@@ -38,10 +38,11 @@ public sealed class BuildLimitsTests(LimitsFixture fixture)
     {
         // Arrange
         var sleep = BuildProcesses.UniqueSleepSeconds();
-        Uploads.Drop(Silo, new SourcePackage(Name: "ab-sleeper", RulesBuild: $"sleep {sleep}"), fixture.Scratch);
+        Uploads.Drop(Silo, new SourcePackage(Name: "ab-sleeper", RulesBuild: $"sleep {sleep}"), fixture.Scratch, LimitsFixture.ShortProduct);
 
         // Act
-        var done = await Uploads.WaitAsync(Silo, "ab-sleeper", d => d.Summary.State == UploadState.Done, "Done", TimeSpan.FromSeconds(240));
+        var done = await Uploads.WaitAsync(Silo, "ab-sleeper", d => d.Summary.State == UploadState.Done, "Done", TimeSpan.FromSeconds(300),
+            LimitsFixture.ShortProduct);
 
         // Assert
         Assert.Equal(UploadState.Failed, done.Summary.Outcome);
@@ -53,10 +54,10 @@ public sealed class BuildLimitsTests(LimitsFixture fixture)
         Assert.Empty(await BuildProcesses.GoneAsync(sleep));
         Assert.Equal([BuildRunnerFiles.Log], Directory.GetFiles(build.ResultsFolder!).Select(Path.GetFileName));
         AssertNothingPublished("ab-sleeper");
-        var mail = await fixture.WaitForMailAsync($"ab-sleeper 1.0-1 {SiloProcess.HostArchitecture} (bookworm): FAILED");
+        var mail = await fixture.WaitForMailAsync($"ab-sleeper 1.0-1 {SiloProcess.HostArchitecture} ({LimitsFixture.ShortProduct}): FAILED");
         Assert.Contains("build timed out", mail.TextBody);
 
-        await GoodUploadStillBuildsAsync("ab-after-sleeper");
+        await GoodUploadStillBuildsAsync("ab-after-sleeper", LimitsFixture.ShortProduct);
     }
 
     [Fact]

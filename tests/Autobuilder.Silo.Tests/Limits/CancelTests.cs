@@ -71,6 +71,8 @@ public sealed class CancelTests(LimitsFixture fixture)
         var two = await SleeperRunningAsync("ab-busy-two");
         Uploads.Drop(Silo, new SourcePackage(Name: "ab-cancel-queued"), fixture.Scratch);
         var queued = await Uploads.WaitAsync(Silo, "ab-cancel-queued", d => d.Summary.State == UploadState.Queued, "Queued", TimeSpan.FromSeconds(60));
+        var scheduler = Silo.Grains.GetGrain<IBuildSchedulerGrain>(0);
+        Assert.Contains((await scheduler.GetStatusAsync()).Waiting, w => w.BuildId.StartsWith(queued.Summary.Id + "/", StringComparison.Ordinal));
 
         // Act
         var run = Cancel(queued.Summary.Id, "superseded by hand");
@@ -83,7 +85,7 @@ public sealed class CancelTests(LimitsFixture fixture)
         Assert.Equal(BuildOutcome.Cancelled, build.Outcome);
         Assert.Null(build.Started);
         Assert.Null(build.Slot);
-        var status = await Silo.Grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
+        var status = await scheduler.GetStatusAsync();
         Assert.DoesNotContain(status.Waiting, w => w.BuildId.StartsWith(queued.Summary.Id + "/", StringComparison.Ordinal));
         Assert.DoesNotContain(status.Running, w => w.BuildId.StartsWith(queued.Summary.Id + "/", StringComparison.Ordinal));
 

@@ -6,13 +6,15 @@ using MimeKit;
 namespace Autobuilder.Silo.Tests.Limits;
 
 /// <summary>
-/// One real silo (two local slots) with limits lowered for the tests — a 30 s build timeout for
-/// bookworm (long enough for a good build on a loaded machine), a 2 MiB log limit — and a real
-/// SMTP server. The limit, cancel and supersede tests share it, one at a time.
+/// One real silo (two local slots) with limits lowered for the tests — products bookworm (the
+/// default timeout) and sid (its own 60 s timeout: long enough for a good build on a loaded
+/// machine), a 2 MiB log limit — and a real SMTP server. The limit, cancel and supersede tests
+/// share it, one at a time.
 /// </summary>
 public sealed class LimitsFixture : IAsyncLifetime
 {
-    public const int TimeoutSeconds = 30;
+    public const string ShortProduct = "sid";
+    public const int TimeoutSeconds = 60;
     public const long LogLimitBytes = 2 * 1024 * 1024;
 
     private readonly TempDir _root = new("ab-limits-");
@@ -29,9 +31,11 @@ public sealed class LimitsFixture : IAsyncLifetime
             mail["Host"] = Smtp.Host;
             mail["Port"] = Smtp.Port;
             mail["Security"] = "None";
-            config["Autobuilder"]!.AsObject()["BuildLimits"] = new JsonObject
+            var ab = config["Autobuilder"]!.AsObject();
+            ab["Products"] = new JsonArray("bookworm", ShortProduct);
+            ab["BuildLimits"] = new JsonObject
             {
-                ["ProductTimeoutSeconds"] = new JsonObject { ["bookworm"] = TimeoutSeconds },
+                ["ProductTimeoutSeconds"] = new JsonObject { [ShortProduct] = TimeoutSeconds },
                 ["LogLimitBytes"] = LogLimitBytes,
                 ["KillGraceSeconds"] = 2,
             };
