@@ -82,6 +82,9 @@ public sealed partial class SshBuildExecutor(
             var command = ShellQuote.Command(["cd", "--", buildFolder]) + " && echo " + SessionLinePrefix + "$$ && "
                 + ShellQuote.Command(["exec", runner, .. RunnerArguments.For(build, slot), .. limits.RunnerArguments()]) + " 2>&1";
             var (exitCode, stopped) = await RunStreamingAsync(connection, command, live, limits, ct);
+            // From here on a cancel has been dealt with (the build is stopped): its log is still
+            // fetched and the remote folder removed, bounded by the SFTP operation timeout.
+            ct = CancellationToken.None;
 
             foreach (var file in new[] { BuildRunnerFiles.State, BuildRunnerFiles.Log, BuildRunnerFiles.DepWait, BuildRunnerFiles.ResultsList })
                 await DownloadIfPresentAsync(connection, $"{buildFolder}/{file}", Path.Combine(work, file), ct);
