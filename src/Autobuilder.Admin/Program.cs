@@ -38,6 +38,9 @@ app.Configure(config =>
         uploads.AddCommand<UploadsRetryCommand>("retry")
             .WithDescription("Build a failed or dep-wait upload again.")
             .WithExample("uploads", "retry", "bookworm/hello_1.0-1/1");
+        uploads.AddCommand<UploadsCancelCommand>("cancel")
+            .WithDescription("Stop an upload's queued and running builds; they end Cancelled and are not retried.")
+            .WithExample("uploads", "cancel", "bookworm/hello_1.0-1/1", "--reason", "wrong tarball uploaded");
     });
     config.AddBranch("builders", builders =>
     {

@@ -20,4 +20,11 @@ public enum BuildOutcome
 
     /// <summary>The builder, not the package, failed (missing tool, full disk, runner crash, signal); retry elsewhere.</summary>
     InfrastructureError,
+
+    /// <summary>
+    /// Stopped on purpose before it ended: an operator's <c>uploads cancel</c>, or a newer upload of
+    /// the same source superseded it. Never retried. The runner never chooses it (it has no exit
+    /// code): the executor that stopped the build says so.
+    /// </summary>
+    Cancelled,
 }

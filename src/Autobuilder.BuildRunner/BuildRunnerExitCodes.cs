@@ -33,6 +33,8 @@ public static class BuildRunnerExitCodes
         BuildOutcome.DepWait => DepWait,
         BuildOutcome.BadSource => BadSource,
         BuildOutcome.InfrastructureError => InfrastructureError,
+        BuildOutcome.Cancelled => throw new ArgumentOutOfRangeException(nameof(outcome), outcome,
+            "a cancelled build has no runner exit code: the executor that stopped it reports it"),
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown build outcome"),
     };
 }

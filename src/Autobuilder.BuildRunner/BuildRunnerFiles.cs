@@ -32,6 +32,7 @@ public static class BuildRunnerFiles
         BuildOutcome.DepWait => "dep-wait",
         BuildOutcome.BadSource => "bad-source",
         BuildOutcome.InfrastructureError => "infrastructure",
+        BuildOutcome.Cancelled => "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "unknown build outcome"),
     };
 
@@ -43,6 +44,7 @@ public static class BuildRunnerFiles
         "dep-wait" => BuildOutcome.DepWait,
         "bad-source" => BuildOutcome.BadSource,
         "infrastructure" => BuildOutcome.InfrastructureError,
+        "cancelled" => BuildOutcome.Cancelled,
         _ => null,
     };
 }

@@ -39,6 +39,14 @@ public interface IBuilderSlotGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<bool> IsRunningAsync(string buildId, int attempt);
 
+    /// <summary>
+    /// Stops that attempt if this slot runs it (the executor kills the build's processes; the
+    /// attempt ends Cancelled and the slot is free again); anything else is ignored. One-way: the
+    /// upload that asks may be the grain this slot is waiting on.
+    /// </summary>
+    [OneWay]
+    Task CancelAsync(string buildId, int attempt, string reason);
+
     /// <summary>Called by the slot's own build task when the executor is done.</summary>
     Task CompleteAsync(BuildResult result);
 

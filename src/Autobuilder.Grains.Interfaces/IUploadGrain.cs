@@ -29,6 +29,21 @@ public interface IUploadGrain : IGrainWithStringKey
     /// <summary>Builds again an upload whose builds failed or waited for dependencies.</summary>
     Task<string> RetryAsync();
 
+    /// <summary>
+    /// An operator stops the upload's queued and running builds (<c>uploads cancel</c>): queued
+    /// ones are dropped, running ones stopped; each ends Cancelled (never retried), the reason and
+    /// <paramref name="by"/> recorded and mailed. Returns what was done, or why nothing was.
+    /// </summary>
+    Task<string> CancelAsync(string reason, string by);
+
+    /// <summary>
+    /// A newer upload of the same source for the same product was accepted: this upload's queued
+    /// and running builds stop as by <see cref="CancelAsync"/>, with that as the reason. For silos
+    /// only (the newer upload calls it).
+    /// </summary>
+    [OneWay]
+    Task SupersedeAsync(string newerUploadId, string newerVersion);
+
     Task<UploadDetails?> GetDetailsAsync();
 
     /// <summary>

@@ -17,6 +17,12 @@ public interface IUploadRegistryGrain : IGrainWithStringKey
 
     Task UpdateAsync(UploadSummary summary);
 
+    /// <summary>
+    /// The uploads of <paramref name="source"/> other than <paramref name="uploadId"/> that were
+    /// accepted and are not finished: the ones a newer upload supersedes.
+    /// </summary>
+    Task<IReadOnlyList<string>> ActiveUploadsOfAsync(string source, string uploadId);
+
     Task<IReadOnlyList<UploadSummary>> ListAsync(int limit);
 
     /// <summary>Asks every upload that is not finished to queue its waiting builds again.</summary>

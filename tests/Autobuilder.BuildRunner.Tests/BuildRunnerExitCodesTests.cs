@@ -35,10 +35,18 @@ public class BuildRunnerExitCodesTests
     [Fact]
     public void Should_round_trip_every_outcome_When_mapped_to_a_code_and_a_state_word()
     {
-        foreach (var outcome in Enum.GetValues<BuildOutcome>())
+        // Cancelled is the executor's verdict, not the runner's: it has a word but no exit code.
+        foreach (var outcome in Enum.GetValues<BuildOutcome>().Where(o => o != BuildOutcome.Cancelled))
         {
             Assert.Equal(outcome, BuildRunnerExitCodes.ToOutcome(BuildRunnerExitCodes.FromOutcome(outcome)));
             Assert.Equal(outcome, BuildRunnerFiles.ParseOutcomeWord(BuildRunnerFiles.OutcomeWord(outcome)));
         }
+    }
+
+    [Fact]
+    public void Should_refuse_an_exit_code_for_Cancelled_When_asked_since_the_runner_never_chooses_it()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => BuildRunnerExitCodes.FromOutcome(BuildOutcome.Cancelled));
+        Assert.Equal(BuildOutcome.Cancelled, BuildRunnerFiles.ParseOutcomeWord(BuildRunnerFiles.OutcomeWord(BuildOutcome.Cancelled)));
     }
 }

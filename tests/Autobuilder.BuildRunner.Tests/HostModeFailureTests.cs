@@ -36,6 +36,36 @@ public class HostModeFailureTests
     }
 
     [Fact]
+    public void Should_stop_the_build_and_keep_the_log_at_the_limit_When_the_build_prints_past_the_log_limit()
+    {
+        // 200 MiB of output (yes never stops by itself: head ends it), against a 1 MiB limit.
+        using var build = new BuildFolder(new SourcePackage(Name: "hello-loud", RulesBuild: "yes 'all work and no play' | head -c 209715200"));
+        const int limit = 1024 * 1024;
+        var clock = Stopwatch.StartNew();
+
+        var run = build.Run(build.Args("any", "--log-limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture))).AssertExit(1);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}");
+        Assert.Equal(BuildOutcome.BuildFailed, run.State.Outcome);
+        Assert.Equal($"log limit exceeded: the build printed more than {limit} bytes", run.State.Reason);
+        var size = new FileInfo(build[BuildRunnerFiles.Log]).Length;
+        Assert.InRange(size, limit, limit + 4096);
+        Assert.Contains("log limit exceeded", File.ReadAllText(build[BuildRunnerFiles.Log])[^1000..]);
+        Assert.False(File.Exists(build[BuildRunnerFiles.ResultsList]));
+    }
+
+    [Fact]
+    public void Should_succeed_as_usual_When_the_output_stays_under_the_log_limit()
+    {
+        using var build = new BuildFolder(new SourcePackage(Name: "hello-quiet"));
+
+        var run = build.Run(build.Args("any", "--log-limit", "10000000")).AssertExit(0);
+
+        Assert.Equal(BuildOutcome.Success, run.State.Outcome);
+        Assert.Contains("log-limit=10000000", run.Log);
+    }
+
+    [Fact]
     public void Should_report_DepWait_and_name_the_missing_dependency_When_a_build_dependency_is_not_installed()
     {
         using var build = new BuildFolder(new SourcePackage(Name: "hello-dw", BuildDepends: "autobuilder-no-such-package (>= 1)"));
@@ -145,6 +175,8 @@ public class HostModeFailureTests
     [InlineData("--jobs", "0")]
     [InlineData("--jobs", "two")]
     [InlineData("--timeout", "-5")]
+    [InlineData("--log-limit", "0")]
+    [InlineData("--log-limit", "1k")]
     [InlineData("--no-such-option", "x")]
     public void Should_report_InfrastructureError_When_an_option_is_invalid(string option, string value)
     {

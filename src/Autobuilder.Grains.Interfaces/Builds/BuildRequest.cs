@@ -3,6 +3,8 @@ namespace Autobuilder.Grains;
 /// <summary>
 /// One build of an upload for one architecture, as queued. <see cref="Id"/> is
 /// "&lt;upload id&gt;/&lt;architecture&gt;". <see cref="SourceFolder"/> is on the garage host.
+/// <see cref="Timeout"/> is the wall-clock limit the garage set for the build's product; null
+/// (a request queued before it existed) means the executor's silo's default.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record BuildRequest(
@@ -17,4 +19,5 @@ public sealed record BuildRequest(
     [property: Id(8)] DateTimeOffset QueuedAt,
     [property: Id(9)] string DscFileName,
     [property: Id(10)] IReadOnlyList<string> Files,
-    [property: Id(11)] string SourceFolder);
+    [property: Id(11)] string SourceFolder,
+    [property: Id(12)] TimeSpan? Timeout = null);

@@ -12,4 +12,6 @@ public enum UploadState
     Failed,
     DepWait,
     Done,
+    /// <summary>An outcome: its builds were stopped by an operator's cancel or a newer upload (see the history for who and why).</summary>
+    Cancelled,
 }

@@ -76,4 +76,13 @@ public sealed class AutobuilderOptions
     /// few seconds' grace) the process ends itself, whatever part of it still waits.
     /// </summary>
     public double ShutdownSeconds { get; set; } = 30;
+
+    /// <summary>Build timeout (per product), log and line limits.</summary>
+    public BuildLimitsOptions BuildLimits { get; set; } = new();
+
+    /// <summary>
+    /// A newer upload of a source for a product stops the queued and running builds of the older
+    /// uploads of that source (they end Cancelled, the reason recorded and mailed).
+    /// </summary>
+    public bool SupersedeOlderUploads { get; set; } = true;
 }

@@ -100,6 +100,12 @@ public sealed partial class BuilderSlotGrain(
                 var result = await executor.RunAsync(assignment, null, token);
                 await self.CompleteAsync(result);
             }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                // An executor that could only give up (it returns a Cancelled result when it can).
+                await self.CompleteAsync(new BuildResult(assignment.Build.Id, assignment.Attempt, Key, BuildOutcome.Cancelled,
+                    "cancelled", [], "", "", [], started, DateTimeOffset.UtcNow));
+            }
             catch (HostUnreachableException ex)
             {
                 await self.HostLostAsync(new BuildResult(assignment.Build.Id, assignment.Attempt, Key, BuildOutcome.InfrastructureError,
@@ -122,6 +128,16 @@ public sealed partial class BuilderSlotGrain(
             KeepAlive = true,
         });
         await Upload(assignment).BuildStartedAsync(assignment);
+    }
+
+    Task IBuilderSlotGrain.CancelAsync(string buildId, int attempt, string reason)
+    {
+        if (S.Current is { } current && current.Build.Id == buildId && current.Attempt == attempt && _cancel is { IsCancellationRequested: false } cancel)
+        {
+            LogCancelling(logger, buildId, attempt, Key, reason);
+            cancel.Cancel();
+        }
+        return Task.CompletedTask;
     }
 
     async Task IBuilderSlotGrain.CompleteAsync(BuildResult result)
@@ -192,7 +208,8 @@ public sealed partial class BuilderSlotGrain(
         }
         // A result the upload did not want (an attempt that had already ended, remembered across a
         // restart) says nothing about this slot.
-        if (accepted)
+        // A cancelled build says nothing about the slot either.
+        if (accepted && result.Outcome != BuildOutcome.Cancelled)
             S.ConsecutiveFailures = result.Outcome == BuildOutcome.InfrastructureError ? S.ConsecutiveFailures + 1 : 0;
         if (hostLost is not null)
             S.HostDown = hostLost;
@@ -340,6 +357,9 @@ public sealed partial class BuilderSlotGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{BuildId} attempt {Attempt} started on {Slot}")]
     private static partial void LogStarted(ILogger logger, string buildId, int attempt, string slot);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{BuildId} attempt {Attempt} on {Slot}: stopping it ({Reason})")]
+    private static partial void LogCancelling(ILogger logger, string buildId, int attempt, string slot, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{BuildId}: the upload failed to take the result from {Slot}")]
     private static partial void LogReportFailed(ILogger logger, string buildId, string slot, Exception ex);

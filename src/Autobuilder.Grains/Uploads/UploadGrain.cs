@@ -71,6 +71,7 @@ public sealed partial class UploadGrain(
             case UploadState.Built:
             case UploadState.Failed:
             case UploadState.DepWait:
+            case UploadState.Cancelled:
                 await FinishAsync();
                 break;
         }
@@ -116,6 +117,8 @@ public sealed partial class UploadGrain(
         S.Builds = plan.Select(p => new BuildRecord { Architecture = p.Architecture, Type = p.Type, State = BuildState.Waiting }).ToList();
         await TransitionAsync(UploadState.Verified,
             $"all {S.Files.Count} files intact; builds: {string.Join(", ", S.Builds.Select(b => $"{b.Architecture} ({b.Type.ToString().ToLowerInvariant()})"))}");
+        if (_options.SupersedeOlderUploads)
+            await SupersedeOlderAsync();
         await EnqueueWaitingBuildsAsync();
         await TransitionAsync(UploadState.Queued, $"{S.Builds.Count} build(s) queued");
     }
@@ -170,12 +173,19 @@ public sealed partial class UploadGrain(
 
     private QueuedBuild ToQueued(BuildRecord b) => new(
         new BuildRequest(UploadIds.Build(Id, b.Architecture), Id, S.Product, S.Source, S.Version, b.Architecture, b.Type,
-            Priority: 0, S.ReceivedAt, S.DscFileName, S.Files, S.Folder),
+            Priority: 0, S.ReceivedAt, S.DscFileName, S.Files, S.Folder, _options.BuildLimits.TimeoutFor(S.Product)),
         b.Attempt, b.FailedSlots);
 
     async Task IUploadGrain.BuildStartedAsync(BuildAssignment assignment)
     {
         var build = Find(assignment.Build.Id);
+        if (build is not null && build.Attempt == assignment.Attempt && build.Outcome == BuildOutcome.Cancelled)
+        {
+            // Cancelled while the scheduler's dispatch was on its way: the slot started it anyway.
+            // One-way, because that slot is waiting on this call.
+            _ = GrainFactory.GetGrain<IBuilderSlotGrain>(assignment.Slot).CancelAsync(assignment.Build.Id, assignment.Attempt, build.Summary ?? "cancelled");
+            return;
+        }
         if (build is null || build.Attempt != assignment.Attempt || build.State == BuildState.Finished)
             return;
         build.State = BuildState.Running;
@@ -198,7 +208,13 @@ public sealed partial class UploadGrain(
         if (build is null || build.Attempt != result.Attempt || build.State == BuildState.Finished)
             return false;
 
-        if (result.Outcome == BuildOutcome.Success)
+        if (build.CancelRequested is { } cancelled)
+        {
+            // Whatever the stopped attempt reports (killed, lost with its slot, even done just
+            // before the stop arrived), it ends as the operator or the newer upload decided.
+            result = result with { Outcome = BuildOutcome.Cancelled, Summary = cancelled, Files = [] };
+        }
+        else if (result.Outcome == BuildOutcome.Success)
         {
             // What a build leaves is package code's word: files that are not this upload's fail the
             // build (naming them) before anything is queued or a mail says "built".
@@ -239,16 +255,86 @@ public sealed partial class UploadGrain(
         build.Finished = result.Finished;
         build.MissingDependencies = [.. result.MissingDependencies];
         await TransitionAsync(S.State, $"{build.Architecture}: {Describe(build)}");
-
-        if (S.Builds.All(b => b.State == BuildState.Finished))
-        {
-            var outcome = S.Builds.Any(b => b.Outcome is BuildOutcome.BuildFailed or BuildOutcome.BadSource or BuildOutcome.InfrastructureError)
-                ? UploadState.Failed
-                : S.Builds.Any(b => b.Outcome == BuildOutcome.DepWait) ? UploadState.DepWait : UploadState.Built;
-            await TransitionAsync(outcome, string.Join("; ", S.Builds.Select(b => $"{b.Architecture}: {Describe(b)}")), outcome);
-        }
+        await SettleIfAllFinishedAsync();
         await FinishAsync();
         return true;
+    }
+
+    private async Task SettleIfAllFinishedAsync()
+    {
+        if (!S.Builds.All(b => b.State == BuildState.Finished))
+            return;
+        var outcome = S.Builds.Any(b => b.Outcome is BuildOutcome.BuildFailed or BuildOutcome.BadSource or BuildOutcome.InfrastructureError)
+            ? UploadState.Failed
+            : S.Builds.Any(b => b.Outcome == BuildOutcome.Cancelled) ? UploadState.Cancelled
+            : S.Builds.Any(b => b.Outcome == BuildOutcome.DepWait) ? UploadState.DepWait : UploadState.Built;
+        await TransitionAsync(outcome, string.Join("; ", S.Builds.Select(b => $"{b.Architecture}: {Describe(b)}")), outcome);
+    }
+
+    async Task<string> IUploadGrain.CancelAsync(string reason, string by)
+    {
+        if (S.Ticket is null)
+            return $"no upload {Id}";
+        var why = $"cancelled by {by}: {(reason.Length > 0 ? reason : "no reason given")}";
+        var (dropped, stopping) = await StopBuildsAsync(why, by);
+        return dropped + stopping == 0
+            ? $"{Id} is {S.State}{(S.Outcome is { } o ? $" ({o})" : "")}: no queued or running build to cancel"
+            : $"{Id}: {dropped} queued build(s) cancelled, {stopping} running build(s) being stopped";
+    }
+
+    async Task IUploadGrain.SupersedeAsync(string newerUploadId, string newerVersion)
+    {
+        if (S.Ticket is null)
+            return;
+        await StopBuildsAsync($"superseded by {newerUploadId} (version {newerVersion} of {S.Source})", "autobuilder");
+    }
+
+    /// <summary>Tells the older, unfinished uploads of this source that this one replaces them.</summary>
+    private async Task SupersedeOlderAsync()
+    {
+        foreach (var older in await Registry.ActiveUploadsOfAsync(S.Source, Id))
+            await GrainFactory.GetGrain<IUploadGrain>(older).SupersedeAsync(Id, S.Version);
+    }
+
+    /// <summary>
+    /// Drops the queued builds (they end Cancelled at once) and asks the slots of the running ones
+    /// to stop them (they end Cancelled when the slot reports, or when its lease runs out).
+    /// </summary>
+    private async Task<(int Dropped, int Stopping)> StopBuildsAsync(string why, string by)
+    {
+        if (S.State is UploadState.Received or UploadState.Rejected)
+            return (0, 0);
+        var waiting = S.Builds.Where(b => b.State == BuildState.Waiting).ToList();
+        var running = S.Builds.Where(b => b.State == BuildState.Running && b.CancelRequested is null).ToList();
+        if (waiting.Count == 0 && running.Count == 0)
+            return (0, 0);
+        var now = time.GetUtcNow();
+        S.CancelReason = why;
+        S.CancelledBy = by;
+        S.CancelledAt = now;
+        // The scheduler forgets them first, so no slot is given one while we record the rest.
+        await Scheduler.DropAsync(Id);
+        foreach (var b in waiting)
+        {
+            b.State = BuildState.Finished;
+            b.Outcome = BuildOutcome.Cancelled;
+            b.Summary = why;
+            b.Finished = now;
+        }
+        foreach (var b in running)
+        {
+            b.CancelRequested = why;
+            _ = GrainFactory.GetGrain<IBuilderSlotGrain>(b.Slot!).CancelAsync(UploadIds.Build(Id, b.Architecture), b.Attempt, why);
+        }
+        var parts = new List<string>();
+        if (waiting.Count > 0)
+            parts.Add($"queued {string.Join(", ", waiting.Select(b => b.Architecture))} dropped");
+        if (running.Count > 0)
+            parts.Add($"running {string.Join(", ", running.Select(b => $"{b.Architecture} on {b.Slot}"))} being stopped");
+        await TransitionAsync(S.State, $"{why}: {string.Join("; ", parts)}");
+        await SettleIfAllFinishedAsync();
+        await FinishAsync();
+        return (waiting.Count, running.Count);
     }
 
     /// <summary>Hands successful builds to the repository queue and mails each result, once.</summary>
@@ -271,7 +357,7 @@ public sealed partial class UploadGrain(
                 await WriteAsync();
             }
         }
-        if (S.State is UploadState.Built or UploadState.Failed or UploadState.DepWait)
+        if (S.State is UploadState.Built or UploadState.Failed or UploadState.DepWait or UploadState.Cancelled)
             await TransitionAsync(UploadState.Done, S.State == UploadState.Built ? $"packages queued for {_options.Repository}/{S.Product}" : "result mailed", S.State);
     }
 
@@ -328,6 +414,7 @@ public sealed partial class UploadGrain(
             b.Mailed = false;
             b.FailedSlots.Clear();
             b.InfrastructureErrors = 0;
+            b.CancelRequested = null;
         }
         S.Outcome = null;
         await TransitionAsync(UploadState.Queued, $"retry requested: {string.Join(", ", again.Select(b => b.Architecture))} queued again");
@@ -366,6 +453,7 @@ public sealed partial class UploadGrain(
         BuildOutcome.BuildFailed => $"build failed on {b.Slot}: {b.Summary}",
         BuildOutcome.BadSource => $"bad source: {b.Summary}",
         BuildOutcome.InfrastructureError => $"infrastructure error: {b.Summary}",
+        BuildOutcome.Cancelled => b.Summary ?? "cancelled",
         _ => b.State.ToString(),
     };
 

@@ -20,6 +20,10 @@ public sealed class UploadGrainState
     [Id(14)] public List<BuildRecord> Builds { get; set; } = [];
     [Id(15)] public string? RejectedFolder { get; set; }
     [Id(16)] public bool RejectionMailed { get; set; }
+    /// <summary>Why the upload's builds were stopped (an operator's cancel, or the newer upload that superseded it), and who.</summary>
+    [Id(17)] public string? CancelReason { get; set; }
+    [Id(18)] public string? CancelledBy { get; set; }
+    [Id(19)] public DateTimeOffset? CancelledAt { get; set; }
 }
 
 /// <summary>One build of the upload as the upload tracks it, across its attempts.</summary>
@@ -44,6 +48,8 @@ public sealed class BuildRecord
     [Id(14)] public List<string> MissingDependencies { get; set; } = [];
     /// <summary>Attempts of the current round (since receipt or the last operator retry) that ended in infrastructure errors.</summary>
     [Id(15)] public int InfrastructureErrors { get; set; }
+    /// <summary>Set while a running attempt is being stopped: whatever it reports then, it ends Cancelled with this reason.</summary>
+    [Id(16)] public string? CancelRequested { get; set; }
 
     public BuildProgress ToProgress() =>
         new(Architecture, Type, State, Attempt, Slot, Outcome, Summary, LogPath, ResultsFolder, Started, Finished);

@@ -33,6 +33,7 @@ public sealed class UploadMailer(IMailSender sender, IOptions<MailSettings> sett
             BuildOutcome.DepWait => "DEP-WAIT",
             BuildOutcome.BadSource => "BAD SOURCE",
             BuildOutcome.InfrastructureError => "FAILED (builder problem)",
+            BuildOutcome.Cancelled => "CANCELLED",
             _ => "FAILED",
         };
         var body = new StringBuilder()

@@ -69,6 +69,12 @@ public sealed class UploadRegistryGrain(
         await state.WriteStateAsync();
     }
 
+    Task<IReadOnlyList<string>> IUploadRegistryGrain.ActiveUploadsOfAsync(string source, string uploadId) =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.Uploads.Values
+            .Where(u => u.Source == source && u.Id != uploadId && !IsFinished(u)
+                && u.State is not (UploadState.Received or UploadState.Rejected or UploadState.Done))
+            .Select(u => u.Id).ToList());
+
     Task<IReadOnlyList<UploadSummary>> IUploadRegistryGrain.ListAsync(int limit) =>
         Task.FromResult<IReadOnlyList<UploadSummary>>(
             state.State.Uploads.Values.OrderByDescending(u => u.ReceivedAt).ThenByDescending(u => u.Id, StringComparer.Ordinal).Take(limit).ToList());

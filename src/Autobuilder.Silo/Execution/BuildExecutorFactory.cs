@@ -21,8 +21,8 @@ public sealed class BuildExecutorFactory(
 
     public IBuildExecutor Create(SlotConfig slot) => slot.Executor switch
     {
-        SlotConfig.LocalExecutor => new LocalBuildExecutor(slot, paths, _runner.Value),
-        SlotConfig.SshExecutor => new SshBuildExecutor(slot, paths, pool, options.Value.Ssh, loggers.CreateLogger<SshBuildExecutor>()),
+        SlotConfig.LocalExecutor => new LocalBuildExecutor(slot, paths, _runner.Value, options.Value.BuildLimits),
+        SlotConfig.SshExecutor => new SshBuildExecutor(slot, paths, pool, options.Value.Ssh, loggers.CreateLogger<SshBuildExecutor>(), options.Value.BuildLimits),
         _ => throw new InvalidOperationException($"slot {slot.Key}: executor '{slot.Executor}' is not available (local or ssh)"),
     };
 }

@@ -29,19 +29,36 @@ public static class BuildOutput
         return path;
     }
 
-    /// <summary>Copies log and produced files of <paramref name="result"/> to results/ and describes the attempt.</summary>
-    public static BuildResult Publish(DataPaths paths, SlotConfig slot, BuildAssignment assignment, BuildRunnerResult result, DateTimeOffset started)
+    /// <summary>
+    /// Copies log and produced files of <paramref name="result"/> to results/ and describes the
+    /// attempt. A build the executor <paramref name="stopped"/> gets that verdict, and only its log
+    /// is kept: whatever a killed build left is not a result.
+    /// </summary>
+    public static BuildResult Publish(DataPaths paths, SlotConfig slot, BuildAssignment assignment, BuildRunnerResult result, DateTimeOffset started,
+        BuildStop? stopped = null)
     {
         var build = assignment.Build;
         var resultsFolder = paths.ResultsFor(build.Product, build.UploadId, build.Architecture);
-        var refused = PublishResults(result, resultsFolder);
-        var summary = result.Reason ?? BuildRunnerFiles.OutcomeWord(result.Outcome);
-        var outcome = result.Outcome;
+        IReadOnlyList<string> files = stopped is null ? result.Files : [];
+        var outcome = stopped?.Outcome ?? result.Outcome;
+        var summary = stopped?.Reason ?? result.Reason ?? BuildRunnerFiles.OutcomeWord(result.Outcome);
+        var log = Path.Combine(resultsFolder, BuildRunnerFiles.Log);
+        List<(string File, string Problem)> refused = [];
+        try
+        {
+            refused = PublishResults(result, files, resultsFolder);
+        }
+        catch (IOException ex) when (stopped is not null)
+        {
+            // A build stopped because its log could not be written (a full disk) usually cannot
+            // have its log copied either; the verdict matters more than the log.
+            summary += $" (its log could not be kept: {ex.Message})";
+            log = "";
+        }
         if (refused.Count > 0 && outcome == BuildOutcome.Success)
             (outcome, summary) = (BuildOutcome.BuildFailed, $"results refused: {string.Join("; ", refused.Select(r => $"{r.File}: {r.Problem}"))}");
-        return new BuildResult(build.Id, assignment.Attempt, slot.Key, outcome, summary, result.MissingBuildDependencies,
-            resultsFolder, Path.Combine(resultsFolder, BuildRunnerFiles.Log), [.. result.Files.Except(refused.Select(r => r.File))],
-            started, DateTimeOffset.UtcNow);
+        return new BuildResult(build.Id, assignment.Attempt, slot.Key, outcome, summary, stopped is null ? result.MissingBuildDependencies : [],
+            resultsFolder, log, [.. files.Except(refused.Select(r => r.File))], started, DateTimeOffset.UtcNow);
     }
 
     /// <summary>
@@ -49,7 +66,7 @@ public static class BuildOutput
     /// attempt's. The build folder is the package's to write: a log or result that is not a regular
     /// file (a link to the signing key, a FIFO) is never opened; such results are returned, with why.
     /// </summary>
-    private static List<(string File, string Problem)> PublishResults(BuildRunnerResult result, string resultsFolder)
+    private static List<(string File, string Problem)> PublishResults(BuildRunnerResult result, IReadOnlyList<string> files, string resultsFolder)
     {
         var refused = new List<(string File, string Problem)>();
         var parent = Path.GetDirectoryName(resultsFolder)!;
@@ -59,7 +76,7 @@ public static class BuildOutput
         var log = Path.Combine(result.BuildFolder, BuildRunnerFiles.Log);
         if (Files.RegularFile.Problem(log) is null)
             CopyRegular(log, Path.Combine(temp, BuildRunnerFiles.Log));
-        foreach (var file in result.Files)
+        foreach (var file in files)
         {
             if (Files.RegularFile.Problem(result.PathOf(file)) is { } problem)
                 refused.Add((file, problem));

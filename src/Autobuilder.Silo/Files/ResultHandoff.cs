@@ -48,17 +48,27 @@ public sealed class ResultHandoff(DataPaths paths, IOptions<AutobuilderOptions> 
             return copied;
         }, ct);
 
+    // A log may be up to the log limit (100 MiB by default) and one line may be most of it: the
+    // tail is read from the end, bounded, and each quoted line cut.
+    private const int TailBytes = 256 * 1024;
+    private const int TailLineChars = 2000;
+
     public async Task<string> LogTailAsync(string logPath, int lines, CancellationToken ct = default)
     {
         if (!File.Exists(logPath))
             return "";
-        var tail = new Queue<string>(lines);
-        foreach (var line in await File.ReadAllLinesAsync(logPath, ct))
-        {
-            if (tail.Count == lines)
-                tail.Dequeue();
-            tail.Enqueue(line);
-        }
+        await using var stream = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096, useAsync: true);
+        var skipped = stream.Length > TailBytes;
+        if (skipped)
+            stream.Seek(-TailBytes, SeekOrigin.End);
+        var buffer = new byte[Math.Min(stream.Length, TailBytes)];
+        await stream.ReadExactlyAsync(buffer, ct);
+        var text = System.Text.Encoding.UTF8.GetString(buffer);
+        var all = text.Split('\n');
+        // The first line of a window that starts mid-file is a fragment; a final newline leaves an empty last entry.
+        var whole = all.Skip(skipped ? 1 : 0).Take(all.Length - (skipped ? 1 : 0) - (text.EndsWith('\n') ? 1 : 0));
+        var tail = whole.TakeLast(lines)
+            .Select(l => l.Length > TailLineChars ? l[..TailLineChars] + $" [line cut at {TailLineChars} characters]" : l.TrimEnd('\r'));
         return string.Join("\n", tail);
     }
 

@@ -16,18 +16,23 @@ namespace Autobuilder.Silo.Execution.Ssh;
 /// started with a command line in which every word is single-quoted (<see cref="ShellQuote"/>),
 /// its output streamed into the live log, the runner's files and results copied back, the remote
 /// folder removed. Host and connection trouble ends in <see cref="HostUnreachableException"/>.
+/// The runner leads the session sshd made for the command; a timeout, a log limit or a cancel
+/// kills that whole session on the host (pkill -s, over a second channel), not just the channel.
 /// </summary>
 public sealed partial class SshBuildExecutor(
     SlotConfig slot,
     DataPaths paths,
     SshConnectionPool pool,
     SshOptions options,
-    ILogger<SshBuildExecutor> logger) : IBuildExecutor
+    ILogger<SshBuildExecutor> logger,
+    BuildLimitsOptions? limitOptions = null) : IBuildExecutor
 {
     private const string RunnerName = BuildRunnerScript.FileName;
     // SSH.NET reads the digits as octal ones: 755 is rwxr-xr-x.
     private const short Executable = 755;
     private readonly SshTarget _target = SshTarget.For(slot);
+    // The first line of the remote command, before the runner starts: the session to kill.
+    private const string SessionLinePrefix = "autobuilder-session ";
 
     public async Task<BuildResult> RunAsync(BuildAssignment assignment, Action<string>? log, CancellationToken ct)
     {
@@ -39,8 +44,9 @@ public sealed partial class SshBuildExecutor(
         foreach (var name in names)
             FileNames.Require(name, build.DscFileName);
 
+        var limits = ExecutionLimits.For(build, limitOptions);
         var work = BuildOutput.FreshWorkFolder(paths, slot, assignment);
-        var live = new LiveLog(BuildOutput.LiveLogPath(paths, assignment), log);
+        var live = limits.OpenLiveLog(BuildOutput.LiveLogPath(paths, assignment), log);
         SshConnection? connection = null;
         var healthy = false;
         try
@@ -59,7 +65,7 @@ public sealed partial class SshBuildExecutor(
                 connection = await pool.OpenAsync(_target, ct);
                 buildFolder = await PrepareAsync(connection, assignment, ct);
             }
-            live.Line($"[autobuilder] building on {_target} in {buildFolder}");
+            live.Note($"[autobuilder] building on {_target} in {buildFolder}");
 
             foreach (var name in names)
             {
@@ -71,33 +77,39 @@ public sealed partial class SshBuildExecutor(
                 await connection.Sftp.UploadFileAsync(script, runner, ct);
             connection.Sftp.ChangePermissions(runner, Executable);
 
-            var command = ShellQuote.AndThen(["cd", "--", buildFolder], ["exec", runner, .. RunnerArguments.For(build, slot)]) + " 2>&1";
-            var exitCode = await RunStreamingAsync(connection, command, live, ct);
+            // sshd runs the command's shell as the leader of a new session: "$$" (the one word not
+            // quoted, and no value of ours) is that session's id, and exec keeps it for the runner.
+            var command = ShellQuote.Command(["cd", "--", buildFolder]) + " && echo " + SessionLinePrefix + "$$ && "
+                + ShellQuote.Command(["exec", runner, .. RunnerArguments.For(build, slot), .. limits.RunnerArguments()]) + " 2>&1";
+            var (exitCode, stopped) = await RunStreamingAsync(connection, command, live, limits, ct);
+            // From here on a cancel has been dealt with (the build is stopped): its log is still
+            // fetched and the remote folder removed, bounded by the SFTP operation timeout.
+            ct = CancellationToken.None;
 
             foreach (var file in new[] { BuildRunnerFiles.State, BuildRunnerFiles.Log, BuildRunnerFiles.DepWait, BuildRunnerFiles.ResultsList })
                 await DownloadIfPresentAsync(connection, $"{buildFolder}/{file}", Path.Combine(work, file), ct);
             var result = BuildRunnerResult.Read(work, exitCode);
-            if (result.Files.Count > 0)
+            if (result.Files.Count > 0 && stopped is null)
             {
                 // Names come from the host's results.list; BuildRunnerResult admitted plain names only.
                 Directory.CreateDirectory(result.ResultsDirectory);
                 foreach (var file in result.Files)
                     await DownloadAsync(connection, $"{buildFolder}/{BuildRunnerFiles.ResultsDirectory}/{file}", result.PathOf(file), ct);
             }
-            var published = BuildOutput.Publish(paths, slot, assignment, result, started);
+            var published = BuildOutput.Publish(paths, slot, assignment, result, started, stopped);
             await ExecuteAsync(connection, ShellQuote.Command(["rm", "-rf", "--", buildFolder]), ct);
             healthy = true;
             return published;
         }
         catch (HostUnreachableException ex)
         {
-            live.Line($"[autobuilder] {ex.Message}");
+            live.Note($"[autobuilder] {ex.Message}");
             throw;
         }
         catch (Exception ex) when (SshFailures.IsConnectionFailure(ex))
         {
             var message = $"{_target}: {SshFailures.Describe(ex)}";
-            live.Line($"[autobuilder] {message}");
+            live.Note($"[autobuilder] {message}");
             throw new HostUnreachableException(message, ex);
         }
         finally
@@ -174,72 +186,134 @@ public sealed partial class SshBuildExecutor(
     /// <summary>
     /// Runs <paramref name="command"/>, copying its output line by line into the live log as it
     /// comes. Output silent for longer than the silence timeout means a dead host or connection.
+    /// Past the deadline, at the log limit or on cancel, the remote session is stopped (TERM, then
+    /// KILL after the grace) and that verdict returned; what the build left running in its session
+    /// after the runner ended is killed too.
     /// </summary>
-    private async Task<int?> RunStreamingAsync(SshConnection connection, string command, LiveLog live, CancellationToken ct)
+    private async Task<(int? ExitCode, BuildStop? Stopped)> RunStreamingAsync(SshConnection connection, string command, LiveLog live,
+        ExecutionLimits limits, CancellationToken ct)
     {
         using var cmd = connection.Ssh.CreateCommand(command);
         var lastOutput = Stopwatch.StartNew();
-        var execute = cmd.ExecuteAsync(ct);
+        var clock = Stopwatch.StartNew();
+        var session = 0;
+        // Not cancelled through SSH.NET: closing the channel would leave the build running there.
+        var execute = cmd.ExecuteAsync(CancellationToken.None);
         // SSH.NET's output pipe reads synchronously only (its async read would ignore cancellation),
         // so a dedicated task pumps it; the loop below watches both it and the silence.
-        var pump = Task.Run(() => Pump(cmd.OutputStream, live, lastOutput), CancellationToken.None);
+        var pump = Task.Run(() => LogPump.Pump(cmd.OutputStream, live, limits.MaxLineChars,
+            onData: () =>
+            {
+                lock (lastOutput)
+                    lastOutput.Restart();
+            },
+            intercept: line =>
+            {
+                if (Volatile.Read(ref session) != 0 || !TryParseSession(line, out var sid))
+                    return false;
+                Volatile.Write(ref session, sid);
+                return true;
+            }), CancellationToken.None);
         var silence = TimeSpan.FromSeconds(options.SilenceTimeoutSeconds);
         var tick = TimeSpan.FromSeconds(Math.Clamp(options.SilenceTimeoutSeconds / 10, 0.1, 1));
+        BuildStop? stopped = null;
+        TimeSpan? killedAt = null;
+        TimeSpan? exitedAt = null;
+        var swept = false;
         while (!execute.IsCompleted)
         {
             await Task.WhenAny(execute, Task.Delay(tick, CancellationToken.None));
+            if (execute.IsCompleted)
+                break;
             TimeSpan quiet;
             lock (lastOutput)
                 quiet = lastOutput.Elapsed;
-            if (!execute.IsCompleted && quiet > silence)
+            if (stopped is null && quiet > silence)
             {
                 // Dropping the connection is the one sure way to stop waiting on a host that may
                 // never answer again; the pooled connection is not returned either way.
                 connection.Dispose();
                 throw new HostUnreachableException($"{_target}: no output from the build for {options.SilenceTimeoutSeconds:0.#} s; host or connection taken for dead");
             }
+            if (stopped is null)
+            {
+                stopped = ct.IsCancellationRequested ? BuildStop.Cancelled
+                    : live.StopReason ?? (clock.Elapsed > limits.Deadline ? BuildStop.TimedOut(limits.Timeout) : null);
+                if (stopped is not null)
+                {
+                    live.Note($"[autobuilder] {stopped.Reason}: stopping every process of the build on {_target}");
+                    await StopRemoteSessionAsync(connection, Volatile.Read(ref session), execute, limits.KillGrace);
+                    killedAt = clock.Elapsed;
+                }
+            }
+            else if (clock.Elapsed - killedAt > TimeSpan.FromSeconds(30))
+            {
+                connection.Dispose();
+                throw new HostUnreachableException($"{_target}: the build did not end within 30 s of being killed; host or connection taken for dead");
+            }
+            if (cmd.ExitStatus is not null && !swept)
+            {
+                // The runner has ended but the channel stays open: something the build left in its
+                // session still holds the output.
+                exitedAt ??= clock.Elapsed;
+                if (clock.Elapsed - exitedAt > TimeSpan.FromSeconds(1))
+                {
+                    swept = true;
+                    await SignalRemoteSessionAsync(connection, Volatile.Read(ref session), "KILL");
+                }
+            }
         }
         await execute;
         // The command's end closes the pipe; what was still buffered is read before we go on.
         if (await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(10), CancellationToken.None)) != pump)
             LogOutputNotDrained(logger, _target.ToString());
-        return cmd.ExitStatus;
+        // Background processes of the build that let go of the output live on otherwise.
+        await SignalRemoteSessionAsync(connection, Volatile.Read(ref session), "KILL");
+        return (stopped is null ? cmd.ExitStatus : null, stopped);
     }
 
-    private static void Pump(Stream output, LiveLog live, Stopwatch lastOutput)
+    private static bool TryParseSession(string line, out int session)
     {
-        var decoder = Encoding.UTF8.GetDecoder();
-        var bytes = new byte[16 * 1024];
-        var chars = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length)];
-        var line = new StringBuilder();
+        session = 0;
+        return line.StartsWith(SessionLinePrefix, StringComparison.Ordinal)
+            && int.TryParse(line.AsSpan(SessionLinePrefix.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out session)
+            && session > 1;
+    }
+
+    /// <summary>TERM to every process of the remote session, then KILL to what is left after the grace.</summary>
+    private async Task StopRemoteSessionAsync(SshConnection connection, int session, Task execute, TimeSpan grace)
+    {
+        if (session == 0)
+        {
+            // The shell never got as far as naming its session: nothing of the build runs yet.
+            return;
+        }
+        await SignalRemoteSessionAsync(connection, session, "TERM");
+        await Task.WhenAny(execute, Task.Delay(grace, CancellationToken.None));
+        await SignalRemoteSessionAsync(connection, session, "KILL");
+    }
+
+    /// <summary>
+    /// pkill -SIGNAL -s SESSION on the host, over a channel of its own; "none matched" is fine. As
+    /// the slot's user, it can reach nothing but that user's processes.
+    /// </summary>
+    private async Task SignalRemoteSessionAsync(SshConnection connection, int session, string signal)
+    {
+        if (session <= 1)
+            return;
         try
         {
-            int n;
-            while ((n = output.Read(bytes, 0, bytes.Length)) > 0)
-            {
-                lock (lastOutput)
-                    lastOutput.Restart();
-                var count = decoder.GetChars(bytes, 0, n, chars, 0);
-                for (var i = 0; i < count; i++)
-                {
-                    if (chars[i] == '\n')
-                    {
-                        live.Line(line.ToString());
-                        line.Clear();
-                    }
-                    else if (chars[i] != '\r')
-                    {
-                        line.Append(chars[i]);
-                    }
-                }
-            }
+            using var kill = connection.Ssh.CreateCommand(ShellQuote.Command(["pkill", "-" + signal, "-s",
+                session.ToString(System.Globalization.CultureInfo.InvariantCulture)]));
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(5, options.ConnectTimeoutSeconds)));
+            await kill.ExecuteAsync(bounded.Token);
+            if (kill.ExitStatus is not (0 or 1))
+                LogKillFailed(logger, _target.ToString(), session, $"pkill exited {kill.ExitStatus?.ToString() ?? kill.ExitSignal}: {kill.Error.Trim()}");
         }
-        catch (Exception ex) when (ex is ObjectDisposedException or IOException or SshException)
+        catch (Exception ex) when (ex is OperationCanceledException || SshFailures.IsConnectionFailure(ex) || ex is InvalidOperationException)
         {
-            // The connection went away; the command's own task reports that.
+            LogKillFailed(logger, _target.ToString(), session, ex.Message);
         }
-        if (line.Length > 0)
-            live.Line(line.ToString());
     }
 
     private static async Task ExecuteAsync(SshConnection connection, string command, CancellationToken ct)
@@ -279,6 +353,9 @@ public sealed partial class SshBuildExecutor(
         var name = new string(chars);
         return name.Length == 0 || name[0] is '.' or '-' || name.Contains("..", StringComparison.Ordinal) ? "_" + name.Replace("..", "__", StringComparison.Ordinal) : name;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Target}: could not signal the build's session {Session}: {Problem}")]
+    private static partial void LogKillFailed(ILogger logger, string target, int session, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Target}: the build's output was still not read 10 s after the command ended; the live log may miss its end")]
     private static partial void LogOutputNotDrained(ILogger logger, string target);
