@@ -71,6 +71,12 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public string DataRoot { get; }
 
+    /// <summary>Extra environment variables of the silo process (e.g. a secret a build must never see).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>The silo's process id, once started.</summary>
+    public int? ProcessId => _process?.Id;
+
     /// <summary>Where this silo's local slots build (Autobuilder:BuildRoot), removed on dispose.</summary>
     public string BuildRoot { get; }
     public string ConfigPath { get; }
@@ -93,6 +99,8 @@ public sealed class SiloProcess : IAsyncDisposable
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "autobuilder-silo.dll"));
         psi.ArgumentList.Add("--config");
         psi.ArgumentList.Add(ConfigPath);
+        foreach (var (key, value) in Environment)
+            psi.Environment[key] = value;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -107,7 +115,7 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
             // AB_TEST_LOGS=folder keeps every silo's output after the test's folders are gone.
-            if (Environment.GetEnvironmentVariable("AB_TEST_LOGS") is { Length: > 0 } logs)
+            if (System.Environment.GetEnvironmentVariable("AB_TEST_LOGS") is { Length: > 0 } logs)
                 File.AppendAllText(Path.Combine(Directory.CreateDirectory(logs).FullName, $"{Name}.log"), line + "\n");
         }
     }
