@@ -88,6 +88,17 @@ public sealed class BuildSandboxTests
             Assert.Empty(Directory.GetFiles(Path.Combine(silo.DataRoot, "repo-incoming"), "ab-sbx-attack*", SearchOption.AllDirectories));
             Assert.False(Directory.Exists(Path.Combine(silo.DataRoot, "repos", "live", "extras-devel", "pool", "main", "a", "ab-sbx-attack")));
 
+            // When a build leaves links to the key where the runner's log and its results belong
+            // (the silo can read what the build cannot), then nothing of it is read: it fails, saying why.
+            var key = keys[0];
+            Uploads.Drop(silo, new SourcePackage(Name: "ab-sbx-links",
+                RulesBuild: $"ln -s {key} ../ab-sbx-links_9_amd64.deb && rm -f ../build.log && ln -s {key} ../build.log"), scratch);
+            var links = await Uploads.WaitAsync(silo, "ab-sbx-links", d => d.Summary.State == UploadState.Done, "Done", TimeSpan.FromMinutes(3));
+            var linked = Assert.Single(links.Builds);
+            Assert.Equal(BuildOutcome.BuildFailed, linked.Outcome);
+            Assert.Contains("the build left build.log as a symbolic link", linked.Summary);
+            Assert.Empty(Directory.GetFiles(Path.Combine(silo.DataRoot, "repo-incoming"), "ab-sbx-links*", SearchOption.AllDirectories));
+
             // And a good upload right after builds and publishes.
             await BuildsAndPublishesAsync(silo, "ab-sbx-after", scratch);
 
