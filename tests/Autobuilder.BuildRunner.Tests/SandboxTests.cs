@@ -158,6 +158,8 @@ public sealed class SandboxTests : IDisposable
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         psi.Environment["AB_SANDBOX_TEST_SECRET"] = "AB_SANDBOX_TEST_SECRET";
+        // As the silo sets it for setpriv (sudo sets it itself).
+        psi.Environment["USER"] = asRoot ? "root" : User;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -108,6 +108,9 @@ public sealed partial class BuildSandbox(string script, string buildRoot, bool s
         psi.Environment.Clear();
         psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
         psi.Environment["LC_ALL"] = "C.UTF-8";
+        // Who the sandbox runs as, for its messages and the build's USER (sudo sets it itself).
+        if (SiloIsRoot)
+            psi.Environment["USER"] = account.Name;
         return psi;
     }
 
@@ -128,9 +131,16 @@ public sealed partial class BuildSandbox(string script, string buildRoot, bool s
         return code == 0 ? null : CannotStart(account, output);
     }
 
-    /// <summary>Removes a build's folder as the slot's user (a root silo also removes what is left itself).</summary>
+    /// <summary>Removes a build's folder: a root silo itself (no process to start per build), any other as the slot's user.</summary>
     public async Task CleanAsync(SlotAccount account, string folder)
     {
+        if (SiloIsRoot)
+        {
+            // Nothing of the build runs any more (its PID namespace ended with the runner), and
+            // root's removal needs no permission the build could have taken away.
+            BuildOutput.TryDelete(folder);
+            return;
+        }
         try
         {
             using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(5));
@@ -140,8 +150,6 @@ public sealed partial class BuildSandbox(string script, string buildRoot, bool s
         {
             // Left for the next attempt of this name, which clears it first.
         }
-        if (SiloIsRoot)
-            BuildOutput.TryDelete(folder);
     }
 
     /// <summary>The words for a slot's Offline reason when the sandbox could not start, from what it or sudo printed.</summary>
