@@ -59,7 +59,7 @@ public sealed class BlameTests
             Assert.Contains("held for an operator", s.Reason);
         });
         // The operator brings one back.
-        Assert.Equal(0, enable.ExitCode);
+        Assert.True(enable.ExitCode == 0, $"builders enable: exit {enable.ExitCode}: {enable.Stdout}{enable.Stderr}");
         Assert.Contains("enabled (idle)", enable.Stdout);
         var back = await silo.Grains.GetGrain<IBuilderSlotGrain>(Slots[0]).GetStatusAsync();
         Assert.Equal(SlotState.Idle, back.State);
