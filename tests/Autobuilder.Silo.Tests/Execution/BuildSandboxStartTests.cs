@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Autobuilder.BuildRunner;
 using Autobuilder.Silo.Execution.Sandbox;
 
 namespace Autobuilder.Silo.Tests.Execution;
@@ -49,5 +52,29 @@ public sealed class BuildSandboxStartTests
         Assert.True(reason.Contains("sudo refused '/usr/bin/sudo -n -u abbuild1 /usr/lib/autobuilder/ab-build-sandbox' (sudo: a password is required)")
             || reason.Contains("sudo is not installed"), reason);
         Assert.Contains("docs/sudoers-autobuilder", reason);
+    }
+
+    [Fact]
+    public void Should_name_accounts_install_deps_makes_and_run_the_image_unprivileged_When_the_shipped_files_are_read()
+    {
+        var checkout = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(checkout.FullName, "Autobuilder.sln")))
+            checkout = checkout.Parent!;
+        string Read(params string[] parts) => File.ReadAllText(Path.Combine([checkout.FullName, .. parts]));
+
+        var installDeps = Read("scripts", "install-deps");
+        var sudoers = Read("docs", "sudoers-autobuilder");
+        var users = new[] { "all", "builder" }
+            .SelectMany(role => JsonDocument.Parse(Read("silo-config", role + ".json")).RootElement
+                .GetProperty("Autobuilder").GetProperty("Slots").EnumerateArray().Select(s => s.GetProperty("User").GetString()!))
+            .Distinct().ToList();
+        var dockerfile = Read("docker", "Dockerfile");
+
+        Assert.NotEmpty(users);
+        Assert.All(users, u => Assert.Matches($@"for user in [^;]*\b{u}\b", installDeps));
+        Assert.All(users, u => Assert.Matches($@"Runas_Alias\s+AB_BUILDERS\s*=[^\n]*\b{u}\b", sudoers));
+        Assert.Contains($"AB_SANDBOX  = {BuildSandboxScript.InstalledPath}", sudoers);
+        Assert.Equal("autobuilder", Regex.Matches(dockerfile, @"^USER\s+(\S+)", RegexOptions.Multiline).Last().Groups[1].Value);
+        Assert.Contains($"COPY src/Autobuilder.BuildRunner/ab-build-sandbox {BuildSandboxScript.InstalledPath}", dockerfile);
     }
 }
