@@ -15,7 +15,14 @@ esac
 config="${AUTOBUILDER_CONFIG:-/etc/autobuilder/${AUTOBUILDER_ROLE:-all}.json}"
 if [ "${AUTOBUILDER_SSHD:-0}" = 1 ]; then
   # Builder hosts may also take builds over SSH, one unix user per slot (silo-config/README.md).
+  # sshd needs root: such a container starts as root (compose: user: root) and the silo below
+  # still runs as "autobuilder".
   mkdir -p /run/sshd
   /usr/sbin/sshd
+fi
+if [ "$(id -u)" -eq 0 ]; then
+  # Never the silo as root: its builds would then switch user with setpriv, but the silo itself
+  # (the archive's keys, the cluster's password) must not be root's.
+  exec setpriv --reuid=autobuilder --regid=autobuilder --init-groups -- dotnet /opt/autobuilder/silo/autobuilder-silo.dll --config "$config"
 fi
 exec dotnet /opt/autobuilder/silo/autobuilder-silo.dll --config "$config"

@@ -12,7 +12,7 @@ namespace Autobuilder.Silo.Tests;
 /// </summary>
 public sealed class BlameTests
 {
-    private static readonly string[] Slots = ["localhost/armel1", "localhost/armel2", "localhost/armel3"];
+    private static readonly string[] Slots = ["localhost/abbuild1", "localhost/abbuild2", "localhost/abbuild3"];
 
     [Fact]
     public async Task Should_park_the_build_after_three_slots_and_hold_slots_after_two_failures_in_a_row_When_every_attempt_breaks()
@@ -59,7 +59,7 @@ public sealed class BlameTests
             Assert.Contains("held for an operator", s.Reason);
         });
         // The operator brings one back.
-        Assert.Equal(0, enable.ExitCode);
+        Assert.True(enable.ExitCode == 0, $"builders enable: exit {enable.ExitCode}: {enable.Stdout}{enable.Stderr}");
         Assert.Contains("enabled (idle)", enable.Stdout);
         var back = await silo.Grains.GetGrain<IBuilderSlotGrain>(Slots[0]).GetStatusAsync();
         Assert.Equal(SlotState.Idle, back.State);

@@ -35,7 +35,7 @@ public sealed class ConsoleTests(PipelineFixture fixture)
         using (var doc = JsonDocument.Parse(showJson.Stdout))
             Assert.True(doc.RootElement.GetProperty("history").GetArrayLength() >= 6);
         using (var doc = JsonDocument.Parse(builders.Stdout))
-            Assert.Equal(["localhost/slot1", "localhost/slot2"], doc.RootElement.EnumerateArray().Select(s => s.GetProperty("slot").GetString()));
+            Assert.Equal(["localhost/abbuild1", "localhost/abbuild2"], doc.RootElement.EnumerateArray().Select(s => s.GetProperty("slot").GetString()));
         Assert.Contains("Products: bookworm", status.Stdout);
         using (var doc = JsonDocument.Parse(queue.Stdout))
             Assert.True(doc.RootElement.TryGetProperty("waiting", out _));

@@ -30,6 +30,9 @@ public sealed class SiloProcess : IAsyncDisposable
         DataRoot = dataRoot;
         SiloPort = FreePort();
         GatewayPort = FreePort();
+        // Local builds run as the slot users in folders of theirs outside the data root; each silo
+        // gets its own build root (traversable by them: under /tmp, not inside the test's 0700 folder).
+        BuildRoot = Path.Combine(Path.GetTempPath(), $"ab-builds-{Guid.NewGuid():N}");
         var config = new JsonObject
         {
             ["Autobuilder"] = new JsonObject
@@ -40,9 +43,11 @@ public sealed class SiloProcess : IAsyncDisposable
                 ["LeaseSeconds"] = 20,
                 ["HeartbeatSeconds"] = 1,
                 ["IncompleteUploadSeconds"] = 3,
+                ["BuildRoot"] = BuildRoot,
+                // Real unprivileged accounts (scripts/install-deps makes them): builds never run as the silo.
                 ["Slots"] = new JsonArray(
-                    new JsonObject { ["Host"] = "localhost", ["User"] = "slot1" },
-                    new JsonObject { ["Host"] = "localhost", ["User"] = "slot2" }),
+                    new JsonObject { ["Host"] = "localhost", ["User"] = "abbuild1" },
+                    new JsonObject { ["Host"] = "localhost", ["User"] = "abbuild2" }),
             },
             ["Mail"] = new JsonObject { ["Host"] = "", ["BuildsList"] = "builds@example.org", ["OutboxDirectory"] = Path.Combine(dataRoot, "outbox") },
             ["Orleans"] = new JsonObject { ["SiloPort"] = SiloPort, ["GatewayPort"] = GatewayPort },
@@ -65,6 +70,14 @@ public sealed class SiloProcess : IAsyncDisposable
     public string Name { get; }
 
     public string DataRoot { get; }
+
+    /// <summary>Extra environment variables of the silo process (e.g. a secret a build must never see).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
+    /// <summary>The silo's process id, once started.</summary>
+
+    /// <summary>Where this silo's local slots build (Autobuilder:BuildRoot), removed on dispose.</summary>
+    public string BuildRoot { get; }
     public string ConfigPath { get; }
     public int SiloPort { get; }
     public int GatewayPort { get; }
@@ -107,6 +120,8 @@ public sealed class SiloProcess : IAsyncDisposable
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "autobuilder-silo.dll"));
         psi.ArgumentList.Add("--config");
         psi.ArgumentList.Add(ConfigPath);
+        foreach (var (key, value) in Environment)
+            psi.Environment[key] = value;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -121,7 +136,7 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             _output.AppendLine(line);
             // AB_TEST_LOGS=folder keeps every silo's output after the test's folders are gone.
-            if (Environment.GetEnvironmentVariable("AB_TEST_LOGS") is { Length: > 0 } logs)
+            if (System.Environment.GetEnvironmentVariable("AB_TEST_LOGS") is { Length: > 0 } logs)
                 File.AppendAllText(Path.Combine(Directory.CreateDirectory(logs).FullName, $"{Name}.log"), line + "\n");
         }
     }
@@ -210,6 +225,15 @@ public sealed class SiloProcess : IAsyncDisposable
         _process?.Dispose();
         // The stage's signing keys live in <data root>/gnupg; gpg left an agent running for that home.
         GpgAgents.Stop(Path.Combine(DataRoot, "gnupg"));
+        try
+        {
+            if (Directory.Exists(BuildRoot))
+                Directory.Delete(BuildRoot, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A build cut off by the kill may still be ending; the temp folder is cleaned eventually.
+        }
     }
 
     public static int FreePort()

@@ -5,7 +5,8 @@ namespace Autobuilder.Grains;
 /// fields are set for <see cref="Executor"/> "ssh" only. The key is a path to a file on the builder
 /// silo's machine, never its contents, so no secret lands in grain state. <see cref="Mode"/> says
 /// how the runner builds there: "host" (on the builder as it is) or "chroot" (in a throwaway root
-/// made from <c>ChrootTarballs/&lt;product&gt;-&lt;arch&gt;.tar</c> on the builder).
+/// made from <c>ChrootTarballs/&lt;product&gt;-&lt;arch&gt;.tar</c> on the builder). <see cref="Network"/>:
+/// whether a local host-mode build may reach the network (off by default).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record SlotConfig(
@@ -18,7 +19,8 @@ public sealed record SlotConfig(
     [property: Id(6)] string? HostKeySha256 = null,
     [property: Id(7)] string? KeyFile = null,
     [property: Id(8)] string Mode = SlotConfig.HostMode,
-    [property: Id(9)] string? ChrootTarballs = null)
+    [property: Id(9)] string? ChrootTarballs = null,
+    [property: Id(10)] bool Network = false)
 {
     public const string LocalExecutor = "local";
     public const string SshExecutor = "ssh";

@@ -66,6 +66,19 @@ public sealed class AutobuilderOptions
     /// <summary>The build runner to run; empty means the ab-build-runner shipped next to the silo.</summary>
     public string BuildRunner { get; set; } = "";
 
+    /// <summary>
+    /// Local slots build in &lt;BuildRoot&gt;/&lt;slot user&gt;/&lt;build&gt;/, a folder of the slot's own
+    /// unix user outside the data root (which builds cannot read). One silo per BuildRoot.
+    /// </summary>
+    public string BuildRoot { get; set; } = "/var/lib/autobuilder-builds";
+
+    /// <summary>
+    /// The ab-build-sandbox that local builds start in. Empty: a silo running as root installs its
+    /// own copy under /usr/local/lib/autobuilder/sandbox/ (outside any data root); any other silo runs /usr/lib/autobuilder/ab-build-sandbox
+    /// through sudo (the path its sudo rule names; docs/operations.md).
+    /// </summary>
+    public string BuildSandbox { get; set; } = "";
+
     /// <summary>Builder hosts reached over SSH; each user is one slot.</summary>
     public List<BuilderHostOptions> BuilderHosts { get; set; } = [];
 

@@ -10,7 +10,7 @@ public static class SlotConfigs
         {
             var architectures = slot.Architectures.Count > 0 ? slot.Architectures : o.Architectures;
             slots.Add(new SlotConfig(slot.Host, slot.User, [.. architectures], slot.Executor,
-                Mode: slot.Mode, ChrootTarballs: NullIfEmpty(slot.ChrootTarballs)));
+                Mode: slot.Mode, ChrootTarballs: NullIfEmpty(slot.ChrootTarballs), Network: slot.Network));
         }
         foreach (var host in o.BuilderHosts)
         {

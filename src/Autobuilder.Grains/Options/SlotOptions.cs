@@ -15,4 +15,7 @@ public sealed class SlotOptions
 
     /// <summary>Chroot mode: the folder holding &lt;product&gt;-&lt;arch&gt;.tar (empty: /var/cache/autobuilder/chroots).</summary>
     public string ChrootTarballs { get; set; } = "";
+
+    /// <summary>Host mode: whether the build may reach the network (default no: its own network namespace with nothing in it).</summary>
+    public bool Network { get; set; }
 }

@@ -48,7 +48,7 @@ public static class SiloHost
         services.Configure<AutobuilderOptions>(configuration.GetSection(AutobuilderOptions.Section));
         services.AddAutobuilderMail(configuration);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => new DataPaths(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value.DataRoot));
+        services.AddSingleton(sp => DataRootAccess.Restrict(new DataPaths(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value.DataRoot)));
         services.AddSingleton<SiloIncarnation>();
         if (!ClusterHosting.UsesPostgres(configuration))
             services.AddGrainStorage(StorageName, (sp, _) => new FileGrainStorage(sp.GetRequiredService<DataPaths>().State));

@@ -41,8 +41,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Username"] = DashboardUser,
             ["Password"] = DashboardPassword,
         });
-        Builder1 = NewSilo("builder", "builder1", ["u1"]);
-        Builder2 = NewSilo("builder", "builder2", ["u1"]);
+        Builder1 = NewSilo("builder", "builder1", ["abbuild1"]);
+        Builder2 = NewSilo("builder", "builder2", ["abbuild1"]);
         Stage = NewSilo("stage", "stage", []);
         // The garage first (it runs the scheduler every silo's start talks to), then the rest together.
         await Garage.StartAsync();

@@ -49,11 +49,11 @@ public sealed class ClusterTests(ClusterFixture fixture)
         // Assert
         Assert.Equal(UploadState.Built, done.Summary.Outcome);
         var build = Assert.Single(done.Builds);
-        Assert.Contains(build.Slot, new[] { "builder1/u1", "builder2/u1" });
+        Assert.Contains(build.Slot, new[] { "builder1/abbuild1", "builder2/abbuild1" });
         // The results came back to the garage's disk; none stayed on the builder's.
         Assert.StartsWith(Path.Combine(fixture.Garage.DataRoot, "results"), build.LogPath);
         Assert.True(File.Exists(build.LogPath));
-        var builder = build.Slot == "builder1/u1" ? fixture.Builder1 : fixture.Builder2;
+        var builder = build.Slot == "builder1/abbuild1" ? fixture.Builder1 : fixture.Builder2;
         var leftOnBuilder = Path.Combine(builder.DataRoot, "results", "bookworm", "ab-cluster-hello_1.0-1");
         Assert.False(Directory.Exists(leftOnBuilder) && Directory.EnumerateFiles(leftOnBuilder, "*", SearchOption.AllDirectories).Any());
         // The log was sent to the garage line by line while the build ran: the console reads it there.
@@ -92,7 +92,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
     [Fact]
     public async Task Should_name_the_missing_role_When_a_slot_of_a_host_without_a_builder_silo_is_called()
     {
-        var ex = await Assert.ThrowsAnyAsync<Exception>(() => fixture.Garage.Grains.GetGrain<IBuilderSlotGrain>("nohost/u1").GetStatusAsync());
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => fixture.Garage.Grains.GetGrain<IBuilderSlotGrain>("nohost/abbuild1").GetStatusAsync());
 
         Assert.Contains("no silo of role 'builder' for host 'nohost'", ex.Message);
     }

@@ -27,7 +27,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
         Assert.Equal(2, build.Attempt);
         Assert.StartsWith(Path.Combine(fixture.Garage.DataRoot, "results"), build.LogPath);
         Assert.Contains(done.History, h => h.Reason.Contains($"infrastructure error on {firstSlot}", StringComparison.Ordinal));
-        Assert.Contains($"attempt 2 started on {survivor.Name.Split('@')[1]}/u1", string.Join("\n", done.History.Select(h => h.Reason)));
+        Assert.Contains($"attempt 2 started on {survivor.Name.Split('@')[1]}/abbuild1", string.Join("\n", done.History.Select(h => h.Reason)));
         // Results land once: the stage published one version, rejected nothing.
         var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-failover", "1.0-1");
         Assert.Empty(published.Status.Rejections);
@@ -40,25 +40,25 @@ public sealed class FailoverTests(ClusterFixture fixture)
     [Fact]
     public async Task Should_take_no_new_builds_on_a_dead_builder_When_its_silo_is_gone()
     {
-        await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Idle);
+        await Eventually.SlotAsync(fixture.Garage, "builder2/abbuild1", SlotState.Idle);
         await fixture.Builder2.KillAsync();
         try
         {
-            var down = await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Offline);
+            var down = await Eventually.SlotAsync(fixture.Garage, "builder2/abbuild1", SlotState.Offline);
             Assert.Contains("builder2", down.Reason);
 
             Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-one-builder"), fixture.Scratch);
             var done = await Uploads.WaitAsync(fixture.Garage, "ab-one-builder", d => d.Summary.State == UploadState.Done, "Done");
 
             var build = Assert.Single(done.Builds);
-            Assert.Equal("builder1/u1", build.Slot);
+            Assert.Equal("builder1/abbuild1", build.Slot);
             Assert.Equal(1, build.Attempt);
         }
         finally
         {
             await fixture.Builder2.StartAsync();
         }
-        await Eventually.SlotAsync(fixture.Garage, "builder2/u1", SlotState.Idle);
+        await Eventually.SlotAsync(fixture.Garage, "builder2/abbuild1", SlotState.Idle);
     }
 
     [Fact]

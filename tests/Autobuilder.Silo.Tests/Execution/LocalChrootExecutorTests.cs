@@ -2,6 +2,7 @@ using Autobuilder.BuildRunner;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Silo.Execution;
+using Autobuilder.Silo.Execution.Sandbox;
 using Autobuilder.Testing;
 
 namespace Autobuilder.Silo.Tests.Execution;
@@ -21,7 +22,8 @@ public sealed class LocalChrootExecutorTests : IDisposable
         var slot = new SlotConfig("localhost", "chroot1", [SiloProcess.HostArchitecture], SlotConfig.LocalExecutor,
             Mode: SlotConfig.ChrootMode, ChrootTarballs: tarballs);
         var runner = BuildRunnerScript.WriteTo(_dir["bin/ab-build-runner"]);
-        var executor = new LocalBuildExecutor(slot, new DataPaths(_dir["var"]), runner);
+        // Chroot mode keeps sbuild's own isolation: the sandbox of host mode is not used.
+        var executor = new LocalBuildExecutor(slot, new DataPaths(_dir["var"]), runner, new BuildSandbox("/nonexistent/ab-build-sandbox", _dir["builds"], siloIsRoot: true));
         var build = new BuildRequest("bookworm/ab-local-chroot_1.0-1/1/" + SiloProcess.HostArchitecture, "bookworm/ab-local-chroot_1.0-1/1", "bookworm",
             "ab-local-chroot", "1.0-1", SiloProcess.HostArchitecture, BuildType.Any, 0, DateTimeOffset.UtcNow, Path.GetFileName(dsc), files, _dir["src"]);
 

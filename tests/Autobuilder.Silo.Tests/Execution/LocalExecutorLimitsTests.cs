@@ -3,6 +3,7 @@ using Autobuilder.BuildRunner;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Silo.Execution;
+using Autobuilder.Silo.Execution.Sandbox;
 
 namespace Autobuilder.Silo.Tests.Execution;
 
@@ -14,7 +15,9 @@ namespace Autobuilder.Silo.Tests.Execution;
 public sealed class LocalExecutorLimitsTests : IDisposable
 {
     private readonly TempDir _dir = new("ab-local-limits-");
-    private readonly SlotConfig _slot = new("localhost", "limits1", [SiloProcess.HostArchitecture], SlotConfig.LocalExecutor);
+    // A real slot account: host-mode builds run as the slot's own user, never as the test.
+    private readonly SlotConfig _slot = new("localhost", "abbuild3", [SiloProcess.HostArchitecture], SlotConfig.LocalExecutor);
+    private readonly string _buildRoot = Path.Combine(Path.GetTempPath(), $"ab-builds-{Guid.NewGuid():N}");
 
     private (BuildRequest Build, string Runner) Prepare(SourcePackage package, string? runner = null)
     {
@@ -28,7 +31,8 @@ public sealed class LocalExecutorLimitsTests : IDisposable
     }
 
     private Task<BuildResult> RunAsync(BuildRequest build, string runner, BuildLimitsOptions limits, Action<string>? log = null, CancellationToken ct = default) =>
-        new LocalBuildExecutor(_slot, new DataPaths(_dir["var"]), runner, limits).RunAsync(new BuildAssignment(build, 1, _slot.Key), log, ct);
+        new LocalBuildExecutor(_slot, new DataPaths(_dir["var"]), runner,
+            BuildSandbox.FromOptions(new AutobuilderOptions { BuildRoot = _buildRoot }), limits).RunAsync(new BuildAssignment(build, 1, _slot.Key), log, ct);
 
     /// <summary>A stand-in runner that ignores --timeout and SIGTERM and leaves children in other process groups.</summary>
     private string FakeStubbornRunner(string sleep) => WriteScript("fake-stubborn-runner", $$"""
@@ -170,5 +174,10 @@ public sealed class LocalExecutorLimitsTests : IDisposable
         Assert.Empty(await BuildProcesses.GoneAsync(sleep));
     }
 
-    public void Dispose() => _dir.Dispose();
+    public void Dispose()
+    {
+        _dir.Dispose();
+        if (Directory.Exists(_buildRoot))
+            Directory.Delete(_buildRoot, recursive: true);
+    }
 }
