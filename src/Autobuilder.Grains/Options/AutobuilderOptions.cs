@@ -46,6 +46,9 @@ public sealed class AutobuilderOptions
     /// <summary>How long a .dsc may wait for the files it names before the upload is rejected as incomplete.</summary>
     public double IncompleteUploadSeconds { get; set; } = 600;
 
+    /// <summary>Intake's limits (.dsc size, files, sizes) and its pacing.</summary>
+    public IntakeOptions Intake { get; set; } = new();
+
     /// <summary>How long to wait before sending a mail again when the mail server failed.</summary>
     public double MailRetrySeconds { get; set; } = 60;
 
