@@ -151,6 +151,31 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGTERM, as systemd or docker stop a silo; waits at most <paramref name="bound"/> for it to
+    /// exit and returns how long it took (null: still running, then killed).
+    /// </summary>
+    public async Task<TimeSpan?> TerminateAsync(TimeSpan bound)
+    {
+        await DisconnectAsync();
+        if (_process is not { HasExited: false })
+            return TimeSpan.Zero;
+        var sw = Stopwatch.StartNew();
+        Tool.Run("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Ok();
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return sw.Elapsed;
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            return null;
+        }
+    }
+
     /// <summary>SIGKILL at once, before even the client disconnects: for killing in the middle of a short operation.</summary>
     public async Task KillNowAsync()
     {

@@ -45,7 +45,7 @@ public sealed partial class UploadGrain(
         S.DscFileName = $"{nameVersion}.dsc";
         // Written with the verification's outcome, not before: a crash in between leaves the
         // ticket undelivered, and intake delivers it again.
-        RecordTransition(UploadState.Received, $"received intake ticket {received.Ticket} for {received.Product}");
+        RecordTransition(UploadState.Received, $"received {S.DscFileName} for {received.Product} (intake ticket {received.Ticket})");
         await ContinueAsync();
     }
 

@@ -120,7 +120,7 @@ public static partial class IncomingEntry
 
     /// <summary>The reason given for a named file that is not a regular file.</summary>
     public static string NotRegular(string name, EntryKind kind) =>
-        $"{name}: is {EntryInfo.Describe(kind)}, not a regular file; upload the file itself (it was not read)";
+        $"{name}: is {EntryInfo.Describe(kind)}, not a regular file, so it was not read: upload the file itself";
 
     /// <summary>Renames without reading or following anything (rename(2) moves the name, even of a FIFO or a link).</summary>
     public static void Move(string from, string to)

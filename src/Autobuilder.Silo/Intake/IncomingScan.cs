@@ -136,7 +136,7 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
         {
             return stable
                 ? Reject(product, folder, dscName, stemSource, stemVersion, null,
-                    [$"unsafe .dsc file name: {unsafeName ?? $"'{dscName}' starts with '.'; hidden files are not taken"}; it was not read"], [dscName])
+                    [$"unsafe .dsc file name: {unsafeName ?? $"'{dscName}' starts with '.' (hidden files are not taken)"}, so it was not read"], [dscName])
                 : null;
         }
         if (!info.IsRegular)
@@ -149,7 +149,7 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
         {
             return stable
                 ? Reject(product, folder, dscName, stemSource, stemVersion, null,
-                    [$"{dscName}: is {Bytes(info.Size)}; a .dsc may have at most {Bytes(limits.MaxDscBytes)} (Autobuilder:Intake:MaxDscBytes); it was not read"], [])
+                    [$"{dscName}: is {Bytes(info.Size)}, more than the {Bytes(limits.MaxDscBytes)} a .dsc may have (Autobuilder:Intake:MaxDscBytes), so it was not read"], [])
                 : null;
         }
 
@@ -183,7 +183,7 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
             }
             else if (e.Size > f.Size)
             {
-                problems.Add($"{f.Name}: is {Bytes(e.Size)}, larger than the {Bytes(f.Size)} {dscName} lists (a wrong or changed file); it was not read");
+                problems.Add($"{f.Name}: size mismatch: expected {f.Size} bytes as {dscName} lists, found {e.Size} (a wrong or changed file, not read)");
                 files.Add(new NamedFile(f.Name, f.Size, e));
             }
             else if (e.Size < f.Size)
@@ -211,7 +211,7 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
     {
         var problems = new List<string>();
         if (dsc.Files.Count > limits.MaxFiles)
-            problems.Add($"{dscName}: names {dsc.Files.Count} files; an upload may have at most {limits.MaxFiles} (Autobuilder:Intake:MaxFiles)");
+            problems.Add($"{dscName}: names {dsc.Files.Count} files, more than the {limits.MaxFiles} an upload may have (Autobuilder:Intake:MaxFiles)");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long total = 0;
         foreach (var f in dsc.Files)
@@ -219,17 +219,17 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
             if (FileNames.Problem(f.Name) is { } why)
                 problems.Add($"{dscName}: unsafe file name: {why}");
             else if (f.Name[0] == '.')
-                problems.Add($"{dscName}: unsafe file name: '{f.Name}' starts with '.'; hidden files are not taken");
+                problems.Add($"{dscName}: unsafe file name: '{f.Name}' starts with '.' (hidden files are not taken)");
             else if (f.Name == dscName)
-                problems.Add($"{dscName}: names itself in its Files list; a .dsc cannot be one of its own files");
+                problems.Add($"{dscName}: names itself in its Files list (a .dsc cannot be one of its own files)");
             else if (!seen.Add(f.Name))
                 problems.Add($"{dscName}: names {f.Name} twice");
             if (f.Size > limits.MaxFileBytes)
-                problems.Add($"{f.Name}: {dscName} lists {Bytes(f.Size)}; one file may have at most {Bytes(limits.MaxFileBytes)} (Autobuilder:Intake:MaxFileBytes); it was not read");
+                problems.Add($"{f.Name}: {dscName} lists {Bytes(f.Size)}, more than the {Bytes(limits.MaxFileBytes)} one file may have (Autobuilder:Intake:MaxFileBytes), so it was not read");
             total += f.Size;
         }
         if (total > limits.MaxUploadBytes)
-            problems.Add($"{dscName}: its files add up to {Bytes(total)}; an upload may have at most {Bytes(limits.MaxUploadBytes)} (Autobuilder:Intake:MaxUploadBytes)");
+            problems.Add($"{dscName}: its files add up to {Bytes(total)}, more than the {Bytes(limits.MaxUploadBytes)} an upload may have (Autobuilder:Intake:MaxUploadBytes)");
         return problems;
     }
 
@@ -300,7 +300,7 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
             if (!_firstSeen.TryGetValue(path, out var first))
                 _firstSeen[path] = first = now;
             if (now - first >= TimeSpan.FromSeconds(limits.StraySeconds))
-                strays.Add(new StrayEntry(folder, name, $"{FileNames.Printable(name)} is {e.Describe()}; intake takes only regular files, and no .dsc names it"));
+                strays.Add(new StrayEntry(folder, name, $"{FileNames.Printable(name)} is {e.Describe()}: intake takes only regular files, and no .dsc names it"));
         }
         return strays;
     }

@@ -70,7 +70,7 @@ public static class IntakeCopy
         {
             problem = copied > expectedSize
                 ? $"{name}: grew beyond the {expectedSize} bytes the .dsc lists while it was being taken (changed upload)"
-                : $"{name}: shrank to {copied} bytes while it was being taken; the .dsc lists {expectedSize} (changed upload)";
+                : $"{name}: shrank to {copied} bytes while it was being taken, but the .dsc lists {expectedSize} (changed upload)";
             return null;
         }
         output.Flush(flushToDisk: true);
