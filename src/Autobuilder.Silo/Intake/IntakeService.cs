@@ -39,6 +39,7 @@ public sealed partial class IntakeService(
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retry = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _deliveries = new();
     private readonly Dictionary<string, DateTimeOffset> _strayRoot = new(StringComparer.Ordinal);
+    private readonly List<FileSystemWatcher> _productWatchers = [];
     private IncomingScan? _scan;
     private FolderWatch? _watch;
 
@@ -56,10 +57,25 @@ public sealed partial class IntakeService(
             _workers.Add(Task.Run(() => WorkAsync(_small.Reader)));
         for (var i = 0; i < Math.Max(1, _limits.LargeWorkers); i++)
             _workers.Add(LowPriorityWorker(_large.Reader));
-        // One watch on the whole incoming tree: a folder for a product we do not build still gets
-        // its uploads rejected with a reason, instead of ignored in silence.
-        _watch = new FolderWatch(paths.IncomingRoot, ScanAsync, logger);
+        // incoming/ itself and each product folder are watched one level deep only: a recursive
+        // watch would follow whatever tree an uploader puts (or links) there. A folder for a product
+        // we do not build is still scanned by the one-second tick, and its uploads rejected with a
+        // reason instead of ignored in silence.
+        _watch = new FolderWatch(paths.IncomingRoot, ScanAsync, logger, includeSubdirectories: false);
         _watch.Start();
+        foreach (var product in _options.Products)
+        {
+            var watcher = new FileSystemWatcher(paths.Incoming(product))
+            {
+                IncludeSubdirectories = false,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.LastWrite,
+            };
+            watcher.Created += (_, _) => _watch.Wake();
+            watcher.Changed += (_, _) => _watch.Wake();
+            watcher.Renamed += (_, _) => _watch.Wake();
+            watcher.EnableRaisingEvents = true;
+            _productWatchers.Add(watcher);
+        }
     }
 
     /// <summary>
@@ -70,6 +86,8 @@ public sealed partial class IntakeService(
     private async Task StopAsync(CancellationToken ct)
     {
         await _stop.CancelAsync();
+        foreach (var watcher in _productWatchers)
+            watcher.Dispose();
         _small.Writer.TryComplete();
         _large.Writer.TryComplete();
         var all = Task.WhenAll(_workers.Concat(_deliveries.Keys));
@@ -92,11 +110,14 @@ public sealed partial class IntakeService(
             var name = Path.GetFileName(incoming);
             if (IncomingEntry.Look(incoming) is not { } entry)
                 continue;
-            if (entry.Kind != EntryKind.Directory)
+            if (entry.Kind != EntryKind.Directory || !FileNames.IsSafe(name) || name[0] == '.')
             {
                 // A link (incoming/bookworm -> /etc) would make intake take whatever it points at.
                 if (!entry.IsRegular && SeenLongEnough(incoming))
-                    SetAside(new StrayEntry(paths.IncomingRoot, name, $"incoming/{FileNames.Printable(name)} is {entry.Describe()}, not a product folder"), "incoming");
+                {
+                    var why = entry.Kind == EntryKind.Directory ? "a folder whose name is not a product name" : entry.Describe();
+                    SetAside(new StrayEntry(paths.IncomingRoot, name, $"incoming/{FileNames.Printable(name)} is {why}, not a product folder"), "incoming");
+                }
                 continue;
             }
             var (uploads, strays) = _scan!.Ready(name, incoming);
