@@ -57,6 +57,7 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
         var names = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().ToList();
         var present = new HashSet<string>(names.Select(n => Path.Combine(folder, n)), StringComparer.Ordinal);
         var named = new HashSet<string>(StringComparer.Ordinal);
+        _changesHere = names.Where(n => n.EndsWith(".changes", StringComparison.Ordinal)).ToList();
         lock (_lock)
         {
             foreach (var upload in _inFlight.Values.Where(u => u.Folder == folder))
@@ -75,10 +76,10 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
                 }
             }
             var strays = Strays(folder, names, named, now);
-            foreach (var gone in _firstSeen.Keys.Where(k => Path.GetDirectoryName(k) == folder && !present.Contains(k)).ToList())
+            foreach (var gone in _firstSeen.Keys.Where(k => !present.Contains(k) && Path.GetDirectoryName(k) == folder).ToList())
             {
                 _firstSeen.Remove(gone);
-                _parsed.Remove(gone);
+                Forget(gone);
             }
             return (ready, strays);
         }
@@ -91,23 +92,25 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
         {
             _inFlight.Remove(dscPath);
             _firstSeen.Remove(dscPath);
-            _parsed.Remove(dscPath);
+            Forget(dscPath);
         }
     }
 
-    /// <summary>Names in <paramref name="folder"/> that a .dsc other than <paramref name="exceptDsc"/> still names (two revisions sharing one orig tarball).</summary>
-    public HashSet<string> StillNamed(string folder, string exceptDsc)
+    /// <summary>Of <paramref name="candidates"/>, the names in <paramref name="folder"/> that a .dsc other than <paramref name="exceptDsc"/> still names (two revisions sharing one orig tarball).</summary>
+    public HashSet<string> StillNamed(string folder, string exceptDsc, IEnumerable<string> candidates)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         lock (_lock)
         {
-            foreach (var (path, parsed) in _parsed)
+            var own = _parsed.TryGetValue(exceptDsc, out var parsed) && parsed.Dsc is { } dsc
+                ? dsc.Files.Select(f => f.Name).ToHashSet(StringComparer.Ordinal)
+                : [];
+            foreach (var name in candidates)
             {
-                if (path != exceptDsc && Path.GetDirectoryName(path) == folder && parsed.Dsc is not null)
-                    names.UnionWith(parsed.Dsc.Files.Select(f => f.Name));
+                var claims = _claims.GetValueOrDefault(Path.Combine(folder, name)) - (own.Contains(name) ? 1 : 0);
+                if (claims > 0)
+                    names.Add(name);
             }
-            foreach (var upload in _inFlight.Values.Where(u => u.Folder == folder && u.DscPath != exceptDsc))
-                names.UnionWith(Names(upload));
         }
         return names;
     }
@@ -250,11 +253,39 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
     /// <summary>A .changes sent with the source (dput) names the uploader in Changed-By; only regular ones are taken.</summary>
     private List<string> Changes(string folder, string dscName)
     {
-        var stem = Path.GetFileNameWithoutExtension(dscName);
-        return Directory.EnumerateFileSystemEntries(folder, stem + "_*.changes")
-            .Where(p => IncomingEntry.Look(p) is { IsRegular: true } e && e.Size <= limits.MaxDscBytes)
-            .Select(p => Path.GetFileName(p)!)
+        var prefix = Path.GetFileNameWithoutExtension(dscName) + "_";
+        return _changesHere
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal)
+                && IncomingEntry.Look(Path.Combine(folder, n)) is { IsRegular: true } e && e.Size <= limits.MaxDscBytes)
             .ToList();
+    }
+
+    // The .changes names of the folder being scanned (read once per scan, not once per .dsc).
+    private List<string> _changesHere = [];
+
+    // How many parsed .dsc files name each path: what another upload still needs, without a pass over them all.
+    private readonly Dictionary<string, int> _claims = new(StringComparer.Ordinal);
+
+    private void Claim(string dscPath, Parsed? parsed, int delta)
+    {
+        if (parsed?.Dsc is not { } dsc)
+            return;
+        var folder = Path.GetDirectoryName(dscPath)!;
+        foreach (var name in dsc.Files.Select(f => f.Name).Distinct())
+        {
+            var key = Path.Combine(folder, name);
+            var count = _claims.GetValueOrDefault(key) + delta;
+            if (count > 0)
+                _claims[key] = count;
+            else
+                _claims.Remove(key);
+        }
+    }
+
+    private void Forget(string dscPath)
+    {
+        if (_parsed.Remove(dscPath, out var parsed))
+            Claim(dscPath, parsed, -1);
     }
 
     private Parsed Parse(string path, string dscName, EntryInfo info)
@@ -281,7 +312,9 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
                 }
             }
         }
+        Forget(path);
         _parsed[path] = parsed;
+        Claim(path, parsed, +1);
         return parsed;
     }
 

@@ -282,7 +282,8 @@ public sealed partial class IntakeService(
             Directory.Delete(partial, recursive: true);
             return null;
         }
-        var stillNamed = _scan!.StillNamed(upload.Folder, upload.DscPath);
+        var stillNamed = _scan!.StillNamed(upload.Folder, upload.DscPath,
+            upload.BadEntries.Concat(upload.Files.Select(f => f.Name)).Concat(upload.Changes).Concat(copied));
         if (problems.Count > 0)
         {
             // Where an operator finds them: the entries that are not regular files, and the

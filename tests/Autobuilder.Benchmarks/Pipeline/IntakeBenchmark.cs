@@ -27,8 +27,8 @@ internal sealed class IntakeBenchmark(string work, Report report)
         report.Line($"{uploads} small source uploads (a native .tar.xz of 4–16 KiB and its .dsc each) landing at once; " +
                     $"the large upload: one {bigBytes / (double)(1L << 30):0.#} GiB tarball. {rounds} round(s), each: alone, then with the large one.");
         report.Line("");
-        report.Line("| round | load before | with the large upload | all queued | per upload: p50 | p99 | max | large upload queued |");
-        report.Line("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+        report.Line("| round | load before | with the large upload | all queued | per upload: p50 | p99 | max | large upload queued | CPU of the process until all small queued |");
+        report.Line("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         var sets = new List<string>();
         for (var r = 0; r < rounds; r++)
         {
@@ -40,11 +40,14 @@ internal sealed class IntakeBenchmark(string work, Report report)
                 var load = Report.Load();
                 var result = await OneRunAsync(Path.Combine(root, $"var-{r}-{withBig}"), dscs, withBig ? bigDsc : null, r * 2 + (withBig ? 1 : 0));
                 report.Line($"| {r + 1} | {load} | {(withBig ? "yes" : "no")} | **{Report.S(result.AllQueued)}** | {Report.S(result.P50)} | {Report.S(result.P99)} | {Report.S(result.Max)} | " +
-                            $"{(result.BigQueued is { } b ? Report.S(b) : "-")} |");
+                            $"{(result.BigQueued is { } b ? Report.S(b) : "-")} | {Report.S(result.Cpu)} |");
             }
         }
         // The floor: reading and hashing the same bytes once, with the fastest tool at hand (one SHA-256; intake computes MD5, SHA-1 and SHA-256 and writes a copy).
-        var smallFiles = Directory.EnumerateFiles(sets[0]).ToArray();
+        var floorSet = Path.Combine(root, "floor");
+        for (var i = 0; i < uploads; i++)
+            WriteUpload(floorSet, $"bench-in{i}", 4096 + (i % 13) * 1024);
+        var smallFiles = Directory.EnumerateFiles(floorSet).ToArray();
         var floorSmall = Measure.Best(3, () => Measure.Run("/dev/null", "sha256sum", smallFiles));
         var floorBig = Measure.Best(2, () => Measure.Run("/dev/null", "sha256sum", Directory.EnumerateFiles(big).ToArray()));
         report.Line("");
@@ -52,7 +55,7 @@ internal sealed class IntakeBenchmark(string work, Report report)
         Directory.Delete(root, recursive: true);
     }
 
-    private sealed record RunResult(double AllQueued, double P50, double P99, double Max, double? BigQueued);
+    private sealed record RunResult(double AllQueued, double P50, double P99, double Max, double? BigQueued, double Cpu);
 
     private static async Task<RunResult> OneRunAsync(string dataRoot, List<string> dscs, string? bigDsc, int portOffset)
     {
@@ -73,6 +76,7 @@ internal sealed class IntakeBenchmark(string work, Report report)
             foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(dsc)!, Path.GetFileNameWithoutExtension(dsc).Split('_')[0] + "_*").Where(f => !f.EndsWith(".dsc", StringComparison.Ordinal)))
                 Land(file, incoming, keep: dsc == bigDsc);
         }
+        var cpuBefore = Measure.ProcessCpu();
         var landed = DateTimeOffset.UtcNow;
         var sw = Stopwatch.StartNew();
         foreach (var dsc in all)
@@ -80,9 +84,12 @@ internal sealed class IntakeBenchmark(string work, Report report)
 
         var expected = dscs.Count + (bigDsc is null ? 0 : 1);
         IReadOnlyList<UploadSummary> list = [];
+        double? cpu = null;
         while (sw.Elapsed < TimeSpan.FromMinutes(5))
         {
             list = await registry.ListAsync(expected + 10);
+            if (cpu is null && list.Count(u => u.State == UploadState.Queued && u.Source != "bench-big") >= dscs.Count)
+                cpu = Measure.ProcessCpu() - cpuBefore;
             if (list.Count(u => u.State == UploadState.Queued) >= expected)
                 break;
             if (list.FirstOrDefault(u => u.State == UploadState.Rejected) is { } bad)
@@ -106,7 +113,7 @@ internal sealed class IntakeBenchmark(string work, Report report)
                 latencies.Add(seconds);
         }
         latencies.Sort();
-        return new RunResult(latencies[^1], PipelineBenchmark.Pct(latencies, 50), PipelineBenchmark.Pct(latencies, 99), latencies[^1], big);
+        return new RunResult(latencies[^1], PipelineBenchmark.Pct(latencies, 50), PipelineBenchmark.Pct(latencies, 99), latencies[^1], big, cpu ?? double.NaN);
     }
 
     private static void Land(string file, string incoming, bool keep)
