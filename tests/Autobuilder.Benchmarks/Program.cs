@@ -3,8 +3,8 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|ssh|stage|cluster] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
-//        [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|cluster] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--intake-uploads N] [--intake-big BYTES]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;
@@ -12,13 +12,17 @@ var uploads = 100;
 var sshUploads = 40;
 var stagePackages = 50_000;
 var clusterUploads = 10;
+var intakeUploads = 1000;
+long intakeBig = 2L << 30;
 string? only = null, work = null, output = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
-        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; intakeUploads = 100; intakeBig = 256L << 20; break;
+        case "--intake-uploads": intakeUploads = int.Parse(args[++i]); break;
+        case "--intake-big": intakeBig = long.Parse(args[++i]); break;
         case "--stage-packages": stagePackages = int.Parse(args[++i]); break;
         case "--uploads": uploads = int.Parse(args[++i]); break;
         case "--ssh-uploads": sshUploads = int.Parse(args[++i]); break;
@@ -33,9 +37,9 @@ for (var i = 0; i < args.Length; i++)
             return 2;
     }
 }
-if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "ssh" or "stage" or "cluster"))
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "cluster"))
 {
-    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, ssh, stage or cluster");
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage or cluster");
     return 2;
 }
 
@@ -80,6 +84,11 @@ if (only is "startpath")
     // Only the before/after of a local build's start (the sandbox's cost), which "pipeline" also measures.
     report.Heading("Pipeline: start path");
     await new PipelineBenchmark(work, report).StartPathAsync();
+}
+if (only is null or "intake")
+{
+    report.Heading($"Intake: {intakeUploads} uploads landing at once");
+    await new IntakeBenchmark(work, report).RunAsync(intakeUploads, intakeBig, runs);
 }
 if (only is null or "ssh")
 {

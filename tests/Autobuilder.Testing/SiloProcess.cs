@@ -86,24 +86,8 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The silo's process id while it runs.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
-    /// <summary>Sends SIGTERM, as systemd or an operator's kill does, and waits up to <paramref name="bound"/> for the exit.</summary>
-    public async Task<int> TerminateAsync(TimeSpan bound)
-    {
-        await DisconnectAsync();
-        if (_process is not { HasExited: false } process)
-            throw new InvalidOperationException($"silo {Name} is not running");
-        Tool.Run("kill", "-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).Ok();
-        using var timeout = new CancellationTokenSource(bound);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"silo {Name} did not exit within {bound.TotalSeconds} s of SIGTERM:\n{Output}");
-        }
-        return process.ExitCode;
-    }
+    /// <summary>The silo's exit status once it has ended.</summary>
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
     public IGrainFactory Grains => _client!.Services.GetRequiredService<IClusterClient>();
 
@@ -185,6 +169,31 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: false);
             await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>
+    /// SIGTERM, as systemd or docker stop a silo; waits at most <paramref name="bound"/> for it to
+    /// exit and returns how long it took (null: still running, then killed).
+    /// </summary>
+    public async Task<TimeSpan?> TerminateAsync(TimeSpan bound)
+    {
+        await DisconnectAsync();
+        if (_process is not { HasExited: false })
+            return TimeSpan.Zero;
+        var sw = Stopwatch.StartNew();
+        Tool.Run("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).Ok();
+        using var timeout = new CancellationTokenSource(bound);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return sw.Elapsed;
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            return null;
         }
     }
 

@@ -52,7 +52,7 @@ public static class FileNames
     }
 
     // Control characters are shown escaped so an error message cannot itself carry terminal escapes.
-    internal static string Printable(string s) =>
+    public static string Printable(string s) =>
         string.Concat(s.Select(c => char.IsControl(c) ? $"\\x{(int)c:X2}" : c.ToString()));
 }
 

@@ -17,7 +17,24 @@ public static class UploadFileVerifier
         Verify(changes.Files, directory, Path.GetFileName(changes.File.Source));
 
     /// <param name="controlFileName">The .dsc/.changes the list comes from, named in messages.</param>
-    public static IReadOnlyList<VerificationProblem> Verify(IReadOnlyList<FileEntry> files, string directory, string controlFileName)
+    public static IReadOnlyList<VerificationProblem> Verify(IReadOnlyList<FileEntry> files, string directory, string controlFileName) =>
+        Verify(files, controlFileName, (entry, problems) => CheckFile(entry, directory, problems));
+
+    /// <summary>
+    /// The same checks against sums already computed — by whoever copied the files and hashed
+    /// them in the same pass — so no file is read a second time. A name missing from
+    /// <paramref name="computed"/> was not taken.
+    /// </summary>
+    public static IReadOnlyList<VerificationProblem> Verify(IReadOnlyList<FileEntry> files, IReadOnlyDictionary<string, ChecksumSet> computed, string controlFileName) =>
+        Verify(files, controlFileName, (entry, problems) =>
+        {
+            if (!computed.TryGetValue(entry.Name, out var actual))
+                problems.Add(new(entry.Name, "Files", null, null, $"{entry.Name}: missing (named in the upload but not uploaded)"));
+            else
+                CompareAll(entry, actual, problems);
+        });
+
+    private static IReadOnlyList<VerificationProblem> Verify(IReadOnlyList<FileEntry> files, string controlFileName, Action<FileEntry, List<VerificationProblem>> check)
     {
         var problems = new List<VerificationProblem>();
 
@@ -41,7 +58,7 @@ public static class UploadFileVerifier
         }
 
         foreach (var f in files)
-            CheckFile(f, directory, problems);
+            check(f, problems);
         return problems;
     }
 
@@ -67,7 +84,17 @@ public static class UploadFileVerifier
             return;
         }
 
-        var actual = ChecksumSet.ComputeFile(path);
+        CompareAll(entry, ChecksumSet.ComputeFile(path), problems);
+    }
+
+    private static void CompareAll(FileEntry entry, ChecksumSet actual, List<VerificationProblem> problems)
+    {
+        if (actual.Size != entry.Size)
+        {
+            problems.Add(new(entry.Name, "Size", entry.Size.ToString(), actual.Size.ToString(),
+                $"{entry.Name}: size mismatch: expected {entry.Size} bytes, found {actual.Size} (incomplete or changed upload)"));
+            return;
+        }
         Compare(entry.Name, "Files (MD5)", entry.Md5, actual.Md5, problems);
         Compare(entry.Name, "Checksums-Sha1", entry.Sha1, actual.Sha1, problems);
         Compare(entry.Name, "Checksums-Sha256", entry.Sha256, actual.Sha256, problems);

@@ -1,13 +1,12 @@
 namespace Autobuilder.Grains;
 
 /// <summary>
-/// What intake knows of a new upload: which product it is for, the .dsc's name, and the folder on
-/// the garage host that now holds its files. <see cref="Ticket"/> makes receiving idempotent.
+/// What intake knows of a new upload: which product it is for and its intake ticket, which makes
+/// receiving idempotent. No path: the garage derives the upload's folder from product and ticket
+/// (uploads/&lt;product&gt;/&lt;ticket&gt;/), so a caller cannot point an upload at other files.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record UploadReceived(
     [property: Id(0)] string Ticket,
     [property: Id(1)] string Product,
-    [property: Id(2)] string DscFileName,
-    [property: Id(3)] string Folder,
-    [property: Id(4)] DateTimeOffset ReceivedAt);
+    [property: Id(2)] DateTimeOffset ReceivedAt);

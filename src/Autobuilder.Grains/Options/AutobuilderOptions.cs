@@ -52,6 +52,9 @@ public sealed class AutobuilderOptions
     /// </summary>
     public List<string> BinNmuProducts { get; set; } = [];
 
+    /// <summary>Intake's limits (.dsc size, files, sizes) and its pacing.</summary>
+    public IntakeOptions Intake { get; set; } = new();
+
     /// <summary>How long to wait before sending a mail again when the mail server failed.</summary>
     public double MailRetrySeconds { get; set; } = 60;
 

@@ -15,6 +15,9 @@ public sealed class DataPaths(string root)
 
     public string Rejected => Path.Combine(Root, "rejected");
 
+    /// <summary>Entries of incoming that belong to no upload and are not regular files, set aside with their reason.</summary>
+    public string Stray => Path.Combine(Root, "stray");
+
     public string Results => Path.Combine(Root, "results");
 
     public string RepoIncoming(string repository, string product) => Path.Combine(Root, "repo-incoming", repository, product);

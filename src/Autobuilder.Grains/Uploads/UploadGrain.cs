@@ -37,15 +37,16 @@ public sealed partial class UploadGrain(
         }
         S.Ticket = received.Ticket;
         S.Product = received.Product;
-        S.DscFileName = received.DscFileName;
-        S.Folder = received.Folder;
         S.ReceivedAt = received.ReceivedAt;
         var parts = Id.Split('/');
-        var nameVersion = parts.Length == 3 ? parts[1] : received.DscFileName;
+        var nameVersion = parts.Length == 3 ? parts[1] : Id;
         var underscore = nameVersion.IndexOf('_');
         S.Source = underscore > 0 ? nameVersion[..underscore] : nameVersion;
         S.Version = underscore > 0 ? nameVersion[(underscore + 1)..] : "";
-        await TransitionAsync(UploadState.Received, $"received {received.DscFileName} for {received.Product}");
+        S.DscFileName = $"{nameVersion}.dsc";
+        // Written with the verification's outcome, not before: a crash in between leaves the
+        // ticket undelivered, and intake delivers it again.
+        RecordTransition(UploadState.Received, $"received {S.DscFileName} for {received.Product} (intake ticket {received.Ticket})");
         await ContinueAsync();
     }
 
@@ -79,7 +80,10 @@ public sealed partial class UploadGrain(
 
     private async Task VerifyAsync()
     {
-        var inspection = await inspector.InspectAsync(S.Folder, S.DscFileName);
+        var inspection = await inspector.InspectAsync(S.Product, S.Ticket!);
+        S.Folder = inspection.Folder ?? "";
+        if (inspection.DscFileName is not null)
+            S.DscFileName = inspection.DscFileName;
         S.Uploader = inspection.Uploader;
         S.Files = [.. inspection.Files];
         if (inspection.Source is not null)
@@ -115,7 +119,8 @@ public sealed partial class UploadGrain(
         }
 
         S.Builds = plan.Select(p => new BuildRecord { Architecture = p.Architecture, Type = p.Type, State = BuildState.Waiting }).ToList();
-        await TransitionAsync(UploadState.Verified,
+        // Verified and Queued are written once, together with Received: one durable write per upload.
+        RecordTransition(UploadState.Verified,
             $"all {S.Files.Count} files intact; builds: {string.Join(", ", S.Builds.Select(b => $"{b.Architecture} ({b.Type.ToString().ToLowerInvariant()})"))}");
         if (_options.SupersedeOlderUploads)
             await SupersedeOlderAsync();
@@ -127,7 +132,7 @@ public sealed partial class UploadGrain(
     {
         if (S.RejectedFolder is null)
         {
-            S.RejectedFolder = await inspector.RejectAsync(S.Folder, Id, S.Problems);
+            S.RejectedFolder = await inspector.RejectAsync(S.Product, S.Ticket!, Id, S.Problems);
             await WriteAsync();
         }
         if (!S.RejectionMailed && await TryMailAsync(() => mailer.SendRejectionAsync(Snapshot(), S.Uploader, S.RejectedFolder)))
@@ -459,6 +464,13 @@ public sealed partial class UploadGrain(
 
     private async Task TransitionAsync(UploadState to, string reason, UploadState? outcome = null)
     {
+        RecordTransition(to, reason, outcome);
+        await WriteAsync();
+    }
+
+    /// <summary>Records a transition in memory only; the next <see cref="WriteAsync"/> makes it durable.</summary>
+    private void RecordTransition(UploadState to, string reason, UploadState? outcome = null)
+    {
         var now = time.GetUtcNow();
         S.History.Add(new UploadTransition(now, S.State, to, reason));
         LogTransition(logger, Id, S.State, to, reason);
@@ -466,7 +478,6 @@ public sealed partial class UploadGrain(
         if (outcome is not null)
             S.Outcome = outcome;
         S.UpdatedAt = now;
-        await WriteAsync();
     }
 
     private async Task WriteAsync()

@@ -17,8 +17,16 @@ public sealed class UploadRegistryState
 [GenerateSerializer, Immutable]
 public sealed record AcceptedVersion([property: Id(0)] string Version, [property: Id(1)] string UploadId);
 
-/// <summary>The uploads of one product: ids, the version rule, and the list the console shows.</summary>
+/// <summary>
+/// The uploads of one product: ids, the version rule, and the list the console shows.
+/// Every upload of the product passes here several times, so its state is written by group
+/// commit: the grain is reentrant, each call changes the state in memory without awaiting
+/// anything in between (so interleaving cannot split a check from its change), and then waits
+/// for a write that started after its change. Calls that arrive while one write runs share the
+/// next one: a burst of a thousand uploads costs a few dozen writes, not thousands.
+/// </summary>
 [RolePlacement(SiloRoles.Garage)]
+[Reentrant]
 public sealed class UploadRegistryGrain(
     [PersistentState("registry", "state")] IPersistentState<UploadRegistryState> state) : Grain, IUploadRegistryGrain
 {
@@ -27,16 +35,50 @@ public sealed class UploadRegistryGrain(
 
     private string Product => this.GetPrimaryKeyString();
 
+    private Task _lastWrite = Task.CompletedTask;
+    private TaskCompletionSource? _nextWrite;
+
+    /// <summary>Completes once a write that began after this call has made the state durable.</summary>
+    private Task PersistAsync()
+    {
+        if (_nextWrite is { } queued)
+            return queued.Task;
+        var next = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _nextWrite = next;
+        _lastWrite = WriteAfterAsync(_lastWrite, next);
+        return next.Task;
+    }
+
+    private async Task WriteAfterAsync(Task previous, TaskCompletionSource done)
+    {
+        await previous;
+        // From here on, a change needs the write after this one.
+        _nextWrite = null;
+        try
+        {
+            await state.WriteStateAsync();
+            done.SetResult();
+        }
+        catch (Exception ex)
+        {
+            done.SetException(ex);
+        }
+    }
+
     async Task<string> IUploadRegistryGrain.RegisterAsync(string ticket, string source, string version)
     {
         if (state.State.Tickets.TryGetValue(ticket, out var existing))
+        {
+            // Given out by a call whose write may still be running: answer once it is durable.
+            await PersistAsync();
             return existing;
+        }
         var key = $"{source}_{version}";
         var seq = state.State.Sequences.GetValueOrDefault(key) + 1;
         state.State.Sequences[key] = seq;
         var id = UploadIds.Upload(Product, source, version, seq);
         state.State.Tickets[ticket] = id;
-        await state.WriteStateAsync();
+        await PersistAsync();
         return id;
     }
 
@@ -47,13 +89,16 @@ public sealed class UploadRegistryGrain(
         if (state.State.Accepted.TryGetValue(source, out var accepted))
         {
             if (accepted.UploadId == uploadId)
+            {
+                await PersistAsync();
                 return null;
+            }
             var current = DebianVersion.Parse(accepted.Version);
             if (candidate.CompareTo(current) <= 0)
                 return $"version {version} of {source} is not newer than {accepted.Version}, already accepted for {Product} (upload {accepted.UploadId}); raise the version in debian/changelog";
         }
         state.State.Accepted[source] = new AcceptedVersion(version, uploadId);
-        await state.WriteStateAsync();
+        await PersistAsync();
         return null;
     }
 
@@ -66,7 +111,7 @@ public sealed class UploadRegistryGrain(
             foreach (var old in finished.OrderBy(u => u.UpdatedAt).Take(finished.Count - FinishedKept))
                 state.State.Uploads.Remove(old.Id);
         }
-        await state.WriteStateAsync();
+        await PersistAsync();
     }
 
     Task<IReadOnlyList<string>> IUploadRegistryGrain.ActiveUploadsOfAsync(string source, string uploadId) =>

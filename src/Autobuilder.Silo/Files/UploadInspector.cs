@@ -6,6 +6,7 @@ using Autobuilder.Debian.Uploads;
 using Autobuilder.Debian.Versions;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
+using Autobuilder.Silo.Intake;
 
 namespace Autobuilder.Silo.Files;
 
@@ -19,11 +20,40 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
     [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
     private static partial Regex SourceName();
 
-    public Task<UploadInspection> InspectAsync(string folder, string dscFileName, CancellationToken ct = default) =>
-        Task.Run(() => Inspect(folder, dscFileName), ct);
+    public Task<UploadInspection> InspectAsync(string product, string ticket, CancellationToken ct = default) =>
+        Task.Run(() => Inspect(product, ticket), ct);
 
-    private static UploadInspection Inspect(string folder, string dscFileName)
+    /// <summary>uploads/&lt;product&gt;/&lt;ticket&gt;/, or null when either is not a plain name of the form intake makes.</summary>
+    private string? FolderOf(string product, string ticket) =>
+        FileNames.IsSafe(product) && IntakeTicket.IsValid(ticket) ? Path.Combine(paths.Uploads, product, ticket) : null;
+
+    private UploadInspection Inspect(string product, string ticket)
     {
+        var folder = FolderOf(product, ticket);
+        if (folder is null || !Directory.Exists(folder))
+            return new(null, null, null, null, [], [$"intake ticket '{FileNames.Printable(ticket)}' for '{FileNames.Printable(product)}' names no upload that intake took"]);
+        var manifest = IntakeManifest.Read(folder);
+        if (manifest is null)
+        {
+            // Taken by an older intake, which linked the files and left no manifest: read and hash them here.
+            var dscPath = Directory.EnumerateFiles(folder, "*.dsc").FirstOrDefault();
+            if (dscPath is null)
+                return new(null, null, null, null, [], ["the upload's folder holds no .dsc"], folder);
+            return Inspect(folder, Path.GetFileName(dscPath), null) with { Folder = folder, DscFileName = Path.GetFileName(dscPath) };
+        }
+        return Inspect(folder, manifest.DscFileName, manifest) with { Folder = folder, DscFileName = manifest.DscFileName };
+    }
+
+    private static UploadInspection Inspect(string folder, string dscFileName, IntakeManifest? manifest)
+    {
+        if (manifest is { Problems.Count: > 0 })
+        {
+            // Intake already knows why (a link, a pipe, a limit, a file that never came): say that,
+            // and nothing it did not take is looked at again.
+            var known = TryLoad(folder, dscFileName);
+            return new(known?.Source ?? manifest.Source, known?.Version ?? manifest.Version, known?.Architecture, known is null ? null : Uploader(folder, known),
+                known?.Files.Select(f => f.Name).ToList() ?? [], [.. manifest.Problems]);
+        }
         if (FileNames.Problem(dscFileName) is { } unsafeName)
             return new(null, null, null, null, [], [$"unsafe .dsc file name: {unsafeName}"]);
         DscFile dsc;
@@ -43,8 +73,25 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
             problems.Add(versionError!);
         if (dsc.Architecture.Length == 0)
             problems.Add($"{dscFileName} has no Architecture field");
-        problems.AddRange(UploadFileVerifier.Verify(dsc, folder).Select(p => p.Message));
+        var verified = manifest is null
+            ? UploadFileVerifier.Verify(dsc, folder)
+            : UploadFileVerifier.Verify(dsc.Files, manifest.Files.ToDictionary(f => f.Name, f => f.Sums, StringComparer.Ordinal), dscFileName);
+        problems.AddRange(verified.Select(p => p.Message));
         return new(dsc.Source, dsc.Version, dsc.Architecture, Uploader(folder, dsc), dsc.Files.Select(f => f.Name).ToList(), problems);
+    }
+
+    private static DscFile? TryLoad(string folder, string dscFileName)
+    {
+        if (FileNames.Problem(dscFileName) is not null || IncomingEntry.Look(Path.Combine(folder, dscFileName)) is not { IsRegular: true })
+            return null;
+        try
+        {
+            return DscFile.Load(Path.Combine(folder, dscFileName));
+        }
+        catch (Exception ex) when (ex is DebianFormatException or IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Changed-By of a .changes that came with the upload, else the .dsc's Maintainer.</summary>
@@ -66,19 +113,32 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
         return dsc.Maintainer;
     }
 
-    public Task<string> RejectAsync(string folder, string uploadId, IReadOnlyList<string> reasons, CancellationToken ct = default)
+    public Task<string> RejectAsync(string product, string ticket, string uploadId, IReadOnlyList<string> reasons, CancellationToken ct = default)
     {
         // rejected/<upload id>/ is unique per upload (the id carries a sequence number), so this
         // never meets a folder of another upload: the seed's endless "already exists" crash cannot happen.
         var target = Path.Combine(paths.Rejected, DataPaths.IdPath(uploadId));
         Directory.CreateDirectory(target);
-        if (Directory.Exists(folder))
+        if (FolderOf(product, ticket) is { } folder && Directory.Exists(folder))
         {
-            foreach (var file in Directory.EnumerateFiles(folder))
-                File.Move(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
-            Directory.Delete(folder, recursive: true);
+            // Every entry is moved by its name (rename(2)): a link, a pipe or a folder an uploader
+            // sent is kept for the operator as it was, never followed, read or deleted.
+            foreach (var entry in Directory.EnumerateFileSystemEntries(folder))
+            {
+                var to = Path.Combine(target, Path.GetFileName(entry));
+                if (IncomingEntry.Look(to) is { Kind: not EntryKind.Directory })
+                    File.Delete(to);
+                if (IncomingEntry.Look(to) is null)
+                    IncomingEntry.Move(entry, to);
+            }
+            if (!Directory.EnumerateFileSystemEntries(folder).Any())
+                Directory.Delete(folder);
         }
-        File.WriteAllLines(Path.Combine(target, ReasonsFile), [$"upload {uploadId} was rejected:", .. reasons.Select(r => "  " + r)]);
+        // An upload's own file of that name (a link, even) is kept beside it, and never written through.
+        var reasonsPath = Path.Combine(target, ReasonsFile);
+        if (IncomingEntry.Look(reasonsPath) is { } existing && (!existing.IsRegular || existing.Size > 65536 || !File.ReadAllText(reasonsPath).StartsWith($"upload {uploadId} was rejected:", StringComparison.Ordinal)))
+            IncomingEntry.Move(reasonsPath, reasonsPath + ".upload");
+        File.WriteAllLines(reasonsPath, [$"upload {uploadId} was rejected:", .. reasons.Select(r => "  " + r)]);
         return Task.FromResult(target);
     }
 }

@@ -1,80 +1,359 @@
 using Autobuilder.Debian;
 using Autobuilder.Debian.Safety;
 using Autobuilder.Debian.Uploads;
+using Autobuilder.Grains.Options;
 
 namespace Autobuilder.Silo.Intake;
 
-/// <summary>What intake decided about one .dsc in an incoming folder.</summary>
-public sealed record IncomingUpload(string DscPath, string? Source, string? Version, IReadOnlyList<string> Files);
+/// <summary>A regular file a .dsc names, as the scan saw it (lstat): taking it checks it is still that file.</summary>
+public sealed record NamedFile(string Name, long Size, EntryInfo Seen);
 
 /// <summary>
-/// Decides which .dsc files in an incoming folder are ready to be taken: complete (every named
-/// file present with its listed size), or hopeless and settled (malformed, oversized, or still
-/// incomplete after the configured wait) so they can be rejected with a reason.
+/// One upload the scan hands to be taken: complete (every named file a regular file of its listed
+/// size), or settled with <see cref="Problems"/> to be rejected. <see cref="BadEntries"/> are names
+/// that are not regular files: they are moved with the rejected upload, never opened.
 /// </summary>
-public sealed class IncomingScan(TimeSpan stableFor, TimeSpan incompleteAfter, TimeProvider time)
+public sealed record IncomingUpload(
+    string Product,
+    string Folder,
+    string DscName,
+    string Source,
+    string Version,
+    byte[]? DscBytes,
+    IReadOnlyList<NamedFile> Files,
+    IReadOnlyList<string> Changes,
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string> BadEntries,
+    long TotalBytes)
 {
-    private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    public string DscPath => Path.Combine(Folder, DscName);
+    public bool Rejected => Problems.Count > 0;
+}
 
-    public IReadOnlyList<IncomingUpload> Ready(string folder)
+/// <summary>An entry of incoming that belongs to no upload and is not a regular file: set aside with its reason.</summary>
+public sealed record StrayEntry(string Folder, string Name, string Reason);
+
+/// <summary>
+/// Decides which .dsc files in an incoming folder are ready to be taken, without ever reading
+/// anything but a regular .dsc of bounded size (lstat first; <see cref="IncomingEntry"/>), and
+/// without reading any named file: those are only looked at. The limits are checked from the .dsc.
+/// Thread-safe: the scan loop calls <see cref="Ready"/>, the workers taking uploads call
+/// <see cref="StillNamed"/> and <see cref="Done"/>.
+/// </summary>
+public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeSpan incompleteAfter, TimeProvider time)
+{
+    private readonly object _lock = new();
+    private readonly Dictionary<string, DateTimeOffset> _firstSeen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Parsed> _parsed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IncomingUpload> _inFlight = new(StringComparer.Ordinal);
+
+    private sealed record Parsed(EntryInfo Seen, DscFile? Dsc, byte[]? Bytes, string? Error);
+
+    /// <summary>The uploads of <paramref name="folder"/> ready to be taken, and the stray entries to set aside.</summary>
+    public (IReadOnlyList<IncomingUpload> Uploads, IReadOnlyList<StrayEntry> Strays) Ready(string product, string folder)
     {
         var ready = new List<IncomingUpload>();
         var now = time.GetUtcNow();
-        var present = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var dscPath in Directory.EnumerateFiles(folder, "*.dsc"))
+        var names = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().ToList();
+        var present = new HashSet<string>(names.Select(n => Path.Combine(folder, n)), StringComparer.Ordinal);
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        _changesHere = names.Where(n => n.EndsWith(".changes", StringComparison.Ordinal)).ToList();
+        lock (_lock)
         {
-            present.Add(dscPath);
-            var info = new FileInfo(dscPath);
-            if (!info.Exists)
-                continue;
-            var stable = IsStable(dscPath, info, now, out var firstSeen);
-            if (TryRead(dscPath, out var dsc))
+            foreach (var upload in _inFlight.Values.Where(u => u.Folder == folder))
+                named.UnionWith(Names(upload));
+            foreach (var dscName in names.Where(n => n.EndsWith(".dsc", StringComparison.Ordinal)))
             {
-                var named = dsc!.Files.Select(f => f.Name).ToList();
-                var status = UploadCompleteness.Of(folder, dsc.Files);
-                if (UploadCompleteness.ReadyToTake(status, stable, now - firstSeen >= incompleteAfter))
+                var path = Path.Combine(folder, dscName);
+                if (_inFlight.ContainsKey(path))
+                    continue;
+                var upload = Consider(product, folder, dscName, now, named);
+                if (upload is not null)
                 {
-                    ready.Add(new IncomingUpload(dscPath, dsc.Source, dsc.Version, named));
+                    _inFlight[path] = upload;
+                    named.UnionWith(Names(upload));
+                    ready.Add(upload);
                 }
             }
-            else if (stable)
+            var strays = Strays(folder, names, named, now);
+            foreach (var gone in _firstSeen.Keys.Where(k => !present.Contains(k) && Path.GetDirectoryName(k) == folder).ToList())
             {
-                ready.Add(new IncomingUpload(dscPath, null, null, []));
+                _firstSeen.Remove(gone);
+                Forget(gone);
+            }
+            return (ready, strays);
+        }
+    }
+
+    /// <summary>The upload was taken (or given up): its .dsc is no longer the scan's business.</summary>
+    public void Done(string dscPath)
+    {
+        lock (_lock)
+        {
+            _inFlight.Remove(dscPath);
+            _firstSeen.Remove(dscPath);
+            Forget(dscPath);
+        }
+    }
+
+    /// <summary>Of <paramref name="candidates"/>, the names in <paramref name="folder"/> that a .dsc other than <paramref name="exceptDsc"/> still names (two revisions sharing one orig tarball).</summary>
+    public HashSet<string> StillNamed(string folder, string exceptDsc, IEnumerable<string> candidates)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            var own = _parsed.TryGetValue(exceptDsc, out var parsed) && parsed.Dsc is { } dsc
+                ? dsc.Files.Select(f => f.Name).ToHashSet(StringComparer.Ordinal)
+                : [];
+            foreach (var name in candidates)
+            {
+                var claims = _claims.GetValueOrDefault(Path.Combine(folder, name)) - (own.Contains(name) ? 1 : 0);
+                if (claims > 0)
+                    names.Add(name);
             }
         }
-        foreach (var gone in _seen.Keys.Where(k => k.StartsWith(folder, StringComparison.Ordinal) && !present.Contains(k)).ToList())
-            _seen.Remove(gone);
-        return ready;
+        return names;
     }
 
-    public void Forget(string dscPath) => _seen.Remove(dscPath);
+    private static IEnumerable<string> Names(IncomingUpload u) =>
+        u.Files.Select(f => f.Name).Concat(u.BadEntries).Concat(u.Changes).Append(u.DscName);
 
-
-
-    /// <summary>True once the file has not been written for <c>stableFor</c>: nobody is still writing it.</summary>
-    private bool IsStable(string path, FileInfo info, DateTimeOffset now, out DateTimeOffset firstSeen)
+    private IncomingUpload? Consider(string product, string folder, string dscName, DateTimeOffset now, HashSet<string> named)
     {
-        var mtime = new DateTimeOffset(info.LastWriteTimeUtc);
-        // A .dsc that was already here when we started counts from its mtime, so a silo that was
-        // down does not make an incomplete upload wait twice.
-        if (!_seen.TryGetValue(path, out firstSeen))
-            _seen[path] = firstSeen = Min(now, mtime);
-        return now - mtime >= stableFor;
+        var path = Path.Combine(folder, dscName);
+        var seen = IncomingEntry.Look(path);
+        if (seen is not { } info)
+            return null;
+        if (!_firstSeen.TryGetValue(path, out var firstSeen))
+        {
+            // A .dsc that was already here when we started counts from its mtime, so a silo that
+            // was down does not make an incomplete upload wait twice.
+            _firstSeen[path] = firstSeen = info.IsRegular && info.Modified < now ? info.Modified : now;
+        }
+        // Nobody is still writing it: unchanged for a while (a pipe or link has no writes to wait for).
+        var stable = info.IsRegular ? now - info.Modified >= stableFor : now - firstSeen >= stableFor;
+        var (stemSource, stemVersion) = FromName(dscName);
+
+        var unsafeName = FileNames.Problem(dscName);
+        if (unsafeName is not null || dscName[0] == '.')
+        {
+            return stable
+                ? Reject(product, folder, dscName, stemSource, stemVersion, null,
+                    [$"unsafe .dsc file name: {unsafeName ?? $"'{dscName}' starts with '.' (hidden files are not taken)"}, so it was not read"], [dscName])
+                : null;
+        }
+        if (!info.IsRegular)
+        {
+            return stable
+                ? Reject(product, folder, dscName, stemSource, stemVersion, null, [IncomingEntry.NotRegular(dscName, info.Kind)], [dscName])
+                : null;
+        }
+        if (info.Size > limits.MaxDscBytes)
+        {
+            return stable
+                ? Reject(product, folder, dscName, stemSource, stemVersion, null,
+                    [$"{dscName}: is {Bytes(info.Size)}, more than the {Bytes(limits.MaxDscBytes)} a .dsc may have (Autobuilder:Intake:MaxDscBytes), so it was not read"], [])
+                : null;
+        }
+
+        var parsed = Parse(path, dscName, info);
+        if (parsed.Dsc is not { } dsc)
+        {
+            return stable
+                ? Reject(product, folder, dscName, stemSource, stemVersion, parsed.Bytes, [parsed.Error!], [])
+                : null;
+        }
+        named.UnionWith(dsc.Files.Select(f => f.Name));
+        var source = dsc.Source;
+        var version = dsc.Version;
+
+        var problems = Limits(dsc, dscName);
+        if (problems.Count > 0)
+            return Reject(product, folder, dscName, source, version, parsed.Bytes, problems, [], PresentFiles(folder, dsc, dscName));
+
+        var files = new List<NamedFile>();
+        var bad = new List<string>();
+        var waiting = new List<string>();
+        foreach (var f in dsc.Files)
+        {
+            var look = IncomingEntry.Look(Path.Combine(folder, f.Name));
+            if (look is not { } e)
+                waiting.Add($"{f.Name}: missing (named in {dscName} but not uploaded within {incompleteAfter.TotalSeconds:0} s)");
+            else if (!e.IsRegular)
+            {
+                problems.Add(IncomingEntry.NotRegular(f.Name, e.Kind));
+                bad.Add(f.Name);
+            }
+            else if (e.Size > f.Size)
+            {
+                problems.Add($"{f.Name}: size mismatch: expected {f.Size} bytes as {dscName} lists, found {e.Size} (a wrong or changed file, not read)");
+                files.Add(new NamedFile(f.Name, f.Size, e));
+            }
+            else if (e.Size < f.Size)
+            {
+                waiting.Add($"{f.Name}: only {e.Size} of the {f.Size} bytes {dscName} lists arrived within {incompleteAfter.TotalSeconds:0} s (incomplete upload)");
+                files.Add(new NamedFile(f.Name, f.Size, e));
+            }
+            else
+                files.Add(new NamedFile(f.Name, f.Size, e));
+        }
+        var changes = Changes(folder, dscName);
+        if (problems.Count > 0)
+            return stable ? Reject(product, folder, dscName, source, version, parsed.Bytes, problems, bad, files, changes) : null;
+        if (waiting.Count > 0)
+        {
+            return now - firstSeen >= incompleteAfter
+                ? Reject(product, folder, dscName, source, version, parsed.Bytes, waiting, [], files, changes)
+                : null;
+        }
+        return new IncomingUpload(product, folder, dscName, source, version, parsed.Bytes, files, changes, [], [], files.Sum(f => f.Size));
     }
 
-    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    private static bool TryRead(string path, out DscFile? dsc)
+    /// <summary>The limits and names, all from the .dsc alone: nothing it names is opened before they pass.</summary>
+    private List<string> Limits(DscFile dsc, string dscName)
     {
-        try
+        var problems = new List<string>();
+        if (dsc.Files.Count > limits.MaxFiles)
+            problems.Add($"{dscName}: names {dsc.Files.Count} files, more than the {limits.MaxFiles} an upload may have (Autobuilder:Intake:MaxFiles)");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var f in dsc.Files)
         {
-            dsc = DscFile.Load(path);
-            return true;
+            if (FileNames.Problem(f.Name) is { } why)
+                problems.Add($"{dscName}: unsafe file name: {why}");
+            else if (f.Name[0] == '.')
+                problems.Add($"{dscName}: unsafe file name: '{f.Name}' starts with '.' (hidden files are not taken)");
+            else if (f.Name == dscName)
+                problems.Add($"{dscName}: names itself in its Files list (a .dsc cannot be one of its own files)");
+            else if (!seen.Add(f.Name))
+                problems.Add($"{dscName}: names {f.Name} twice");
+            if (f.Size > limits.MaxFileBytes)
+                problems.Add($"{f.Name}: {dscName} lists {Bytes(f.Size)}, more than the {Bytes(limits.MaxFileBytes)} one file may have (Autobuilder:Intake:MaxFileBytes), so it was not read");
+            total += f.Size;
         }
-        catch (Exception ex) when (ex is DebianFormatException or IOException)
+        if (total > limits.MaxUploadBytes)
+            problems.Add($"{dscName}: its files add up to {Bytes(total)}, more than the {Bytes(limits.MaxUploadBytes)} an upload may have (Autobuilder:Intake:MaxUploadBytes)");
+        return problems;
+    }
+
+    /// <summary>The named files that are there as regular files, with safe names: they go with a rejected upload.</summary>
+    private static List<NamedFile> PresentFiles(string folder, DscFile dsc, string dscName)
+    {
+        var files = new List<NamedFile>();
+        foreach (var f in dsc.Files.DistinctBy(f => f.Name))
         {
-            dsc = null;
-            return false;
+            if (!FileNames.IsSafe(f.Name) || f.Name[0] == '.' || f.Name == dscName)
+                continue;
+            if (IncomingEntry.Look(Path.Combine(folder, f.Name)) is { IsRegular: true } e)
+                files.Add(new NamedFile(f.Name, f.Size, e));
+        }
+        return files;
+    }
+
+    /// <summary>A .changes sent with the source (dput) names the uploader in Changed-By; only regular ones are taken.</summary>
+    private List<string> Changes(string folder, string dscName)
+    {
+        var prefix = Path.GetFileNameWithoutExtension(dscName) + "_";
+        return _changesHere
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal)
+                && IncomingEntry.Look(Path.Combine(folder, n)) is { IsRegular: true } e && e.Size <= limits.MaxDscBytes)
+            .ToList();
+    }
+
+    // The .changes names of the folder being scanned (read once per scan, not once per .dsc).
+    private List<string> _changesHere = [];
+
+    // How many parsed .dsc files name each path: what another upload still needs, without a pass over them all.
+    private readonly Dictionary<string, int> _claims = new(StringComparer.Ordinal);
+
+    private void Claim(string dscPath, Parsed? parsed, int delta)
+    {
+        if (parsed?.Dsc is not { } dsc)
+            return;
+        var folder = Path.GetDirectoryName(dscPath)!;
+        foreach (var name in dsc.Files.Select(f => f.Name).Distinct())
+        {
+            var key = Path.Combine(folder, name);
+            var count = _claims.GetValueOrDefault(key) + delta;
+            if (count > 0)
+                _claims[key] = count;
+            else
+                _claims.Remove(key);
         }
     }
+
+    private void Forget(string dscPath)
+    {
+        if (_parsed.Remove(dscPath, out var parsed))
+            Claim(dscPath, parsed, -1);
+    }
+
+    private Parsed Parse(string path, string dscName, EntryInfo info)
+    {
+        if (_parsed.TryGetValue(path, out var cached) && cached.Seen == info)
+            return cached;
+        Parsed parsed;
+        using (var handle = IncomingEntry.OpenRegular(path, info, out _, out var problem))
+        {
+            if (handle is null)
+                parsed = new Parsed(info, null, null, problem);
+            else
+            {
+                var bytes = IntakeCopy.ReadAll(handle, limits.MaxDscBytes);
+                try
+                {
+                    parsed = bytes.Length > limits.MaxDscBytes
+                        ? new Parsed(info, null, null, $"{dscName}: grew beyond {Bytes(limits.MaxDscBytes)}, the most a .dsc may have (Autobuilder:Intake:MaxDscBytes)")
+                        : new Parsed(info, DscFile.Parse(bytes, dscName), bytes, null);
+                }
+                catch (DebianFormatException ex)
+                {
+                    parsed = new Parsed(info, null, bytes, $"{dscName} cannot be read: {ex.Message}");
+                }
+            }
+        }
+        Forget(path);
+        _parsed[path] = parsed;
+        Claim(path, parsed, +1);
+        return parsed;
+    }
+
+    private List<StrayEntry> Strays(string folder, List<string> names, HashSet<string> named, DateTimeOffset now)
+    {
+        var strays = new List<StrayEntry>();
+        var stems = names.Where(n => n.EndsWith(".dsc", StringComparison.Ordinal)).Select(n => n[..^4] + "_").ToList();
+        foreach (var name in names)
+        {
+            if (named.Contains(name) || name.EndsWith(".dsc", StringComparison.Ordinal)
+                || (name.EndsWith(".changes", StringComparison.Ordinal) && stems.Any(s => name.StartsWith(s, StringComparison.Ordinal))))
+                continue;
+            var path = Path.Combine(folder, name);
+            if (IncomingEntry.Look(path) is not { } e || e.IsRegular)
+                continue;
+            if (!_firstSeen.TryGetValue(path, out var first))
+                _firstSeen[path] = first = now;
+            if (now - first >= TimeSpan.FromSeconds(limits.StraySeconds))
+                strays.Add(new StrayEntry(folder, name, $"{FileNames.Printable(name)} is {e.Describe()}: intake takes only regular files, and no .dsc names it"));
+        }
+        return strays;
+    }
+
+    private static IncomingUpload Reject(string product, string folder, string dscName, string source, string version, byte[]? bytes,
+        IReadOnlyList<string> problems, IReadOnlyList<string> bad, IReadOnlyList<NamedFile>? files = null, IReadOnlyList<string>? changes = null) =>
+        new(product, folder, dscName, source, version, bytes, files ?? [], changes ?? [], problems, bad, 0);
+
+    /// <summary>Source and version from a .dsc's file name (source_version.dsc), for one that cannot be read.</summary>
+    private static (string Source, string Version) FromName(string dscName)
+    {
+        var stem = dscName[..^4];
+        var underscore = stem.IndexOf('_');
+        return underscore > 0 ? (stem[..underscore], stem[(underscore + 1)..]) : (stem, "unknown");
+    }
+
+    internal static string Bytes(long n) => n switch
+    {
+        >= 1L << 30 => $"{n} bytes ({n / (double)(1L << 30):0.#} GiB)",
+        >= 1L << 20 => $"{n} bytes ({n / (double)(1L << 20):0.#} MiB)",
+        _ => $"{n} bytes",
+    };
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Autobuilder.Debian;
 using Autobuilder.Debian.Safety;
 using Autobuilder.Debian.Uploads;
@@ -15,6 +17,9 @@ namespace Autobuilder.Silo.Intake;
 /// upload. React within a second: a file-system watcher wakes the scan at once, and a one-second
 /// tick catches what a watcher can miss (and incomplete uploads running out of time). At start it
 /// finishes what a crash interrupted and takes whatever arrived while the silo was down.
+/// The scan only looks (lstat) and reads bounded regular .dsc files, so nothing in incoming can
+/// stall it; taking an upload (copying and hashing its files) runs on workers, large uploads on
+/// their own low-priority workers, so a big upload holds up no small one.
 /// </summary>
 public sealed partial class IntakeService(
     IGrainFactory grains,
@@ -23,7 +28,18 @@ public sealed partial class IntakeService(
     TimeProvider time,
     ILogger<IntakeService> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
+    private const string TakenMarker = ".taken";
+
     private readonly AutobuilderOptions _options = options.Value;
+    private readonly IntakeOptions _limits = options.Value.Intake;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Channel<IncomingUpload> _small = Channel.CreateUnbounded<IncomingUpload>();
+    private readonly Channel<IncomingUpload> _large = Channel.CreateUnbounded<IncomingUpload>();
+    private readonly List<Task> _workers = [];
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _retry = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, bool> _deliveries = new();
+    private readonly Dictionary<string, DateTimeOffset> _strayRoot = new(StringComparer.Ordinal);
+    private readonly List<FileSystemWatcher> _productWatchers = [];
     private IncomingScan? _scan;
     private FolderWatch? _watch;
 
@@ -32,143 +48,345 @@ public sealed partial class IntakeService(
 
     private async Task StartAsync(CancellationToken ct)
     {
-        _scan = new IncomingScan(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(_options.IncompleteUploadSeconds), time);
+        _scan = new IncomingScan(_limits, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(_options.IncompleteUploadSeconds), time);
         Directory.CreateDirectory(paths.IncomingRoot);
         foreach (var product in _options.Products)
             Directory.CreateDirectory(paths.Incoming(product));
         await RecoverAsync();
-        // One watch on the whole incoming tree: a folder for a product we do not build still gets
-        // its uploads rejected with a reason, instead of ignored in silence.
-        _watch = new FolderWatch(paths.IncomingRoot, ScanAsync, logger);
+        for (var i = 0; i < Math.Max(1, _limits.Workers); i++)
+            _workers.Add(Task.Run(() => WorkAsync(_small.Reader)));
+        for (var i = 0; i < Math.Max(1, _limits.LargeWorkers); i++)
+            _workers.Add(LowPriorityWorker(_large.Reader));
+        // incoming/ itself and each product folder are watched one level deep only: a recursive
+        // watch would follow whatever tree an uploader puts (or links) there. A folder for a product
+        // we do not build is still scanned by the one-second tick, and its uploads rejected with a
+        // reason instead of ignored in silence.
+        _watch = new FolderWatch(paths.IncomingRoot, ScanAsync, logger, includeSubdirectories: false);
         _watch.Start();
-    }
-
-    private async Task StopAsync(CancellationToken ct)
-    {
-        if (_watch is not null)
-            await _watch.DisposeAsync();
-    }
-
-    /// <summary>Takes every ready upload of every product folder; the uploads are delivered in parallel.</summary>
-    public async Task ScanAsync()
-    {
-        var deliveries = new List<Task>();
-        foreach (var incoming in Directory.EnumerateDirectories(paths.IncomingRoot))
+        foreach (var product in _options.Products)
         {
-            var product = Path.GetFileName(incoming);
-            foreach (var upload in _scan!.Ready(incoming))
+            var watcher = new FileSystemWatcher(paths.Incoming(product))
             {
-                var folder = Take(product, incoming, upload);
-                _scan.Forget(upload.DscPath);
-                if (folder is not null)
-                    deliveries.Add(DeliverAsync(product, folder));
-            }
+                IncludeSubdirectories = false,
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.LastWrite,
+            };
+            watcher.Created += (_, _) => _watch.Wake();
+            watcher.Changed += (_, _) => _watch.Wake();
+            watcher.Renamed += (_, _) => _watch.Wake();
+            watcher.EnableRaisingEvents = true;
+            _productWatchers.Add(watcher);
         }
-        await Task.WhenAll(deliveries);
     }
 
     /// <summary>
-    /// Moves an upload out of incoming into uploads/&lt;product&gt;/&lt;ticket&gt;/. The files are
-    /// linked into a partial folder first; moving the .dsc in is the single step that commits the
-    /// take, so a crash before it leaves the upload in incoming, and after it, in the spool.
+    /// Bounded whatever intake is doing: the scan never blocks, copies stop at their next block
+    /// (the upload is still in incoming and is taken again at the next start), and what has not
+    /// ended after <see cref="IntakeOptions.StopSeconds"/> is left behind.
     /// </summary>
-    private string? Take(string product, string incoming, IncomingUpload upload)
+    private async Task StopAsync(CancellationToken ct)
     {
-        var spool = Path.Combine(paths.Uploads, product);
+        await _stop.CancelAsync();
+        foreach (var watcher in _productWatchers)
+            watcher.Dispose();
+        _small.Writer.TryComplete();
+        _large.Writer.TryComplete();
+        var all = Task.WhenAll(_workers.Concat(_deliveries.Keys));
+        var watch = _watch?.DisposeAsync().AsTask() ?? Task.CompletedTask;
+        var bound = Task.Delay(TimeSpan.FromSeconds(_limits.StopSeconds), CancellationToken.None);
+        if (await Task.WhenAny(Task.WhenAll(all, watch), bound) == bound)
+            LogStopTimedOut(logger, _limits.StopSeconds);
+    }
+
+    /// <summary>Hands every ready upload of every product folder to a worker, sets strays aside, retries failed deliveries.</summary>
+    public Task ScanAsync()
+    {
+        foreach (var (folder, due) in _retry)
+        {
+            if (due <= time.GetUtcNow() && _retry.TryRemove(folder, out _))
+                Track(DeliverAsync(Path.GetFileName(Path.GetDirectoryName(folder)!), folder));
+        }
+        foreach (var incoming in Directory.EnumerateFileSystemEntries(paths.IncomingRoot))
+        {
+            var name = Path.GetFileName(incoming);
+            if (IncomingEntry.Look(incoming) is not { } entry)
+                continue;
+            if (entry.Kind != EntryKind.Directory || !FileNames.IsSafe(name) || name[0] == '.')
+            {
+                // A link (incoming/bookworm -> /etc) would make intake take whatever it points at.
+                if (!entry.IsRegular && SeenLongEnough(incoming))
+                {
+                    var why = entry.Kind == EntryKind.Directory ? "a folder whose name is not a product name" : entry.Describe();
+                    SetAside(new StrayEntry(paths.IncomingRoot, name, $"incoming/{FileNames.Printable(name)} is {why}, not a product folder"), "incoming");
+                }
+                continue;
+            }
+            var (uploads, strays) = _scan!.Ready(name, incoming);
+            foreach (var upload in uploads)
+            {
+                var lane = upload.TotalBytes > _limits.LargeUploadBytes ? _large : _small;
+                if (!lane.Writer.TryWrite(upload))
+                    _scan.Done(upload.DscPath);
+            }
+            foreach (var stray in strays)
+                SetAside(stray, name);
+        }
+        return Task.CompletedTask;
+    }
+
+    private bool SeenLongEnough(string path)
+    {
+        var now = time.GetUtcNow();
+        if (!_strayRoot.TryGetValue(path, out var first))
+            _strayRoot[path] = first = now;
+        return now - first >= TimeSpan.FromSeconds(_limits.StraySeconds);
+    }
+
+    private async Task WorkAsync(ChannelReader<IncomingUpload> reader)
+    {
+        try
+        {
+            await foreach (var upload in reader.ReadAllAsync(_stop.Token))
+                TakeAndDeliver(upload);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>A worker on its own thread at the lowest CPU priority: copying and hashing gigabytes takes only what the small uploads leave.</summary>
+    private Task LowPriorityWorker(ChannelReader<IncomingUpload> reader)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            IncomingEntry.LowerThreadPriority();
+            try
+            {
+                while (reader.WaitToReadAsync(_stop.Token).AsTask().GetAwaiter().GetResult())
+                {
+                    while (reader.TryRead(out var upload))
+                        TakeAndDeliver(upload);
+                }
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+            }
+            done.TrySetResult();
+        })
+        { IsBackground = true, Name = "intake-large" };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void TakeAndDeliver(IncomingUpload upload)
+    {
+        try
+        {
+            if (Take(upload) is { } folder)
+                Track(DeliverAsync(upload.Product, folder));
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // Shutting down: the partial folder is removed at the next start, the upload is still in incoming.
+        }
+        catch (Exception ex)
+        {
+            LogTakeFailed(logger, upload.DscPath, ex);
+        }
+        finally
+        {
+            _scan!.Done(upload.DscPath);
+        }
+    }
+
+    private void Track(Task delivery)
+    {
+        _deliveries[delivery] = true;
+        delivery.ContinueWith(t => _deliveries.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Moves an upload out of incoming into uploads/&lt;product&gt;/&lt;ticket&gt;/. The named files
+    /// are copied into a partial folder and hashed on the way; moving the .dsc's name in is the
+    /// single step that commits the take, so a crash before it leaves the upload in incoming, and
+    /// after it, in the spool. A rejected upload's entries are moved, not read.
+    /// </summary>
+    private string? Take(IncomingUpload upload)
+    {
+        var spool = Path.Combine(paths.Uploads, upload.Product);
         var ticket = IntakeTicket.New(time.GetUtcNow());
         var partial = Path.Combine(spool, ticket + IntakeTicket.PartialSuffix);
         Directory.CreateDirectory(partial);
-        var dscName = Path.GetFileName(upload.DscPath);
-        var linked = new List<string>();
-        foreach (var name in upload.Files.Where(FileNames.IsSafe).Distinct())
-        {
-            var source = Path.Combine(incoming, name);
-            if (!File.Exists(source) || name == dscName)
-                continue;
-            Storage.FileLinks.LinkOrCopy(source, Path.Combine(partial, name));
-            linked.Add(name);
-        }
-        // A .changes sent with the source (dput) names the uploader in Changed-By.
-        var stem = Path.GetFileNameWithoutExtension(dscName);
-        foreach (var changes in Directory.EnumerateFiles(incoming, stem + "_*.changes"))
-        {
-            Storage.FileLinks.LinkOrCopy(changes, Path.Combine(partial, Path.GetFileName(changes)));
-            linked.Add(Path.GetFileName(changes));
-        }
         try
         {
-            File.Move(upload.DscPath, Path.Combine(partial, dscName));
+            CopyIn(upload, partial, out var problems, out var copied);
+            return Commit(upload, spool, ticket, partial, problems, copied);
         }
-        catch (FileNotFoundException)
+        catch (Exception) when (IncomingEntry.Look(Path.Combine(partial, TakenMarker)) is null && Directory.Exists(partial))
         {
-            // Someone (another scan, an operator) took the .dsc meanwhile.
+            // Not committed: the upload is still in incoming, whole; the copies go.
+            Directory.Delete(partial, recursive: true);
+            throw;
+        }
+    }
+
+    private void CopyIn(IncomingUpload upload, string partial, out List<string> problems, out List<string> copied)
+    {
+        var ct = _stop.Token;
+        problems = upload.Problems.ToList();
+        var sums = new List<ChecksumSetEntry>();
+        copied = [];
+        if (problems.Count == 0)
+        {
+            foreach (var file in upload.Files)
+            {
+                using var handle = IncomingEntry.OpenRegular(Path.Combine(upload.Folder, file.Name), file.Seen, out var info, out var problem);
+                var copy = handle is null ? null : IntakeCopy.CopyAndHash(handle, Path.Combine(partial, file.Name), file.Size, ct, out problem);
+                if (copy is null)
+                {
+                    problems.Add(problem!);
+                    continue;
+                }
+                sums.Add(ChecksumSetEntry.Of(file.Name, copy));
+                copied.Add(file.Name);
+            }
+            foreach (var name in upload.Changes)
+            {
+                using var handle = IncomingEntry.OpenRegular(Path.Combine(upload.Folder, name), null, out _, out _);
+                if (handle is null)
+                    continue;
+                var bytes = IntakeCopy.ReadAll(handle, _limits.MaxDscBytes);
+                if (bytes.Length <= _limits.MaxDscBytes)
+                {
+                    IntakeCopy.WriteNew(Path.Combine(partial, name), bytes);
+                    copied.Add(name);
+                }
+            }
+        }
+        // The .dsc kept is the very bytes that were parsed and checked, whatever the name holds now.
+        if (upload.DscBytes is { } dscBytes)
+            IntakeCopy.WriteNew(Path.Combine(partial, upload.DscName), dscBytes);
+        new IntakeManifest(upload.DscName, upload.Source, upload.Version, sums, problems, time.GetUtcNow()).Write(partial);
+        DurableFile.SyncDirectory(partial);
+    }
+
+    private string? Commit(IncomingUpload upload, string spool, string ticket, string partial, List<string> problems, List<string> copied)
+    {
+        try
+        {
+            IncomingEntry.Move(upload.DscPath, Path.Combine(partial, TakenMarker));
+        }
+        catch (IOException) when (IncomingEntry.Look(upload.DscPath) is null)
+        {
+            // Someone (an operator, the uploader) removed the .dsc meanwhile.
             Directory.Delete(partial, recursive: true);
             return null;
         }
+        var stillNamed = _scan!.StillNamed(upload.Folder, upload.DscPath,
+            upload.BadEntries.Concat(upload.Files.Select(f => f.Name)).Concat(upload.Changes).Concat(copied));
+        if (problems.Count > 0)
+        {
+            // Where an operator finds them: the entries that are not regular files, and the
+            // upload's other files no other .dsc needs, go to rejected/ with the upload.
+            foreach (var name in upload.BadEntries.Concat(upload.Files.Select(f => f.Name)).Concat(upload.Changes).Distinct())
+            {
+                if (name == upload.DscName || copied.Contains(name) || stillNamed.Contains(name) || !FileNames.IsSafe(name))
+                    continue;
+                if (IncomingEntry.Look(Path.Combine(upload.Folder, name)) is not null && IncomingEntry.Look(Path.Combine(partial, name)) is null)
+                    IncomingEntry.Move(Path.Combine(upload.Folder, name), Path.Combine(partial, name));
+            }
+        }
         var folder = Path.Combine(spool, ticket);
         Directory.Move(partial, folder);
-        Storage.DurableFile.SyncDirectory(spool);
+        DurableFile.SyncDirectory(spool);
+        FinishTaken(folder, upload.DscName);
 
-        // Files another waiting .dsc still names stay for it (two revisions sharing one orig tarball).
-        var stillNamed = StillNamed(incoming);
-        foreach (var name in linked.Where(n => !stillNamed.Contains(n)))
-            File.Delete(Path.Combine(incoming, name));
-        LogTaken(logger, dscName, product, ticket);
+        foreach (var name in copied.Where(n => !stillNamed.Contains(n)))
+        {
+            // Only what is still the regular file that was copied (a name is never followed).
+            if (IncomingEntry.Look(Path.Combine(upload.Folder, name)) is { IsRegular: true })
+                File.Delete(Path.Combine(upload.Folder, name));
+        }
+        LogTaken(logger, upload.DscName, upload.Product, ticket, problems.Count == 0 ? "intact" : string.Join("; ", problems));
         return folder;
     }
 
-    private static HashSet<string> StillNamed(string incoming)
+    /// <summary>After the commit: the taken .dsc name goes (its bytes were kept), or, when it was not a regular file, stays under its own name for the operator.</summary>
+    private static void FinishTaken(string folder, string dscName)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var dsc in Directory.EnumerateFiles(incoming, "*.dsc"))
-        {
-            try
-            {
-                names.UnionWith(DscFile.Load(dsc).Files.Select(f => f.Name));
-            }
-            catch (Exception ex) when (ex is DebianFormatException or IOException)
-            {
-            }
-        }
-        return names;
+        var taken = Path.Combine(folder, TakenMarker);
+        var entry = IncomingEntry.Look(taken);
+        if (entry is null)
+            return;
+        var target = Path.Combine(folder, dscName);
+        if (entry.Value.IsRegular && IncomingEntry.Look(target) is not null)
+            File.Delete(taken);
+        else if (IncomingEntry.Look(target) is null)
+            IncomingEntry.Move(taken, target);
     }
 
-    /// <summary>Hands a spooled upload to its grain. Idempotent: the ticket maps to one upload id.</summary>
+    /// <summary>Moves an entry that no upload claims out of incoming, into stray/&lt;product&gt;/&lt;time&gt;-&lt;random&gt;/, with its reason beside it.</summary>
+    private void SetAside(StrayEntry stray, string product)
+    {
+        var now = time.GetUtcNow();
+        var target = Path.Combine(paths.Stray, FileNames.IsSafe(product) ? product : "incoming", IntakeTicket.New(now));
+        Directory.CreateDirectory(target);
+        var safeName = FileNames.IsSafe(stray.Name) && stray.Name != "REASON.txt" ? stray.Name : "entry";
+        try
+        {
+            IncomingEntry.Move(Path.Combine(stray.Folder, stray.Name), Path.Combine(target, safeName));
+        }
+        catch (IOException) when (IncomingEntry.Look(Path.Combine(stray.Folder, stray.Name)) is null)
+        {
+            Directory.Delete(target);
+            return;
+        }
+        File.WriteAllText(Path.Combine(target, "REASON.txt"), $"set aside from {Path.Combine(stray.Folder, FileNames.Printable(stray.Name))} at {now:u}:\n  {stray.Reason}\n");
+        LogSetAside(logger, stray.Reason, target);
+    }
+
+    /// <summary>Hands a spooled upload to its grain. Idempotent: the ticket maps to one upload id; a failure is retried on a timer.</summary>
     private async Task DeliverAsync(string product, string folder)
     {
         try
         {
             var ticket = Path.GetFileName(folder);
-            var dscPath = Directory.EnumerateFiles(folder, "*.dsc").First();
-            var dscName = Path.GetFileName(dscPath);
-            var (source, version) = NameAndVersion(dscPath);
+            var (source, version) = NameAndVersion(folder);
             var id = await grains.GetGrain<IUploadRegistryGrain>(product).RegisterAsync(ticket, source, version);
-            await grains.GetGrain<IUploadGrain>(id).ReceiveAsync(new UploadReceived(ticket, product, dscName, folder, time.GetUtcNow()));
+            await grains.GetGrain<IUploadGrain>(id).ReceiveAsync(new UploadReceived(ticket, product, time.GetUtcNow()));
             // The folder may have moved to rejected/ meanwhile; then there is nothing left to mark.
             if (Directory.Exists(folder))
                 await File.WriteAllTextAsync(Path.Combine(folder, IntakeTicket.DeliveredMarker), id);
         }
         catch (Exception ex)
         {
-            // Left undelivered: the next start of the silo delivers it again.
-            LogDeliveryFailed(logger, folder, ex);
+            if (_stop.IsCancellationRequested)
+                return;
+            _retry[folder] = time.GetUtcNow().AddSeconds(_limits.DeliveryRetrySeconds);
+            LogDeliveryFailed(logger, folder, _limits.DeliveryRetrySeconds, ex);
         }
     }
 
-    /// <summary>Source and version for the upload id: from the .dsc, else from its file name, made path-safe.</summary>
-    private static (string Source, string Version) NameAndVersion(string dscPath)
+    /// <summary>Source and version for the upload id: from intake's manifest (or, for a folder an older intake took, its .dsc), made path-safe.</summary>
+    private static (string Source, string Version) NameAndVersion(string folder)
     {
         string source, version;
-        try
+        if (IntakeManifest.Read(folder) is { } manifest)
+            (source, version) = (manifest.Source, manifest.Version);
+        else
         {
-            var dsc = DscFile.Load(dscPath);
-            (source, version) = (dsc.Source, dsc.Version);
-        }
-        catch (Exception ex) when (ex is DebianFormatException or IOException)
-        {
-            var stem = Path.GetFileNameWithoutExtension(dscPath);
-            var underscore = stem.IndexOf('_');
-            (source, version) = underscore > 0 ? (stem[..underscore], stem[(underscore + 1)..]) : (stem, "unknown");
+            var dscPath = Directory.EnumerateFiles(folder, "*.dsc").First();
+            try
+            {
+                var dsc = DscFile.Load(dscPath);
+                (source, version) = (dsc.Source, dsc.Version);
+            }
+            catch (Exception ex) when (ex is DebianFormatException or IOException)
+            {
+                var stem = Path.GetFileNameWithoutExtension(dscPath);
+                var underscore = stem.IndexOf('_');
+                (source, version) = underscore > 0 ? (stem[..underscore], stem[(underscore + 1)..]) : (stem, "unknown");
+            }
         }
         return (UploadIds.Safe(source), UploadIds.Safe(version));
     }
@@ -184,26 +402,44 @@ public sealed partial class IntakeService(
             var product = Path.GetFileName(spool);
             foreach (var dir in Directory.EnumerateDirectories(spool).ToList())
             {
-                if (dir.EndsWith(IntakeTicket.PartialSuffix, StringComparison.Ordinal))
+                if (!dir.EndsWith(IntakeTicket.PartialSuffix, StringComparison.Ordinal))
+                    continue;
+                // Committed once the .dsc's name was moved in (an older intake moved the .dsc itself).
+                if (IncomingEntry.Look(Path.Combine(dir, TakenMarker)) is not null
+                    || (IntakeManifest.Read(dir) is null && Directory.EnumerateFiles(dir, "*.dsc").Any()))
                 {
-                    if (Directory.EnumerateFiles(dir, "*.dsc").Any())
-                        Directory.Move(dir, dir[..^IntakeTicket.PartialSuffix.Length]);
-                    else
-                        Directory.Delete(dir, recursive: true);
+                    var folder = dir[..^IntakeTicket.PartialSuffix.Length];
+                    Directory.Move(dir, folder);
+                    if (IntakeManifest.Read(folder) is { } manifest)
+                        FinishTaken(folder, manifest.DscFileName);
                 }
+                else
+                    Directory.Delete(dir, recursive: true);
             }
             foreach (var dir in Directory.EnumerateDirectories(spool))
             {
-                if (!File.Exists(Path.Combine(dir, IntakeTicket.DeliveredMarker)) && Directory.EnumerateFiles(dir, "*.dsc").Any())
+                if (IncomingEntry.Look(Path.Combine(dir, TakenMarker)) is not null && IntakeManifest.Read(dir) is { } manifest)
+                    FinishTaken(dir, manifest.DscFileName);
+                if (!File.Exists(Path.Combine(dir, IntakeTicket.DeliveredMarker))
+                    && (File.Exists(Path.Combine(dir, IntakeManifest.FileName)) || Directory.EnumerateFiles(dir, "*.dsc").Any()))
                     deliveries.Add(DeliverAsync(product, dir));
             }
         }
         await Task.WhenAll(deliveries);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Took {Dsc} for {Product} as {Ticket}")]
-    private static partial void LogTaken(ILogger logger, string dsc, string product, string ticket);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Took {Dsc} for {Product} as {Ticket}: {Outcome}")]
+    private static partial void LogTaken(ILogger logger, string dsc, string product, string ticket, string outcome);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {Folder} failed; it is tried again at the next start")]
-    private static partial void LogDeliveryFailed(ILogger logger, string folder, Exception ex);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Set aside: {Reason}; now in {Folder}")]
+    private static partial void LogSetAside(ILogger logger, string reason, string folder);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Taking {Dsc} failed; it stays in incoming and is tried again")]
+    private static partial void LogTakeFailed(ILogger logger, string dsc, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivering {Folder} failed; trying again in {Seconds} s")]
+    private static partial void LogDeliveryFailed(ILogger logger, string folder, double seconds, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Intake did not stop within {Seconds} s; the silo stops without waiting for it (unfinished takes are redone at the next start)")]
+    private static partial void LogStopTimedOut(ILogger logger, double seconds);
 }

@@ -8,7 +8,7 @@ namespace Autobuilder.Silo.Storage;
 /// load, files that only become ready with time). One scan at a time; a failed scan is logged
 /// and tried again a second later. Intake and the stage's queue both watch this way.
 /// </summary>
-public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger logger) : IAsyncDisposable
+public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger logger, bool includeSubdirectories = true) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _wake = new(0);
     private readonly CancellationTokenSource _stop = new();
@@ -20,7 +20,7 @@ public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger 
         Directory.CreateDirectory(folder);
         _watcher = new FileSystemWatcher(folder)
         {
-            IncludeSubdirectories = true,
+            IncludeSubdirectories = includeSubdirectories,
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.LastWrite,
         };
         _watcher.Created += (_, _) => Wake();

@@ -135,12 +135,11 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         Action<SubmittedUpload>? script = null)
     {
         var ticket = $"ticket-{Interlocked.Increment(ref _tickets)}-{source}";
-        var folder = $"/fake/uploads/{ticket}";
         var dsc = $"{source}_{version}.dsc";
-        Inspector.Script(folder, new UploadInspection(source, version, architectureField, Uploader,
+        Inspector.Script(ticket, new UploadInspection(source, version, architectureField, Uploader,
             [dsc, $"{source}_{version}.tar.xz"], problems ?? []));
         var id = await Client.GetGrain<IUploadRegistryGrain>(product).RegisterAsync(ticket, source, version);
-        var upload = new SubmittedUpload(id, new UploadReceived(ticket, product, dsc, folder, DateTimeOffset.UtcNow));
+        var upload = new SubmittedUpload(id, new UploadReceived(ticket, product, DateTimeOffset.UtcNow));
         script?.Invoke(upload);
         await Client.GetGrain<IUploadGrain>(id).ReceiveAsync(upload.Received);
         return upload;

@@ -4,4 +4,7 @@ namespace Autobuilder.Grains.Tests.Cluster;
 public sealed record SubmittedUpload(string Id, UploadReceived Received)
 {
     public string Build(string architecture) => $"{Id}/{architecture}";
+
+    /// <summary>The folder the stub inspector answers for the upload's ticket.</summary>
+    public string Folder => Doubles.StubUploadInspector.FolderOf(Received.Ticket);
 }

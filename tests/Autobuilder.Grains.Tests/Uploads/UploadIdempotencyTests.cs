@@ -14,9 +14,9 @@ public sealed class UploadIdempotencyTests(GrainClusterFixture cluster) : GrainT
         var id = await Cluster.Client.GetGrain<IUploadRegistryGrain>(GrainClusterFixture.Product).RegisterAsync("ticket-idem-receive", "idem-receive", "1.0");
         Assert.Equal(id, await Cluster.Client.GetGrain<IUploadRegistryGrain>(GrainClusterFixture.Product).RegisterAsync("ticket-idem-receive", "idem-receive", "1.0"));
         Cluster.Executor.Script($"{id}/amd64", 1, ScriptedStep.Hanging);
-        var folder = "/fake/uploads/ticket-idem-receive";
-        Cluster.Inspector.Script(folder, new UploadInspection("idem-receive", "1.0", "amd64", GrainClusterFixture.Uploader, ["idem-receive_1.0.dsc"], []));
-        var received = new UploadReceived("ticket-idem-receive", GrainClusterFixture.Product, "idem-receive_1.0.dsc", folder, DateTimeOffset.UtcNow);
+        var folder = StubUploadInspector.FolderOf("ticket-idem-receive");
+        Cluster.Inspector.Script("ticket-idem-receive", new UploadInspection("idem-receive", "1.0", "amd64", GrainClusterFixture.Uploader, ["idem-receive_1.0.dsc"], []));
+        var received = new UploadReceived("ticket-idem-receive", GrainClusterFixture.Product, DateTimeOffset.UtcNow);
 
         // Act: intake delivers the ticket twice at once, and once more while the build runs.
         await Task.WhenAll(Cluster.Upload(id).ReceiveAsync(received), Cluster.Upload(id).ReceiveAsync(received));

@@ -24,7 +24,7 @@ public sealed class UploadRejectionTests(GrainClusterFixture cluster) : GrainTes
         Assert.Equal($"/fake/rejected/{upload.Id}", details.Folder);
 
         var rejection = Assert.Single(Cluster.Inspector.Rejections, r => r.UploadId == upload.Id);
-        Assert.Equal(upload.Received.Folder, rejection.Folder);
+        Assert.Equal(upload.Folder, rejection.Folder);
         Assert.Equal(problems, rejection.Reasons);
 
         var mail = Assert.Single(Cluster.Mail.About(upload.Id));
