@@ -27,7 +27,10 @@ public sealed class CertificateTrust(X509Certificate2 authority, RevocationList 
     }
 
     /// <summary>Why <paramref name="certificate"/> is not a valid, unrevoked certificate of our CA, or null.</summary>
-    public string? Problem(X509Certificate2 certificate, params string[] usages)
+    public string? Problem(X509Certificate2 certificate, params string[] usages) => Problem(certificate, true, usages);
+
+    /// <summary>As <see cref="Problem(X509Certificate2, string[])"/>; the revocation list only when <paramref name="checkRevocation"/>.</summary>
+    public string? Problem(X509Certificate2 certificate, bool checkRevocation, params string[] usages)
     {
         var identity = CertificateIdentity.Of(certificate);
         using var chain = new X509Chain { ChainPolicy = Policy(usages) };
@@ -44,7 +47,7 @@ public sealed class CertificateTrust(X509Certificate2 authority, RevocationList 
         }
         if (!chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(Authority.RawDataMemory.Span))
             return $"certificate '{identity.Name}' does not chain to this autobuilder's certificate authority";
-        if (Revocations.IsRevoked(identity.Serial))
+        if (checkRevocation && Revocations.IsRevoked(identity.Serial))
             return $"certificate '{identity.Name}' (serial {identity.Serial}) has been revoked (autobuilder certs revoke); ask an admin for a new one";
         if (identity.Role == AccessRole.None || CertificateNames.Problem(identity.Name) is not null)
             return $"certificate '{certificate.Subject}' names no autobuilder role";

@@ -10,7 +10,8 @@ namespace Autobuilder.Grains.Security;
 public sealed class RevocationList(string path)
 {
     private readonly Lock _lock = new();
-    private long _checkedAt = long.MinValue;
+    private long _checkedAt;
+    private bool _checkedOnce;
     private DateTime _stamp = DateTime.MinValue;
     private Snapshot _current = Snapshot.Empty;
 
@@ -28,9 +29,10 @@ public sealed class RevocationList(string path)
         var now = Environment.TickCount64;
         lock (_lock)
         {
-            if (now - _checkedAt < 1000)
+            if (_checkedOnce && now - _checkedAt < 1000)
                 return _current;
             _checkedAt = now;
+            _checkedOnce = true;
             var stamp = File.Exists(Path) ? File.GetLastWriteTimeUtc(Path) : DateTime.MinValue;
             if (stamp != _stamp)
             {

@@ -28,7 +28,7 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
         {
             if (RequestContext.Get(CallProof.Key) is not CallProof proof)
                 throw new AccessRefusedException("the call carries no certificate proof: connect with a certificate of this autobuilder (autobuilder certs issue NAME --role reader)");
-            caller = verifier.Verify(proof);
+            caller = verifier.Verify(proof, checkRevocation: !AccessMap.IsClientProtocol(context.InterfaceMethod));
             if (!caller.Role.Allows(needed))
             {
                 throw new AccessRefusedException(needed == AccessRole.Silo

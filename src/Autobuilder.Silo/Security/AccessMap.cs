@@ -17,6 +17,12 @@ public static class AccessMap
     /// <summary>Orleans' own system calls every client makes when it connects (the cluster's type manifest): any certificate of ours.</summary>
     private static readonly HashSet<string> ClientProtocol = ["Orleans.Runtime.IClusterManifestSystemTarget"];
 
+    /// <summary>
+    /// Orleans' own connection protocol (the type manifest): open to a revoked certificate of ours
+    /// too, so that its console connects and hears from its first call why it is refused.
+    /// </summary>
+    public static bool IsClientProtocol(MethodInfo? method) => method?.DeclaringType?.FullName is { } type && ClientProtocol.Contains(type);
+
     public static AccessRole Needed(MethodInfo? method)
     {
         if (method is null)
