@@ -55,7 +55,7 @@ public static class AdminPlaneChecks
         // A reader may look, not remove or drain.
         var readerName = $"reader-{tag}";
         authority.Issue(readerName, AccessRole.Reader, TimeSpan.FromDays(1));
-        var reader = new[] { .. gateway, "--cert", authority.UserPath(readerName) };
+        string[] reader = [.. gateway, "--cert", authority.UserPath(readerName)];
         Console(["status", .. reader]).Ok();
         var remove = Console(["repo", "remove", "ab-anything", "--from", "extras-devel/bookworm", .. reader]);
         Assert.Equal(77, remove.ExitCode);
@@ -68,7 +68,7 @@ public static class AdminPlaneChecks
         // An operator may drain and enable: those are the changes the audit must show.
         var operatorName = $"operator-{tag}";
         authority.Issue(operatorName, AccessRole.Operator, TimeSpan.FromDays(1));
-        var operatorArgs = new[] { .. gateway, "--cert", authority.UserPath(operatorName) };
+        string[] operatorArgs = [.. gateway, "--cert", authority.UserPath(operatorName)];
         Console(["builders", "drain", slot, .. operatorArgs]).Ok();
         Console(["builders", "enable", slot, .. operatorArgs]).Ok();
         var operatorRemove = Console(["repo", "remove", "ab-anything", "--from", "extras-devel/bookworm", .. operatorArgs]);
