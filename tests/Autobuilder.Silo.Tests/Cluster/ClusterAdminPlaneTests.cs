@@ -27,9 +27,9 @@ public sealed class ClusterAdminPlaneTests(ClusterFixture fixture)
         var asUser = await HandshakeAsync(intruder);
         var asSilo = await HandshakeAsync(silo);
 
-        // The user's certificate is cut off; a silo's is let through (the silo then waits for Orleans' preamble).
+        // The user's certificate is cut off; a silo's is let through (the silo then speaks Orleans' preamble, or waits for ours).
         Assert.True(asUser is IOException or System.Security.Authentication.AuthenticationException, $"expected the silo to refuse, got: {asUser}");
-        Assert.IsType<TimeoutException>(asSilo);
+        Assert.True(asSilo is null or TimeoutException, $"expected the silo to accept a silo certificate, got: {asSilo}");
     }
 
     private async Task<Exception?> HandshakeAsync(Credential credential)
