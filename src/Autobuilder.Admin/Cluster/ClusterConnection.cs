@@ -62,7 +62,8 @@ public sealed class ClusterConnection : IAsyncDisposable
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            // A TLS handshake per gateway and the type manifest: a loaded machine needs more than 10 s.
+            timeout.CancelAfter(TimeSpan.FromSeconds(20));
             await host.StartAsync(timeout.Token);
         }
         catch (Exception ex) when (ex is not ConsoleException)
