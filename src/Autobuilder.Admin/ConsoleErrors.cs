@@ -5,7 +5,8 @@ namespace Autobuilder.Admin;
 
 /// <summary>
 /// Turns failures into one clear line on stderr and an exit code: 2 for bad usage or bad input,
-/// 69 (EX_UNAVAILABLE) when the cluster lacks a silo of the role the command needs, 70
+/// 69 (EX_UNAVAILABLE) when the cluster lacks a silo of the role the command needs, 77
+/// (EX_NOPERM) when the silo refused the call for the console's certificate, 70
 /// (EX_SOFTWARE) for a bug, which is the only case that hints at more detail.
 /// </summary>
 public static class ConsoleErrors
@@ -13,6 +14,7 @@ public static class ConsoleErrors
     public const int BadInput = 2;
     public const int Unavailable = 69;
     public const int InternalError = 70;
+    public const int Refused = 77;
 
     public static int Run(Func<int> body)
     {
@@ -34,6 +36,10 @@ public static class ConsoleErrors
                 // The message names the role and what to start; the work waits, nothing to debug.
                 Error(ex.Message);
                 return Unavailable;
+            case Autobuilder.Grains.Security.AccessRefusedException:
+                // The silo's access filter: the message names the certificate, its role and what was needed.
+                Error($"refused: {ex.Message}");
+                return Refused;
             case CommandAppException:
             case ConsoleException:
             case DebianFormatException:

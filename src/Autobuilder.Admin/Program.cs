@@ -1,5 +1,7 @@
 using Autobuilder.Admin;
+using Autobuilder.Admin.Commands.Audit;
 using Autobuilder.Admin.Commands.Builders;
+using Autobuilder.Admin.Commands.Certs;
 using Autobuilder.Admin.Commands.Cluster;
 using Autobuilder.Admin.Commands.Db;
 using Autobuilder.Admin.Commands.Deb;
@@ -100,6 +102,28 @@ app.Configure(config =>
             .WithDescription("Every silo with its role, host, status and grain counts.")
             .WithExample("cluster", "status", "--cluster", "Host=db;Database=autobuilder;Username=autobuilder");
     });
+    config.AddBranch("certs", certs =>
+    {
+        certs.SetDescription("The autobuilder's certificate authority: who may use the admin plane, with which role.");
+        certs.AddCommand<CertsInitCommand>("init")
+            .WithDescription("Make the CA, silo certificates and an admin certificate (only what is missing).")
+            .WithExample("certs", "init", "--dir", "/etc/autobuilder/certs", "--silo", "garage", "--silo", "builder1", "--silo", "stage");
+        certs.AddCommand<CertsIssueCommand>("issue")
+            .WithDescription("A user's certificate: reader, operator or admin (one 0600 file: certificate, CA, key).")
+            .WithExample("certs", "issue", "alice", "--role", "operator");
+        certs.AddCommand<CertsRevokeCommand>("revoke")
+            .WithDescription("Refuse every certificate (and dashboard token) of NAME from now on.")
+            .WithExample("certs", "revoke", "alice");
+        certs.AddCommand<CertsListCommand>("list")
+            .WithDescription("Every certificate issued: name, role, serial, expiry, revocation.")
+            .WithExample("certs", "list");
+        certs.AddCommand<CertsTokenCommand>("token")
+            .WithDescription("A dashboard login token for NAME (user NAME, the token as password).")
+            .WithExample("certs", "token", "alice");
+    });
+    config.AddCommand<AuditCommand>("audit")
+        .WithDescription("Every change users made through the admin plane: who, what, when, result.")
+        .WithExample("audit", "--limit", "20");
     config.AddBranch("db", db =>
     {
         db.SetDescription("The cluster's PostgreSQL database.");

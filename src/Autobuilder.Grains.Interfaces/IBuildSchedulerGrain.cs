@@ -1,3 +1,5 @@
+using Autobuilder.Grains.Security;
+
 namespace Autobuilder.Grains;
 
 /// <summary>
@@ -8,28 +10,36 @@ namespace Autobuilder.Grains;
 public interface IBuildSchedulerGrain : IGrainWithIntegerKey
 {
     /// <summary>Wakes the scheduler and rebuilds its queue from the uploads in flight.</summary>
+    [SiloOnly]
     Task StartAsync(IReadOnlyList<string> products);
 
     /// <summary>Queues builds; a build already queued or running with the same attempt is ignored.</summary>
+    [SiloOnly]
     Task EnqueueAsync(IReadOnlyList<QueuedBuild> builds);
 
     /// <summary>Removes queued builds of an upload (the upload was cancelled or rejected).</summary>
+    [SiloOnly]
     Task DropAsync(string uploadId);
 
+    [SiloOnly]
     [OneWay]
     Task SlotChangedAsync(SlotStatus status);
 
     /// <summary>The slot was removed: it is dropped from the table and never chosen again.</summary>
+    [SiloOnly]
     [OneWay]
     Task SlotRemovedAsync(string slot);
 
+    [SiloOnly]
     [OneWay]
     Task HeartbeatAsync(string slot, string buildId, int attempt);
 
     /// <summary>The slot finished (or refused) an attempt and is free according to its status.</summary>
+    [SiloOnly]
     [OneWay]
     Task AttemptEndedAsync(string slot, string buildId, int attempt, SlotStatus status);
 
+    [Reader]
     Task<SchedulerStatus> GetStatusAsync();
 
     /// <summary>
@@ -37,6 +47,7 @@ public interface IBuildSchedulerGrain : IGrainWithIntegerKey
     /// until they announce themselves again. A build running on one keeps its lease, and goes back
     /// to its upload when the lease expires.
     /// </summary>
+    [SiloOnly]
     [OneWay]
     Task SlotsDownAsync(IReadOnlyList<string> slots, string reason);
 }

@@ -1,3 +1,5 @@
+using Autobuilder.Grains.Security;
+
 namespace Autobuilder.Grains;
 
 /// <summary>
@@ -7,13 +9,17 @@ namespace Autobuilder.Grains;
 public interface IBuilderRegistryGrain : IGrainWithIntegerKey
 {
     /// <summary>Adds and configures a slot; returns why not (bad config, the key exists), or null.</summary>
+    [Admin]
     Task<string?> AddAsync(SlotConfig config);
 
     /// <summary>Removes a run-time slot; returns why not (unknown, from silo-config, busy), or null.</summary>
+    [Admin]
     Task<string?> RemoveAsync(string slot);
 
+    [Reader]
     Task<IReadOnlyList<SlotConfig>> ListAsync();
 
     /// <summary>Configures every run-time slot again (silo start).</summary>
+    [SiloOnly]
     Task ConfigureAllAsync();
 }

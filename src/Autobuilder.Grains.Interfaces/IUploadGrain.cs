@@ -1,3 +1,5 @@
+using Autobuilder.Grains.Security;
+
 namespace Autobuilder.Grains;
 
 /// <summary>
@@ -7,26 +9,32 @@ namespace Autobuilder.Grains;
 public interface IUploadGrain : IGrainWithStringKey
 {
     /// <summary>Records the upload, verifies it, and queues its builds or rejects it.</summary>
+    [SiloOnly]
     Task ReceiveAsync(UploadReceived received);
 
     /// <summary>A slot has started an attempt of one of this upload's builds.</summary>
+    [SiloOnly]
     Task BuildStartedAsync(BuildAssignment assignment);
 
     /// <summary>
     /// An attempt ended; infrastructure errors are retried here, on another slot. Returns false
     /// when the report was not for the build's current attempt (already ended, or superseded).
     /// </summary>
+    [SiloOnly]
     Task<bool> BuildFinishedAsync(BuildResult result);
 
     /// <summary>The scheduler lost an attempt (its slot's lease ran out); treated as an infrastructure error.</summary>
+    [SiloOnly]
     [OneWay]
     Task BuildLostAsync(string buildId, int attempt, string slot, string reason);
 
     /// <summary>Queues again the builds that are not finished (after a restart of the scheduler).</summary>
+    [SiloOnly]
     [OneWay]
     Task ResumeAsync();
 
     /// <summary>Builds again an upload whose builds failed or waited for dependencies.</summary>
+    [Operator]
     Task<string> RetryAsync();
 
     /// <summary>
@@ -34,6 +42,7 @@ public interface IUploadGrain : IGrainWithStringKey
     /// ones are dropped, running ones stopped; each ends Cancelled (never retried), the reason and
     /// <paramref name="by"/> recorded and mailed. Returns what was done, or why nothing was.
     /// </summary>
+    [Operator]
     Task<string> CancelAsync(string reason, string by);
 
     /// <summary>
@@ -41,14 +50,17 @@ public interface IUploadGrain : IGrainWithStringKey
     /// and running builds stop as by <see cref="CancelAsync"/>, with that as the reason. For silos
     /// only (the newer upload calls it).
     /// </summary>
+    [SiloOnly]
     [OneWay]
     Task SupersedeAsync(string newerUploadId, string newerVersion);
 
+    [Reader]
     Task<UploadDetails?> GetDetailsAsync();
 
     /// <summary>
     /// The log of a build (the given architecture, else the running or last one) from a byte
     /// offset; null when the upload has no such build or it has not started.
     /// </summary>
+    [Reader]
     Task<LogChunk?> ReadLogAsync(string? architecture, long offset);
 }

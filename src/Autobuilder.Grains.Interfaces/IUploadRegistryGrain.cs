@@ -1,3 +1,5 @@
+using Autobuilder.Grains.Security;
+
 namespace Autobuilder.Grains;
 
 /// <summary>
@@ -7,25 +9,31 @@ namespace Autobuilder.Grains;
 public interface IUploadRegistryGrain : IGrainWithStringKey
 {
     /// <summary>The upload id for an intake ticket; the same ticket always gets the same id.</summary>
+    [SiloOnly]
     Task<string> RegisterAsync(string ticket, string source, string version);
 
     /// <summary>
     /// Accepts <paramref name="version"/> of <paramref name="source"/> if it is newer than every
     /// version accepted before; otherwise returns the reason it is not.
     /// </summary>
+    [SiloOnly]
     Task<string?> AcceptVersionAsync(string source, string version, string uploadId);
 
+    [SiloOnly]
     Task UpdateAsync(UploadSummary summary);
 
     /// <summary>
     /// The uploads of <paramref name="source"/> other than <paramref name="uploadId"/> that were
     /// accepted and are not finished: the ones a newer upload supersedes.
     /// </summary>
+    [SiloOnly]
     Task<IReadOnlyList<string>> ActiveUploadsOfAsync(string source, string uploadId);
 
+    [Reader]
     Task<IReadOnlyList<UploadSummary>> ListAsync(int limit);
 
     /// <summary>Asks every upload that is not finished to queue its waiting builds again.</summary>
+    [SiloOnly]
     [OneWay]
     Task ResumeActiveAsync();
 }

@@ -11,7 +11,7 @@ public sealed class ConsoleTests(PipelineFixture fixture)
     private SiloProcess Silo => fixture.Silo;
 
     private ToolResult Cli(params string[] args) =>
-        Tool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "autobuilder.dll"), .. args, "--gateway", $"127.0.0.1:{Silo.GatewayPort}"],
+        Tool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "autobuilder.dll"), .. args, .. Silo.ConsoleArguments],
             timeout: TimeSpan.FromMinutes(1));
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class ConsoleTests(PipelineFixture fixture)
     [Fact]
     public void Should_explain_in_one_line_When_no_silo_answers()
     {
-        var result = Tool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "autobuilder.dll"), "status", "--gateway", "127.0.0.1:1"]);
+        var result = Tool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "autobuilder.dll"), "status", "--gateway", "127.0.0.1:1", "--cert", Silo.ClientCertificate]);
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.Stderr.TrimEnd('\n').Split('\n'));

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Autobuilder.Grains;
+using Autobuilder.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -59,6 +60,9 @@ public sealed class SiloProcess : IAsyncDisposable
             },
         };
         configure?.Invoke(config);
+        var security = config["Autobuilder"]?["Security"];
+        SecurityEnabled = security?["Enabled"]?.GetValue<bool>() ?? true;
+        CertificatesFolder = security?["Folder"]?.GetValue<string>() is { Length: > 0 } folder ? folder : Path.Combine(dataRoot, "certs");
         ConfigPath = Path.Combine(dataRoot, "silo.json");
         Directory.CreateDirectory(dataRoot);
         File.WriteAllText(ConfigPath, config.ToJsonString());
@@ -88,6 +92,18 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>The silo's exit status once it has ended.</summary>
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>Whether the silo runs the admin plane (mutual TLS, access filter): on unless the configuration turns it off.</summary>
+    public bool SecurityEnabled { get; }
+
+    /// <summary>The silo's certificates folder: its CA, made on the first start of role "all", or the one a cluster's fixture made.</summary>
+    public string CertificatesFolder { get; }
+
+    /// <summary>The admin certificate the CA made for the user running the tests: what the tests' client and console present.</summary>
+    public string ClientCertificate => Path.Combine(CertificatesFolder, "users", CertificateNames.ForCurrentUser() + ".pem");
+
+    /// <summary>The console's options to talk to this silo as admin.</summary>
+    public string[] ConsoleArguments => ["--gateway", $"127.0.0.1:{GatewayPort}", "--cert", ClientCertificate];
 
     public IGrainFactory Grains => _client!.Services.GetRequiredService<IClusterClient>();
 
@@ -132,12 +148,22 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             if (_process!.HasExited)
                 throw new InvalidOperationException($"silo {Name} exited with {_process.ExitCode} while starting:\n{Output}");
+            // Role "all" makes its CA and our admin certificate on its first start.
+            if (SecurityEnabled && !File.Exists(ClientCertificate))
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"silo {Name} made no client certificate {ClientCertificate} within 60 s:\n{Output}");
+                await Task.Delay(200);
+                continue;
+            }
             var builder = Host.CreateApplicationBuilder();
             builder.Logging.ClearProviders();
             builder.UseOrleansClient(c =>
             {
                 c.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, GatewayPort));
                 c.Configure<ClusterOptions>(o => { o.ClusterId = "autobuilder"; o.ServiceId = "autobuilder"; });
+                if (SecurityEnabled)
+                    c.UseAutobuilderSecurity(Credential.Load(ClientCertificate));
             });
             var host = builder.Build();
             try

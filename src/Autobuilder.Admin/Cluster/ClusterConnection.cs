@@ -1,4 +1,5 @@
 using System.Net;
+using Autobuilder.Grains.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -30,6 +31,8 @@ public sealed class ClusterConnection : IAsyncDisposable
             throw new ConsoleException("give either --cluster or --gateway, not both");
         var endpoints = cluster is null ? Gateways(gateway ?? DefaultGateway) : [];
         var clusterId = NonEmpty(Environment.GetEnvironmentVariable("AUTOBUILDER_CLUSTER_ID")) ?? "autobuilder";
+        var credential = ClientCertificate.Load(settings.Certificate);
+        string? serverProblem = null;
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
@@ -52,18 +55,30 @@ public sealed class ClusterConnection : IAsyncDisposable
                 o.ServiceId = clusterId;
             });
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
+            client.UseAutobuilderSecurity(credential, problem => serverProblem ??= problem);
         });
         var host = builder.Build();
         var where = cluster is null ? $"the autobuilder at {gateway ?? DefaultGateway}" : "any gateway of the cluster";
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            // A TLS handshake per gateway and the type manifest: a loaded machine needs more than 10 s.
+            timeout.CancelAfter(TimeSpan.FromSeconds(20));
             await host.StartAsync(timeout.Token);
         }
         catch (Exception ex) when (ex is not ConsoleException)
         {
             host.Dispose();
+            if (serverProblem is not null)
+            {
+                throw new ConsoleException($"refused {where}: {serverProblem}; your certificate {credential.Path} " +
+                                           $"('{credential.Identity.Name}', CA '{credential.Authority.Subject}') belongs to another autobuilder");
+            }
+            if (ex.ToString().Contains("Authentication", StringComparison.OrdinalIgnoreCase) || ex.ToString().Contains("SSL", StringComparison.Ordinal))
+            {
+                throw new ConsoleException($"{where} refused the TLS handshake with your certificate {credential.Path} ('{credential.Identity.Name}'): " +
+                                           "it is not a valid certificate of that autobuilder's CA");
+            }
             throw new ConsoleException($"cannot reach {where}: {ex.Message.Split('\n')[0]} (is a silo running? start it with ./run.sh)");
         }
         return new ClusterConnection(host);

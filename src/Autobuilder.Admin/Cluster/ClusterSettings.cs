@@ -14,6 +14,10 @@ public class ClusterSettings : CommandSettings
     [Description("A cluster's PostgreSQL database (Npgsql connection string, default: $AUTOBUILDER_CLUSTER): talk to whichever gateway it lists as alive.")]
     public string? Cluster { get; init; }
 
+    [CommandOption("--cert <FILE>")]
+    [Description("Your certificate file (certificate, CA and key; default: $AUTOBUILDER_CERT, else the one ./run.sh made for you in var/certs/users/).")]
+    public string? Certificate { get; init; }
+
     [CommandOption("--json")]
     [Description("Print JSON for scripts instead of a table.")]
     public bool Json { get; init; }

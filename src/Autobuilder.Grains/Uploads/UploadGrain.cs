@@ -1,3 +1,4 @@
+using Autobuilder.Grains.Security;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
@@ -280,6 +281,8 @@ public sealed partial class UploadGrain(
     {
         if (S.Ticket is null)
             return $"no upload {Id}";
+        // Who acted is the certificate the silo verified, not what the console says it is.
+        by = VerifiedCaller.Name ?? by;
         var why = $"cancelled by {by}: {(reason.Length > 0 ? reason : "no reason given")}";
         var (dropped, stopping) = await StopBuildsAsync(why, by);
         return dropped + stopping == 0

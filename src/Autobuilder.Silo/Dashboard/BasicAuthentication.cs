@@ -1,12 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
+using Autobuilder.Grains.Security;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Autobuilder.Silo.Dashboard;
 
 /// <summary>
-/// HTTP basic authentication for the dashboard: one user name and password from configuration,
-/// compared in constant time. Anything else gets 401 with a challenge, so a browser asks.
+/// HTTP basic authentication for the dashboard, in every binding, loopback included: a user name
+/// with a token from <c>autobuilder certs token NAME</c> (signed by the CA, refused once NAME is
+/// revoked), or the one user name and password from configuration (compared in constant time).
+/// Anything else gets 401 with a challenge, so a browser asks.
 /// </summary>
 public sealed class BasicAuthentication(RequestDelegate next, DashboardSettings settings)
 {
@@ -14,7 +18,7 @@ public sealed class BasicAuthentication(RequestDelegate next, DashboardSettings 
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (Authorized(context.Request.Headers.Authorization.ToString()))
+        if (Authorized(context, context.Request.Headers.Authorization.ToString()))
         {
             await next(context);
             return;
@@ -23,7 +27,7 @@ public sealed class BasicAuthentication(RequestDelegate next, DashboardSettings 
         context.Response.Headers.WWWAuthenticate = "Basic realm=\"autobuilder\", charset=\"UTF-8\"";
     }
 
-    private bool Authorized(string header)
+    private bool Authorized(HttpContext context, string header)
     {
         const string scheme = "Basic ";
         if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
@@ -37,6 +41,13 @@ public sealed class BasicAuthentication(RequestDelegate next, DashboardSettings 
         {
             return false;
         }
-        return CryptographicOperations.FixedTimeEquals(given, _expected);
+        if (settings.RequiresAuthentication && CryptographicOperations.FixedTimeEquals(given, _expected))
+            return true;
+        // A token: the user is the certificate's name, the password the token the CA signed for it.
+        var text = Encoding.UTF8.GetString(given);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0
+               && context.RequestServices.GetService<CertificateTrust>() is { } trust
+               && DashboardToken.Problem(text[(colon + 1)..], text[..colon], trust, DateTimeOffset.UtcNow) is null;
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Dashboard;
@@ -23,17 +24,23 @@ public static class DashboardHosting
     /// </summary>
     public static void AddAutobuilderDashboard(this ISiloBuilder silo) => silo.AddDashboard();
 
-    /// <summary>Kestrel on the configured address only, and the dashboard's pages behind basic authentication when configured.</summary>
+    /// <summary>Kestrel on the configured address only; requests must name one of the allowed hosts (no DNS rebinding from a browser).</summary>
     public static void ListenForDashboard(this WebApplicationBuilder web, DashboardSettings settings)
     {
         web.Services.AddSingleton(settings);
         web.WebHost.ConfigureKestrel(k => k.Listen(settings.ListenAddress, settings.Port));
+        web.Services.Configure<HostFilteringOptions>(o =>
+        {
+            o.AllowedHosts = [.. settings.Hosts()];
+            o.AllowEmptyHosts = false;
+        });
     }
 
+    /// <summary>Host filtering, then authentication on every request, whatever the address.</summary>
     public static void MapAutobuilderDashboard(this WebApplication app, DashboardSettings settings)
     {
-        if (settings.RequiresAuthentication)
-            app.UseMiddleware<BasicAuthentication>();
+        app.UseHostFiltering();
+        app.UseMiddleware<BasicAuthentication>();
         app.MapOrleansDashboard(settings.Path.Length > 0 ? settings.Path : null);
     }
 }

@@ -4,8 +4,10 @@ namespace Autobuilder.Silo.Dashboard;
 
 /// <summary>
 /// The "Dashboard" section: the Orleans dashboard, served by the garage silo (or the single silo
-/// of role "all"). Loopback by default; any other address needs a user name and password, which
-/// every request must then present (HTTP basic authentication, so put TLS in front of it).
+/// of role "all"). Loopback by default. Every request must authenticate (HTTP basic: a name and
+/// its token from <c>autobuilder certs token NAME</c>, or the configured user name and password),
+/// on loopback too, and name an allowed host. Any address but loopback also needs the configured
+/// user name and password (and TLS in front of it).
 /// </summary>
 public sealed class DashboardSettings
 {
@@ -25,6 +27,14 @@ public sealed class DashboardSettings
 
     /// <summary>Set it from the environment (AUTOBUILDER_Dashboard__Password), not in a file others read.</summary>
     public string Password { get; set; } = "";
+
+    /// <summary>Host names requests may carry besides 127.0.0.1, localhost, [::1] and the listen address.</summary>
+    public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>Every host a request may name (host filtering).</summary>
+    public IEnumerable<string> Hosts() =>
+        new[] { "127.0.0.1", "localhost", "[::1]", ListenAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{Address}]" : Address }
+            .Concat(AllowedHosts).Distinct(StringComparer.OrdinalIgnoreCase);
 
     public bool RequiresAuthentication => Username.Length > 0 || Password.Length > 0;
 

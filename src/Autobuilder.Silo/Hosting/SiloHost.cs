@@ -11,6 +11,7 @@ using Autobuilder.Silo.Execution;
 using Autobuilder.Silo.Execution.Ssh;
 using Autobuilder.Silo.Files;
 using Autobuilder.Silo.Intake;
+using Autobuilder.Silo.Security;
 using Autobuilder.Silo.Stage;
 using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Configuration;
@@ -41,6 +42,8 @@ public static class SiloHost
         var services = silo.Services;
         var identity = SiloIdentity.From(configuration);
         services.AddSingleton(identity);
+        // The admin plane first: mutual TLS and the access filter guard every other service's grains.
+        silo.AddAutobuilderSecurity(configuration, identity);
         // Role and host travel as silo metadata; the placement filter reads them (RolePlacementAttribute).
         silo.UseSiloMetadata(identity.Metadata());
         services.AddPlacementFilter<RolePlacementFilterStrategy, RolePlacementFilterDirector>(ServiceLifetime.Transient);

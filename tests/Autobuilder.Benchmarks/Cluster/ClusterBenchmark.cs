@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Autobuilder.Benchmarks.Pipeline;
 using Autobuilder.Database;
 using Autobuilder.Grains;
+using Autobuilder.Grains.Security;
 using Autobuilder.Grains.Services;
 using Autobuilder.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,7 +23,8 @@ namespace Autobuilder.Benchmarks.Cluster;
 /// 2. scheduler throughput with 200 simulated slots: in one silo (as SchedulerBenchmark), and on a
 ///    cluster whose scheduler is on a garage process while the slots are on a builder silo inside
 ///    this process (the only place the simulated executor can be injected, so no silo program
-///    ever carries it).
+///    ever carries it), twice: over plain TCP without the access filter, and over mutual TLS with
+///    every call's certificate proof checked (issue 10: TLS must keep ≥ 0.8× of plain).
 /// Ports are ones the kernel hands out as free at start (SiloProcess, PostgresServer and the
 /// in-process builder alike), never the fixed ranges of the other benchmarks or the tests' own;
 /// data lives under the benchmark's work folder (.bench/cluster-*), PostgreSQL under /tmp/ab-pg-*.
@@ -34,10 +36,16 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
     private const string Package = "hello-autobuilder";
     private static readonly TimeSpan UploadTimeout = TimeSpan.FromMinutes(3);
 
+    private string _certificates = "";
+
     public async Task RunAsync(int uploads, int builds = 10_000, int slots = 200, int rounds = 5)
     {
         var root = Path.Combine(work, $"cluster-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
+        // The cluster's CA, as an operator makes it (certs init): one certificate per silo host.
+        var authority = new CertificateAuthority(Path.Combine(root, "certs"));
+        authority.Init(["garage", "builder1", "stage", "sim"], CertificateNames.ForCurrentUser());
+        _certificates = authority.Folder;
         var sw = Stopwatch.StartNew();
         await using var postgres = await PostgresServer.StartAsync();
         Console.Error.WriteLine($"cluster: PostgreSQL up in {sw.Elapsed.TotalSeconds:0.0} s");
@@ -115,43 +123,20 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
 
     private async Task SchedulerAsync(string root, PostgresServer postgres, int builds, int slots, int rounds)
     {
-        var database = await postgres.CreateDatabaseAsync("autobuilder_scheduler");
-        await DatabaseSchema.ApplyAsync(database);
-        await using var garage = Shipped("garage", Path.Combine(root, "scheduler-garage"), database,
-            // As in the one-silo run: a simulated build never heartbeats, and must not be taken back.
-            config => config["Autobuilder"]!["LeaseSeconds"] = 600);
-        await garage.StartAsync();
-
-        var settings = new Dictionary<string, string?>
-        {
-            ["Autobuilder:Role"] = SiloRoles.Builder,
-            ["Autobuilder:DataRoot"] = Path.Combine(root, "scheduler-builder"),
-            ["Mail:OutboxDirectory"] = Path.Combine(root, "scheduler-builder", "outbox"),
-            ["Cluster:Membership"] = "postgresql",
-            ["Cluster:ConnectionString"] = database,
-            ["Cluster:HostName"] = "sim",
-            ["Cluster:AdvertisedAddress"] = "127.0.0.1",
-            ["Orleans:SiloPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            ["Orleans:GatewayPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-        };
-        SchedulerBenchmark.AddSimulatedSlots(settings, slots, "sim");
-        var clusterCounter = new SlotCallCounter();
-        await using var builder = await BenchSilo.StartAsync(settings, silo =>
-        {
-            silo.Services.AddSingleton<IBuildExecutorFactory, SimulatedBuildExecutorFactory>();
-            clusterCounter.Install(silo);
-        }, clusterMember: true);
-        clusterCounter.Arm(builder.Grains);
-
         // The baseline: one silo with the product's file state, as `--only scheduler` runs it.
         var singleCounter = new SlotCallCounter();
         await using var single = await SchedulerBenchmark.StartSiloAsync(Path.Combine(root, "scheduler-single"), slots, singleCounter, freePorts: true);
+        // The same cluster twice: plain TCP without the access filter (as before issue 10), and
+        // mutual TLS with every call's proof checked (what ships).
+        await using var plain = await StartSchedulerClusterAsync(root, postgres, slots, secure: false);
+        await using var tls = await StartSchedulerClusterAsync(root, postgres, slots, secure: true);
 
-        // Rounds alternate between the two, so load from other work falls on both alike. The first
-        // two warm both up and are not counted: throughput still rose over the first rounds with one
+        // Rounds alternate between the systems, so load from other work falls on all alike. The first
+        // two warm them up and are not counted: throughput still rose over the first rounds with one
         // (the JIT's tiers and profile-guided recompilation, grain activations, connection pools).
         var systems = new[] { ("one silo (file state)", single.Grains, singleCounter, new List<SchedulerRun>()),
-                              ("cluster (PostgreSQL state)", builder.Grains, clusterCounter, new List<SchedulerRun>()) };
+                              ("cluster, plain TCP (PostgreSQL state)", plain.Builder.Grains, plain.Counter, new List<SchedulerRun>()),
+                              ("cluster, mutual TLS + access filter", tls.Builder.Grains, tls.Counter, new List<SchedulerRun>()) };
         const int warmUps = 2;
         for (var round = 0; round < warmUps + rounds; round++)
         {
@@ -178,8 +163,60 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
                         $"{median.CallsPerDispatch:0.0} | {runs.Sum(r => r.Violations)} of {runs.Sum(r => r.Samples)} samples |");
         }
         report.Line("");
-        report.Line($"Cluster ÷ one silo: {medians[1] / medians[0]:0.00}× the dispatches/s; the cluster {(medians[1] >= 2000 ? "meets" : "does not meet")} " +
-                    $"the one-silo target of ≥ 2,000 dispatches/s. Load average {Report.Load()}.");
+        var tlsRatio = medians[2] / medians[1];
+        report.Line($"Cluster ÷ one silo: {medians[1] / medians[0]:0.00}× the dispatches/s (plain), {medians[2] / medians[0]:0.00}× (TLS). " +
+                    $"TLS ÷ plain: **{tlsRatio:0.00}×**; target ≥ 0.8×: **{(tlsRatio >= 0.8 ? "met" : "not met")}**. Load average {Report.Load()}.");
+    }
+
+    private sealed class SchedulerCluster(SiloProcess garage, BenchSilo builder, SlotCallCounter counter) : IAsyncDisposable
+    {
+        public BenchSilo Builder => builder;
+        public SlotCallCounter Counter => counter;
+
+        public async ValueTask DisposeAsync()
+        {
+            await builder.DisposeAsync();
+            await garage.DisposeAsync();
+        }
+    }
+
+    /// <summary>A garage process and, in this process, a builder silo with <paramref name="slots"/> simulated slots, on a database of their own.</summary>
+    private async Task<SchedulerCluster> StartSchedulerClusterAsync(string root, PostgresServer postgres, int slots, bool secure)
+    {
+        var name = secure ? "tls" : "plain";
+        var database = await postgres.CreateDatabaseAsync($"autobuilder_scheduler_{name}");
+        await DatabaseSchema.ApplyAsync(database);
+        var garage = Shipped("garage", Path.Combine(root, $"scheduler-garage-{name}"), database, config =>
+        {
+            // As in the one-silo run: a simulated build never heartbeats, and must not be taken back.
+            config["Autobuilder"]!["LeaseSeconds"] = 600;
+            config["Autobuilder"]!["Security"]!["Enabled"] = secure;
+        });
+        await garage.StartAsync();
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Autobuilder:Role"] = SiloRoles.Builder,
+            ["Autobuilder:DataRoot"] = Path.Combine(root, $"scheduler-builder-{name}"),
+            ["Autobuilder:Security:Enabled"] = secure ? "true" : "false",
+            ["Autobuilder:Security:Folder"] = _certificates,
+            ["Mail:OutboxDirectory"] = Path.Combine(root, $"scheduler-builder-{name}", "outbox"),
+            ["Cluster:Membership"] = "postgresql",
+            ["Cluster:ConnectionString"] = database,
+            ["Cluster:HostName"] = "sim",
+            ["Cluster:AdvertisedAddress"] = "127.0.0.1",
+            ["Orleans:SiloPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["Orleans:GatewayPort"] = SiloProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+        };
+        SchedulerBenchmark.AddSimulatedSlots(settings, slots, "sim");
+        var counter = new SlotCallCounter();
+        var builder = await BenchSilo.StartAsync(settings, silo =>
+        {
+            silo.Services.AddSingleton<IBuildExecutorFactory, SimulatedBuildExecutorFactory>();
+            counter.Install(silo);
+        }, clusterMember: true);
+        counter.Arm(builder.Grains);
+        return new SchedulerCluster(garage, builder, counter);
     }
 
     /// <summary>
@@ -209,6 +246,8 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
             {
                 config["Cluster"]!["ConnectionString"] = database;
                 config["Cluster"]!["AdvertisedAddress"] = "127.0.0.1";
+                // Every silo of the cluster takes its certificate from the one folder the CA made.
+                ab["Security"] = new JsonObject { ["Folder"] = _certificates };
             }
             extra?.Invoke(config);
         }, name: role);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Autobuilder.Grains.Security;
 using Autobuilder.Testing;
 
 namespace Autobuilder.Silo.Tests.Cluster;
@@ -21,6 +22,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     public SiloProcess Stage { get; private set; } = null!;
     public string Scratch => _root["scratch"];
 
+    /// <summary>The cluster's CA, made as an operator would (certs init): a certificate per silo host, one admin certificate.</summary>
+    public CertificateAuthority Certificates { get; private set; } = null!;
+
+    /// <summary>The admin certificate the tests' clients and console present.</summary>
+    public string AdminCertificate => Certificates.UserPath(CertificateNames.ForCurrentUser());
+
     /// <summary>The garage serves the dashboard here, on 127.0.0.1, behind basic authentication.</summary>
     public int DashboardPort { get; } = SiloProcess.FreePort();
     public const string DashboardUser = "operator";
@@ -30,6 +37,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Certificates = new CertificateAuthority(_root["certs"]);
+        Certificates.Init([], CertificateNames.ForCurrentUser());
         Postgres = await PostgresServer.StartAsync();
         Database = await Postgres.CreateDatabaseAsync("autobuilder");
         ClusterCli.Run("db", "init", "--connection", Database).Ok();
@@ -50,11 +59,15 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>A silo of <paramref name="role"/> on simulated host <paramref name="host"/>, with one slot per user given.</summary>
-    public SiloProcess NewSilo(string role, string host, string[] slotUsers, Action<JsonObject>? extra = null) =>
-        new(_root[host], config =>
+    public SiloProcess NewSilo(string role, string host, string[] slotUsers, Action<JsonObject>? extra = null)
+    {
+        // Every silo of the cluster shares the one certificates folder (hosts would each hold a copy of their own file).
+        Certificates.Init([host], null);
+        return new(_root[host], config =>
         {
             var ab = config["Autobuilder"]!.AsObject();
             ab["Role"] = role;
+            ab["Security"] = new JsonObject { ["Folder"] = Certificates.Folder };
             // Short enough to see a dead builder's build come back within the test's time.
             ab["LeaseSeconds"] = 6;
             ab["Slots"] = new JsonArray([.. slotUsers.Select(u => (JsonNode)new JsonObject { ["Host"] = host, ["User"] = u })]);
@@ -80,6 +93,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             orleans["Directory"] = new JsonObject { ["RangeLeaseDuration"] = "00:00:08" };
             extra?.Invoke(config);
         }, name: $"{role}@{host}");
+    }
 
     public async Task DisposeAsync()
     {

@@ -18,7 +18,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
     {
         var status = await Eventually.UntilAsync(() =>
         {
-            var run = ClusterCli.Run("cluster", "status", "--json", "--cluster", fixture.Database).Ok();
+            var run = ClusterCli.Run("cluster", "status", "--json", "--cluster", fixture.Database, "--cert", fixture.AdminCertificate).Ok();
             using var doc = JsonDocument.Parse(run.Stdout);
             var active = doc.RootElement.EnumerateArray().Where(s => s.GetProperty("status").GetString() == "Active")
                 .Select(s => $"{s.GetProperty("role").GetString()}@{s.GetProperty("host").GetString()}").Order().ToList();
@@ -26,7 +26,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         }, "four active silos in 'cluster status'");
 
         Assert.Equal(["builder@builder1", "builder@builder2", "garage@garage", "stage@stage"], status);
-        var table = ClusterCli.Run("cluster", "status", "--gateway", $"127.0.0.1:{fixture.Stage.GatewayPort}").Ok();
+        var table = ClusterCli.Run("cluster", "status", "--gateway", $"127.0.0.1:{fixture.Stage.GatewayPort}", "--cert", fixture.AdminCertificate).Ok();
         Assert.Contains("builder1", table.Stdout);
         Assert.Contains("Active", table.Stdout);
     }
@@ -44,7 +44,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         using var root = new TempDir("ab-root-");
         var update = apt.Update();
         var installed = StageQueue.DownloadAndInstall(apt, "ab-cluster-hello", root.Path);
-        var log = ClusterCli.Run("uploads", "log", done.Summary.Id, "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}").Ok();
+        var log = ClusterCli.Run("uploads", "log", done.Summary.Id, "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate).Ok();
 
         // Assert
         Assert.Equal(UploadState.Built, done.Summary.Outcome);

@@ -73,7 +73,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
             Assert.Equal(UploadState.Built, done.Summary.Outcome);
             var waiting = Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm");
             Assert.Single(Directory.GetFiles(waiting, "ab-stage-down_*.changes"));
-            var show = ClusterCli.Run("repo", "show", "extras-devel/bookworm", "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}");
+            var show = ClusterCli.Run("repo", "show", "extras-devel/bookworm", "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate);
             Assert.Equal(69, show.ExitCode);
             Assert.Contains("no silo of role 'stage' is up", show.Stderr);
         }

@@ -6,6 +6,6 @@ namespace Autobuilder.Silo.Tests.Stage;
 public static class AutobuilderCli
 {
     public static ToolResult Run(SiloProcess silo, params string[] args) =>
-        Tool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "autobuilder.dll"), .. args, "--gateway", $"127.0.0.1:{silo.GatewayPort}"],
+        Tool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "autobuilder.dll"), .. args, .. silo.ConsoleArguments],
             timeout: TimeSpan.FromMinutes(1));
 }
