@@ -107,7 +107,9 @@ public sealed class BuildSandboxTests
                 .Append(Encoding.UTF8.GetBytes(secret)).ToList();
             var gnupg = Path.Combine(silo.DataRoot, "gnupg") + "/";
             foreach (var file in Directory.EnumerateFiles(silo.DataRoot, "*", SearchOption.AllDirectories)
-                         .Where(f => !f.StartsWith(gnupg, StringComparison.Ordinal) && f != silo.ConfigPath)
+                         // silo.lock holds only the silo's pid and command line (and its flock keeps .NET readers out).
+                         .Where(f => !f.StartsWith(gnupg, StringComparison.Ordinal) && f != silo.ConfigPath
+                             && f != Path.Combine(silo.DataRoot, Hosting.DataRootLock.FileName))
                          .Concat(Directory.Exists(silo.BuildRoot) ? Directory.EnumerateFiles(silo.BuildRoot, "*", SearchOption.AllDirectories) : []))
             {
                 var bytes = ReadRegular(file);

@@ -13,7 +13,7 @@ public sealed class AdminPlaneTests(PipelineFixture fixture)
     [Fact]
     public async Task Should_refuse_each_bad_caller_with_its_reason_and_audit_only_allowed_changes_When_a_silo_runs()
     {
-        await AdminPlaneChecks.RunAsync(new CertificateAuthority(Silo.CertificatesFolder), Silo.GatewayPort, "localhost/slot1",
+        await AdminPlaneChecks.RunAsync(new CertificateAuthority(Silo.CertificatesFolder), Silo.GatewayPort, "localhost/abbuild1",
             Environment.MachineName.ToLowerInvariant(), "one");
     }
 

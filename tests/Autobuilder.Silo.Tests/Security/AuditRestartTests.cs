@@ -12,8 +12,8 @@ public sealed class AuditRestartTests
         using var root = new TempDir("ab-audit-");
         await using var silo = new SiloProcess(root["var"]);
         await silo.StartAsync();
-        AdminCli.Run(silo, "builders", "drain", "localhost/slot2").Ok();
-        AdminCli.Run(silo, "builders", "enable", "localhost/slot2").Ok();
+        AdminCli.Run(silo, "builders", "drain", "localhost/abbuild2").Ok();
+        AdminCli.Run(silo, "builders", "enable", "localhost/abbuild2").Ok();
 
         await silo.KillAsync();
         await silo.StartAsync();
@@ -21,7 +21,7 @@ public sealed class AuditRestartTests
 
         using var doc = JsonDocument.Parse(audit.Stdout);
         var what = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("what").GetString()).ToList();
-        Assert.Equal(["IBuilderSlotGrain.DrainAsync([localhost/slot2])", "IBuilderSlotGrain.EnableAsync([localhost/slot2])"], what);
+        Assert.Equal(["IBuilderSlotGrain.DrainAsync([localhost/abbuild2])", "IBuilderSlotGrain.EnableAsync([localhost/abbuild2])"], what);
         Assert.All(doc.RootElement.EnumerateArray(), e => Assert.Equal("admin", e.GetProperty("role").GetString()));
     }
 }
