@@ -55,6 +55,9 @@ public sealed class AutobuilderOptions
     /// <summary>Intake's limits (.dsc size, files, sizes) and its pacing.</summary>
     public IntakeOptions Intake { get; set; } = new();
 
+    /// <summary>Who may upload and how files arrive: signatures, rights, the SSH and HTTP upload areas.</summary>
+    public UploadersOptions Uploaders { get; set; } = new();
+
     /// <summary>How long to wait before sending a mail again when the mail server failed.</summary>
     public double MailRetrySeconds { get; set; } = 60;
 

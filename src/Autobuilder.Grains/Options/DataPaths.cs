@@ -10,6 +10,14 @@ public sealed class DataPaths(string root)
 
     public string IncomingRoot => Path.Combine(Root, "incoming");
 
+    /// <summary>The HTTP upload's areas, one per account: http-incoming/&lt;login&gt;/&lt;product&gt;/.</summary>
+    public string HttpIncomingRoot => Path.Combine(Root, "http-incoming");
+
+    public string HttpIncoming(string login, string product) => Path.Combine(HttpIncomingRoot, login, product);
+
+    /// <summary>What the directory publishes for gpgv and sshd (keyring, SSH key index).</summary>
+    public string Accounts => Path.Combine(Root, "accounts");
+
     /// <summary>Uploads taken from incoming, one folder per intake ticket, until they are done.</summary>
     public string Uploads => Path.Combine(Root, "uploads");
 

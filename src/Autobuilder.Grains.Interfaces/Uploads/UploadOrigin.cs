@@ -1,0 +1,23 @@
+namespace Autobuilder.Grains;
+
+/// <summary>How an upload's files reached the garage.</summary>
+public enum UploadChannel
+{
+    /// <summary>incoming/&lt;product&gt;/ on the garage's disk (<c>autobuilder upload</c>, an operator's copy).</summary>
+    Local = 0,
+
+    /// <summary>An uploader's SSH area (scp, sftp, dput method scp): &lt;Drop:Root&gt;/&lt;login&gt;/&lt;product&gt;/.</summary>
+    Ssh = 1,
+
+    /// <summary>The HTTP upload (dput method https, the web form): http-incoming/&lt;login&gt;/&lt;product&gt;/.</summary>
+    Http = 2,
+}
+
+/// <summary>
+/// Where an upload came from: the channel, and for SSH and HTTP the account whose area (key or
+/// token) it arrived through. Recorded with the upload; the signer, when signed, is separate.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record UploadOrigin(
+    [property: Id(0)] UploadChannel Channel,
+    [property: Id(1)] string? Login);

@@ -1,0 +1,21 @@
+namespace Autobuilder.Grains.Services;
+
+/// <summary>
+/// Writes what other programs read from the directory, after every change and on
+/// <c>accounts sync</c>: the OpenPGP keyring gpgv checks uploads against, the SSH key index that
+/// AuthorizedKeysCommand answers from, and (file mode) the upload user's authorized_keys. The silo
+/// implements it as a list of <see cref="IAccountSnapshotWriter"/>s; each replaces its files atomically.
+/// </summary>
+public interface IAccountPublisher
+{
+    Task PublishAsync(AccountSnapshot snapshot, CancellationToken ct = default);
+}
+
+/// <summary>One consumer's files (keyring, SSH key index, authorized_keys).</summary>
+public interface IAccountSnapshotWriter
+{
+    Task WriteAsync(AccountSnapshot snapshot, CancellationToken ct = default);
+}
+
+/// <summary>The directory as published: every account (enabled or not) with its keys, and a version that grows with each change.</summary>
+public sealed record AccountSnapshot(long Version, IReadOnlyList<AccountDetails> Accounts);
