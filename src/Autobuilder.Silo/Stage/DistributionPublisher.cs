@@ -116,8 +116,8 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
             {
                 try
                 {
-                    Prune(staging, name);
-                    Prune(live, name);
+                    Prune(staging, name, r.ByHashFrom);
+                    Prune(live, name, r.ByHashFrom);
                 }
                 catch (Exception ex)
                 {
@@ -305,10 +305,16 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         pruning?.Wait();
     }
 
-    private void Prune(string root, string current)
+    /// <summary>
+    /// Removes generation folders past KeepGenerations, except those still carried by hash: the
+    /// next publish links their indices' by-hash files from their folders, so a burst of more than
+    /// KeepGenerations publishes within Stage:ByHashMinutes must not take them away.
+    /// </summary>
+    private void Prune(string root, string current, IReadOnlyCollection<long> carried)
     {
         foreach (var old in GenerationFolder.List(root).Where(f => f.Name != current).Skip(configuration.KeepGenerations - 1))
-            Directory.Delete(old.Path, recursive: true);
+            if (!carried.Contains(old.Generation))
+                Directory.Delete(old.Path, recursive: true);
     }
 
     private static void RemovePartials(string root)
