@@ -1,5 +1,6 @@
 using Autobuilder.Admin;
 using Autobuilder.Admin.Commands.Audit;
+using Autobuilder.Admin.Commands.Gc;
 using Autobuilder.Admin.Commands.Builders;
 using Autobuilder.Admin.Commands.Certs;
 using Autobuilder.Admin.Commands.Cluster;
@@ -124,6 +125,9 @@ app.Configure(config =>
     config.AddCommand<AuditCommand>("audit")
         .WithDescription("Every change users made through the admin plane: who, what, when, result.")
         .WithExample("audit", "--limit", "20");
+    config.AddCommand<GcCommand>("gc")
+        .WithDescription("Apply Autobuilder:Retention now: files of settled uploads, rejected/, stray/, repo-rejected/, accepted .changes.")
+        .WithExample("gc", "--dry-run");
     config.AddBranch("db", db =>
     {
         db.SetDescription("The cluster's PostgreSQL database.");

@@ -7,6 +7,19 @@ public static class UploadIds
     public static string Upload(string product, string source, string version, int sequence) =>
         $"{product}/{source}_{version}/{sequence}";
 
+    /// <summary>
+    /// Whether <paramref name="uploadId"/> has the shape <see cref="Upload"/> makes: three plain parts,
+    /// the last a number. Anything that turns an id into a path checks this first.
+    /// </summary>
+    public static bool IsValid(string uploadId)
+    {
+        var parts = uploadId.Split('/');
+        return parts.Length == 3
+            && parts[0].Length > 0 && parts[0] == Safe(parts[0])
+            && parts[1].Length > 0 && parts[1] == Safe(parts[1]) && parts[1] is not ("." or "..")
+            && parts[2].Length > 0 && parts[2].All(char.IsAsciiDigit);
+    }
+
     public static string Build(string uploadId, string architecture) => $"{uploadId}/{architecture}";
 
     public static string UploadOfBuild(string buildId) => buildId[..buildId.LastIndexOf('/')];

@@ -11,6 +11,7 @@ using Autobuilder.Silo.Execution;
 using Autobuilder.Silo.Execution.Ssh;
 using Autobuilder.Silo.Files;
 using Autobuilder.Silo.Intake;
+using Autobuilder.Silo.Retention;
 using Autobuilder.Silo.Security;
 using Autobuilder.Silo.Stage;
 using Autobuilder.Silo.Storage;
@@ -89,6 +90,12 @@ public static class SiloHost
         // memory for the one silo of role "all", registered again at every start.
         if (!ClusterHosting.UsesPostgres(configuration))
             silo.UseInMemoryReminderService();
+        // Retention: the garage's and the stage's folders stop growing (Autobuilder:Retention).
+        if (identity.Plays(SiloRoles.Garage) || identity.Plays(SiloRoles.Stage))
+        {
+            services.AddSingleton<IRetentionSweeper, RetentionSweeper>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, RetentionStartup>();
+        }
 
         if (identity.Role == SiloRoles.All)
         {

@@ -1,0 +1,121 @@
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
+using Autobuilder.Grains.Services;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Autobuilder.Grains.Retention;
+
+/// <summary>
+/// Keeps the garage's folders from growing without end. Settled uploads are found through the
+/// upload registries (the grains know which uploads are settled; the files do not), and only
+/// those that settled since the last collection's cut-off are looked at, so a collection costs
+/// what settled since, not the whole history.
+/// </summary>
+[RolePlacement(SiloRoles.Garage)]
+public sealed partial class GarageRetentionGrain(
+    [PersistentState("retention", "state")] IPersistentState<GarageRetentionState> state,
+    IRetentionSweeper sweeper,
+    IOptions<AutobuilderOptions> options,
+    TimeProvider time,
+    ILogger<GarageRetentionGrain> logger) : Grain, IGarageRetentionGrain, IRemindable
+{
+    public const string Reminder = "retention";
+
+    private RetentionOptions Options => options.Value.Retention;
+
+    async Task IGarageRetentionGrain.StartAsync()
+    {
+        try
+        {
+            await RetentionSchedule.RegisterAsync(this, Options);
+        }
+        catch (Exception ex)
+        {
+            LogReminderFailed(logger, ex);
+        }
+    }
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == Reminder)
+            await CollectAsync(dryRun: false);
+    }
+
+    Task<RetentionReport> IGarageRetentionGrain.CollectAsync(bool dryRun) => CollectAsync(dryRun);
+
+    private async Task<RetentionReport> CollectAsync(bool dryRun)
+    {
+        var now = time.GetUtcNow();
+        var lines = new List<RetentionLine>
+        {
+            await SettledUploadsAsync(now, dryRun),
+        };
+        if (RetentionSchedule.Age(Options.RejectedDays) is { } rejected)
+            lines.Add(await sweeper.SweepAsync(RetentionKind.Rejected, rejected, now, dryRun));
+        if (RetentionSchedule.Age(Options.StrayDays) is { } stray)
+            lines.Add(await sweeper.SweepAsync(RetentionKind.Stray, stray, now, dryRun));
+        foreach (var line in lines.Where(l => l.Removed > 0 || l.Errors.Count > 0))
+            LogCollected(logger, line.Kind, line.Removed, line.Bytes, line.Errors.Count, dryRun);
+        return new RetentionReport(SiloRoles.Garage, dryRun, lines);
+    }
+
+    private async Task<RetentionLine> SettledUploadsAsync(DateTimeOffset now, bool dryRun)
+    {
+        if (RetentionSchedule.Age(Options.SettledUploadDays) is not { } older)
+            return new RetentionLine("settled uploads", TimeSpan.Zero, 0, 0, 0, []);
+        var cutoff = now - older;
+        var since = state.State.CollectedUntil;
+        var due = new List<SettledUpload>();
+        var kept = 0;
+        foreach (var product in options.Value.Products)
+        {
+            foreach (var upload in await GrainFactory.GetGrain<IUploadRegistryGrain>(product).ListAsync(int.MaxValue))
+            {
+                if (!upload.Settled || upload.UpdatedAt > cutoff)
+                {
+                    kept++;
+                    continue;
+                }
+                if (since is not null && upload.UpdatedAt <= since)
+                    continue; // collected by an earlier run
+                var details = await GrainFactory.GetGrain<IUploadGrain>(upload.Id).GetDetailsAsync();
+                due.Add(new SettledUpload(upload.Id, upload.Product, details?.Folder));
+            }
+        }
+        var line = await sweeper.RemoveUploadsAsync(due, older, kept, dryRun);
+        if (!dryRun && line.Errors.Count == 0)
+        {
+            state.State.CollectedUntil = cutoff;
+            await state.WriteStateAsync();
+        }
+        return line;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention: the reminder could not be registered; collections run only on `autobuilder gc`")]
+    private static partial void LogReminderFailed(ILogger logger, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Kind}: {Removed} removed ({Bytes} bytes), {Errors} could not be (dry run: {DryRun})")]
+    private static partial void LogCollected(ILogger logger, string kind, int removed, long bytes, int errors, bool dryRun);
+}
+
+[GenerateSerializer]
+public sealed class GarageRetentionState
+{
+    /// <summary>Uploads settled before this were collected (or found nothing to collect).</summary>
+    [Id(0)] public DateTimeOffset? CollectedUntil { get; set; }
+}
+
+/// <summary>The options' days as ages, and the reminder both retention grains register.</summary>
+internal static class RetentionSchedule
+{
+    /// <summary>Null for 0 or less: kept for ever.</summary>
+    public static TimeSpan? Age(double days) => days > 0 ? TimeSpan.FromDays(days) : null;
+
+    public static Task RegisterAsync(Grain grain, RetentionOptions options)
+    {
+        // Orleans reminders tick at most once a minute.
+        var period = TimeSpan.FromHours(Math.Max(options.CheckHours, 1.0 / 60));
+        return grain.RegisterOrUpdateReminder(GarageRetentionGrain.Reminder, period, period);
+    }
+}
