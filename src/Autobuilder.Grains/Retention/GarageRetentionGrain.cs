@@ -18,42 +18,22 @@ public sealed partial class GarageRetentionGrain(
     IRetentionSweeper sweeper,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
-    ILogger<GarageRetentionGrain> logger) : Grain, IGarageRetentionGrain, IRemindable
+    ILogger<GarageRetentionGrain> logger) : RetentionGrain(options, logger), IGarageRetentionGrain
 {
-    public const string Reminder = "retention";
-
-    private RetentionOptions Options => options.Value.Retention;
-
-    async Task IGarageRetentionGrain.StartAsync()
-    {
-        try
-        {
-            await RetentionSchedule.RegisterAsync(this, Options);
-        }
-        catch (Exception ex)
-        {
-            LogReminderFailed(logger, ex);
-        }
-    }
-
-    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
-    {
-        if (reminderName == Reminder)
-            await CollectAsync(dryRun: false);
-    }
+    Task IGarageRetentionGrain.StartAsync() => StartAsync();
 
     Task<RetentionReport> IGarageRetentionGrain.CollectAsync(bool dryRun) => CollectAsync(dryRun);
 
-    private async Task<RetentionReport> CollectAsync(bool dryRun)
+    protected override async Task<RetentionReport> CollectAsync(bool dryRun)
     {
         var now = time.GetUtcNow();
         var lines = new List<RetentionLine>
         {
             await SettledUploadsAsync(now, dryRun),
         };
-        if (RetentionSchedule.Age(Options.RejectedDays) is { } rejected)
+        if (Age(Options.RejectedDays) is { } rejected)
             lines.Add(await sweeper.SweepAsync(RetentionKind.Rejected, rejected, now, dryRun));
-        if (RetentionSchedule.Age(Options.StrayDays) is { } stray)
+        if (Age(Options.StrayDays) is { } stray)
             lines.Add(await sweeper.SweepAsync(RetentionKind.Stray, stray, now, dryRun));
         foreach (var line in lines.Where(l => l.Removed > 0 || l.Errors.Count > 0))
             LogCollected(logger, line.Kind, line.Removed, line.Bytes, line.Errors.Count, dryRun);
@@ -62,13 +42,13 @@ public sealed partial class GarageRetentionGrain(
 
     private async Task<RetentionLine> SettledUploadsAsync(DateTimeOffset now, bool dryRun)
     {
-        if (RetentionSchedule.Age(Options.SettledUploadDays) is not { } older)
+        if (Age(Options.SettledUploadDays) is not { } older)
             return new RetentionLine("settled uploads", TimeSpan.Zero, 0, 0, 0, []);
         var cutoff = now - older;
         var since = state.State.CollectedUntil;
         var due = new List<SettledUpload>();
         var kept = 0;
-        foreach (var product in options.Value.Products)
+        foreach (var product in Products)
         {
             foreach (var upload in await GrainFactory.GetGrain<IUploadRegistryGrain>(product).ListAsync(int.MaxValue))
             {
@@ -92,9 +72,6 @@ public sealed partial class GarageRetentionGrain(
         return line;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention: the reminder could not be registered; collections run only on `autobuilder gc`")]
-    private static partial void LogReminderFailed(ILogger logger, Exception ex);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Kind}: {Removed} removed ({Bytes} bytes), {Errors} could not be (dry run: {DryRun})")]
     private static partial void LogCollected(ILogger logger, string kind, int removed, long bytes, int errors, bool dryRun);
 }
@@ -106,16 +83,43 @@ public sealed class GarageRetentionState
     [Id(0)] public DateTimeOffset? CollectedUntil { get; set; }
 }
 
-/// <summary>The options' days as ages, and the reminder both retention grains register.</summary>
-internal static class RetentionSchedule
+/// <summary>
+/// What both retention grains share: the reminder (registered at silo start, ticking every
+/// Retention:CheckHours) that runs a collection.
+/// </summary>
+public abstract partial class RetentionGrain(IOptions<AutobuilderOptions> options, ILogger logger) : Grain, IRemindable
 {
-    /// <summary>Null for 0 or less: kept for ever.</summary>
-    public static TimeSpan? Age(double days) => days > 0 ? TimeSpan.FromDays(days) : null;
+    public const string Reminder = "retention";
 
-    public static Task RegisterAsync(Grain grain, RetentionOptions options)
+    protected RetentionOptions Options => options.Value.Retention;
+
+    protected IReadOnlyList<string> Products => options.Value.Products;
+
+    protected abstract Task<RetentionReport> CollectAsync(bool dryRun);
+
+    protected async Task StartAsync()
     {
-        // Orleans reminders tick at most once a minute.
-        var period = TimeSpan.FromHours(Math.Max(options.CheckHours, 1.0 / 60));
-        return grain.RegisterOrUpdateReminder(GarageRetentionGrain.Reminder, period, period);
+        try
+        {
+            // Orleans reminders tick at most once a minute.
+            var period = TimeSpan.FromHours(Math.Max(Options.CheckHours, 1.0 / 60));
+            await this.RegisterOrUpdateReminder(Reminder, period, period);
+        }
+        catch (Exception ex)
+        {
+            LogReminderFailed(logger, GetType().Name, ex);
+        }
     }
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == Reminder)
+            await CollectAsync(dryRun: false);
+    }
+
+    /// <summary>The options' days as an age; null for 0 or less (kept for ever).</summary>
+    protected static TimeSpan? Age(double days) => days > 0 ? TimeSpan.FromDays(days) : null;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Grain}: the retention reminder could not be registered; collections run only on `autobuilder gc`")]
+    private static partial void LogReminderFailed(ILogger logger, string grain, Exception ex);
 }
