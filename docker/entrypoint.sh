@@ -4,11 +4,13 @@
 # value can be set as AUTOBUILDER_Section__Key (e.g. AUTOBUILDER_Cluster__HostName=builder2).
 #   (no argument)        run the silo
 #   db-init              apply the PostgreSQL schema ($AUTOBUILDER_DB), then exit
+#   provision-certs CA_DIR TARGET_ROOT NAME…   the CA and each silo's certificates (provision-certs.sh)
 #   autobuilder ARGS…    run the admin console
 set -eu
 case "${1:-silo}" in
   silo) ;;
   db-init) exec dotnet /opt/autobuilder/admin/autobuilder.dll db init ;;
+  provision-certs) shift; exec /usr/local/bin/autobuilder-provision-certs "$@" ;;
   autobuilder) shift; exec dotnet /opt/autobuilder/admin/autobuilder.dll "$@" ;;
   *) exec "$@" ;;
 esac

@@ -57,10 +57,7 @@ public sealed class BuildSandboxStartTests
     [Fact]
     public void Should_name_accounts_install_deps_makes_and_run_the_image_unprivileged_When_the_shipped_files_are_read()
     {
-        var checkout = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(checkout.FullName, "Autobuilder.sln")))
-            checkout = checkout.Parent!;
-        string Read(params string[] parts) => File.ReadAllText(Path.Combine([checkout.FullName, .. parts]));
+        string Read(params string[] parts) => File.ReadAllText(Path.Combine([Checkout.Root, .. parts]));
 
         var installDeps = Read("scripts", "install-deps");
         var sudoers = Read("docs", "sudoers-autobuilder");
