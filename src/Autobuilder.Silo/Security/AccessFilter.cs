@@ -17,7 +17,6 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         var needed = AccessMap.Needed(context.InterfaceMethod);
-        var what = $"{context.InterfaceName.Split('.')[^1]}.{context.MethodName}";
         if (IsOwnTimer(context))
         {
             await context.Invoke();
@@ -31,6 +30,7 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
             caller = verifier.Verify(proof, checkRevocation: !AccessMap.IsClientProtocol(context.InterfaceMethod));
             if (!caller.Role.Allows(needed))
             {
+                var what = What(context);
                 throw new AccessRefusedException(needed == AccessRole.Silo
                     ? $"{what} is internal to the autobuilder's silos; certificate '{caller.Name}' (role {caller.Role.Name()}) may not call it"
                     : $"certificate '{caller.Name}' has role {caller.Role.Name()}; {what} needs role {needed.Name()}");
@@ -38,7 +38,7 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
         }
         catch (AccessRefusedException ex)
         {
-            LogRefused(logger, what, context.SourceId?.ToString() ?? "?", ex.Message);
+            LogRefused(logger, What(context), context.SourceId?.ToString() ?? "?", ex.Message);
             throw;
         }
 
@@ -65,7 +65,7 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
         }
         finally
         {
-            var entry = new AuditEntry(time.GetUtcNow(), caller.Name, caller.Role.Name(), $"{what}({Arguments(context)})", result);
+            var entry = new AuditEntry(time.GetUtcNow(), caller.Name, caller.Role.Name(), $"{What(context)}({Arguments(context)})", result);
             try
             {
                 await grains.GetGrain<IAuditLogGrain>(0).RecordAsync(entry);
@@ -76,6 +76,13 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
                 LogAuditFailed(logger, ex, entry.Who, entry.What, entry.Result);
             }
         }
+    }
+
+    // Only refusals and audited calls need it: silo-to-silo calls (nearly all) never build the string.
+    private static string What(IIncomingGrainCallContext context)
+    {
+        var name = context.InterfaceName;
+        return $"{name[(name.LastIndexOf('.') + 1)..]}.{context.MethodName}";
     }
 
     /// <summary>
