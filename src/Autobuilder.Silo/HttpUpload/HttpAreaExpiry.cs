@@ -26,6 +26,7 @@ public sealed partial class HttpAreaExpiry(IOptions<AutobuilderOptions> options,
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var every = TimeSpan.FromSeconds(Math.Clamp(_http.ExpireSeconds / 4, 1, 60));
+        Directory.CreateDirectory(paths.HttpIncomingRoot);
         using var timer = new PeriodicTimer(every, time);
         do
         {

@@ -66,7 +66,8 @@ public sealed class UploadForm(HttpUploadEndpoint endpoint, FormToken formToken)
             MultipartSection? section;
             while ((section = await reader.ReadNextSectionAsync(context.RequestAborted)) is not null)
             {
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
+                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase))
                     throw new StoreException(StatusCodes.Status400BadRequest, "a part of the form has no form-data disposition");
                 var field = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
                 if (!tokenChecked)

@@ -48,7 +48,7 @@ public sealed class DputHttpsTests(HttpUploadFixture fixture)
         Assert.Equal(401, response.Status);
         Assert.StartsWith("Basic realm=", response.Header("WWW-Authenticate"));
         Assert.Contains(which == "missing" ? "authentication needed" : "login or token not accepted", response.Body);
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(fixture.Silo.DataRoot, "http-incoming"), name, SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateFiles(fixture.Silo.DataRoot, name, SearchOption.AllDirectories));
         // The token never reaches the log.
         Assert.DoesNotContain(fixture.Tokens["alice"], fixture.Silo.Output);
     }
@@ -77,15 +77,18 @@ public sealed class DputHttpsTests(HttpUploadFixture fixture)
     [InlineData("/upload/../upload/bookworm/escape.dsc", "relative path segments are refused")]
     [InlineData("/upload/bookworm/.escape.dsc", "hidden files are not taken")]
     [InlineData("/upload/bookworm/-escape.dsc", "starts with '-'")]
-    [InlineData("/upload/bookworm/esc%00ape.dsc", "control character")]
+    [InlineData("/upload/bookworm/esc%01ape.dsc", "control character")]
     [InlineData("/upload/nosuchproduct/escape.dsc", "no product 'nosuchproduct'")]
+    [InlineData("/upload/bookworm/esc%00ape.dsc", "")]
     public async Task Should_refuse_with_the_reason_and_write_nothing_When_the_path_is_not_a_plain_name(string target, string reason)
     {
         var response = await RawHttps.SendAsync(fixture.Port, $"PUT {target} HTTP/1.1", RawHttps.Basic("alice", fixture.Tokens["alice"]),
             Encoding.UTF8.GetBytes("Format: 3.0 (quilt)\n"), fixture.CaFile);
 
         Assert.True(response.Status is 400 or 404, response.ToString());
-        Assert.Contains(reason, response.Body);
+        // Kestrel itself refuses a few targets (an encoded NUL) with an empty 400 before we see them.
+        if (reason.Length > 0)
+            Assert.Contains(reason, response.Body);
         Assert.Empty(Directory.EnumerateFiles(fixture.Silo.DataRoot, "*escape*", SearchOption.AllDirectories));
         Assert.Empty(Directory.EnumerateFiles(Path.GetDirectoryName(fixture.Silo.DataRoot)!, "escape.dsc", SearchOption.AllDirectories));
     }
