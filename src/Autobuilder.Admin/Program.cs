@@ -1,4 +1,5 @@
 using Autobuilder.Admin;
+using Autobuilder.Admin.Commands.Accounts;
 using Autobuilder.Admin.Commands.Audit;
 using Autobuilder.Admin.Commands.Builders;
 using Autobuilder.Admin.Commands.Certs;
@@ -121,6 +122,36 @@ app.Configure(config =>
             .WithDescription("A dashboard login token for NAME (user NAME, the token as password).")
             .WithExample("certs", "token", "alice");
     });
+    config.AddBranch("accounts", accounts =>
+    {
+        accounts.SetDescription("Uploaders: accounts, their SSH and OpenPGP keys, groups, upload rights and HTTP tokens.");
+        accounts.AddCommand<AccountsAddCommand>("add")
+            .WithDescription("Add an uploader account (enabled, no keys or rights yet).")
+            .WithExample("accounts", "add", "jane", "--name", "Jane Doe", "--email", "jane@example.org", "--group", "maemo");
+        accounts.AddCommand<AccountsShowCommand>("show")
+            .WithDescription("One account: keys, tokens (never their secrets), groups and the rights that apply to it.")
+            .WithExample("accounts", "show", "jane", "--json");
+        accounts.AddBranch("key", key =>
+        {
+            key.SetDescription("The account's SSH keys (upload area) and OpenPGP keys (signatures).");
+            key.AddCommand<AccountsKeyAddCommand>("add")
+                .WithDescription("Add an SSH public key (each line) or one OpenPGP public key, from FILE or stdin ('-').")
+                .WithExample("accounts", "key", "add", "jane", "--ssh", "jane.pub")
+                .WithExample("accounts", "key", "add", "jane", "--openpgp", "-");
+        });
+        accounts.AddCommand<AccountsGrantCommand>("grant")
+            .WithDescription("Let a login or @group upload to REPOSITORY PRODUCT ('*' for any); --source for one source package.")
+            .WithExample("accounts", "grant", "jane", "extras-devel", "fremantle")
+            .WithExample("accounts", "grant", "@maemo", "extras-devel", "*")
+            .WithExample("accounts", "grant", "bob", "extras-devel", "fremantle", "--source", "hello");
+        accounts.AddBranch("token", token =>
+        {
+            token.SetDescription("HTTP upload tokens (dput https: the login as user, the token as password).");
+            token.AddCommand<AccountsTokenAddCommand>("add")
+                .WithDescription("Make a token for the account; it is shown once.")
+                .WithExample("accounts", "token", "add", "jane", "--note", "laptop dput", "--expires", "365d");
+        });
+    });
     config.AddCommand<AuditCommand>("audit")
         .WithDescription("Every change users made through the admin plane: who, what, when, result.")
         .WithExample("audit", "--limit", "20");
@@ -146,4 +177,6 @@ app.Configure(config =>
             .WithExample("deb", "scan", "pool", "--cache", "pool.scancache");
     });
 });
-return ConsoleErrors.Run(() => app.Run(args));
+// Spectre.Console.Cli takes a lone "-" for an option without a name; "-" (stdin, as in
+// 'accounts key add jane --openpgp -') reaches the commands as the path of stdin instead.
+return ConsoleErrors.Run(() => app.Run(args.Select(a => a == "-" ? AccountsKeyAddCommand.Stdin : a)));

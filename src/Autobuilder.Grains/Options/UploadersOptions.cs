@@ -55,6 +55,13 @@ public sealed class DropOptions
 
     /// <summary>One folder per uploader, &lt;Root&gt;/&lt;login&gt;/&lt;product&gt;/; outside the data root (the upload user writes there).</summary>
     public string Root { get; set; } = "/srv/autobuilder-drop";
+
+    /// <summary>
+    /// Minutes between two publications of the directory (keyring, SSH key index, authorized_keys)
+    /// besides the one after every change: repairs a file changed by hand or a publish that failed.
+    /// The seed's cron synced every 10 minutes.
+    /// </summary>
+    public double SyncMinutes { get; set; } = 10;
 }
 
 /// <summary>"Autobuilder:Uploaders:Http".</summary>
