@@ -14,7 +14,7 @@ namespace Autobuilder.Silo.Files;
 public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
 {
     /// <summary>The keyring the account directory publishes: every OpenPGP key it ever held (gpgv checks the math; the directory says whether a key may sign).</summary>
-    public string Keyring => Path.Combine(paths.Accounts, "keyring.gpg");
+    public string Keyring => paths.AccountsKeyring;
 
     /// <summary>The reasons, written beside a rejected upload's files.</summary>
     public const string ReasonsFile = "REJECTED.txt";

@@ -43,7 +43,7 @@ public sealed class SignatureValidCheck : UploadCheck
             case SignatureOutcome.UnknownKey:
                 rejection = Reject(s.File, "signature", "a key of an account", s.KeyId,
                     $"{s.File} is signed by key {s.KeyId}, which no account of this autobuilder has: " +
-                    $"{UploadCheckContext.Granter} can add it to your account with `autobuilder accounts key add LOGIN KEYFILE`");
+                    $"{UploadCheckContext.Granter} can add it to your account with `autobuilder accounts key add LOGIN --openpgp FILE`");
                 break;
         }
         return Task.FromResult(rejection);

@@ -116,7 +116,7 @@ public sealed class UploadChecksTests
         var context = Context(unknown, policy: "none");
         var underNone = await new SignatureValidCheck().CheckAsync(context);
 
-        Assert.Equal("hello_1.0-1.dsc is signed by key 89ABCDEF01234567, which no account of this autobuilder has: an operator of this autobuilder can add it to your account with `autobuilder accounts key add LOGIN KEYFILE`", refused?.Reason);
+        Assert.Equal("hello_1.0-1.dsc is signed by key 89ABCDEF01234567, which no account of this autobuilder has: an operator of this autobuilder can add it to your account with `autobuilder accounts key add LOGIN --openpgp FILE`", refused?.Reason);
         Assert.Null(underNone);
         Assert.Contains("not verified", context.How);
     }
