@@ -30,6 +30,13 @@ public sealed class UploadersOptions
     /// <summary>The first account to upload a source name owns it; others need a grant for that source.</summary>
     public bool SourceOwnership { get; set; }
 
+    /// <summary>
+    /// Quick start only (role "all"): at the first start, an account for the unix user running the
+    /// silo, with an OpenPGP key made in &lt;data root&gt;/uploader-gnupg/ and the right to upload
+    /// to the configured repository and products; <c>autobuilder upload</c> signs with that key.
+    /// </summary>
+    public bool QuickStartAccount { get; set; }
+
     /// <summary>The SSH upload area (the drop host).</summary>
     public DropOptions Drop { get; set; } = new();
 

@@ -97,6 +97,8 @@ public static class SiloHost
         {
             // One silo: configure every slot, then wake the scheduler.
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SlotStartup>();
+            if (configuration.GetValue<bool>("Autobuilder:Uploaders:QuickStartAccount"))
+                services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Intake.QuickStartUploader>();
         }
         else if (identity.Role == SiloRoles.Garage)
         {
