@@ -113,6 +113,9 @@ public sealed class HttpUploadOptions
     /// </summary>
     public double ExpireSeconds { get; set; } = 3600;
 
+    /// <summary>Failed logins a client address may make for one login within a minute before it is answered 429 for the rest of it; 0: no limit.</summary>
+    public int MaxFailedLogins { get; set; } = 20;
+
     /// <summary>Most connections served at once (each PUT of dput is one connection).</summary>
     public int MaxConnections { get; set; } = 64;
 
@@ -132,6 +135,8 @@ public sealed class HttpUploadOptions
             return "Autobuilder:Uploaders:Http:KeyFile needs CertificateFile";
         if (ExpireSeconds <= incompleteUploadSeconds)
             return $"Autobuilder:Uploaders:Http:ExpireSeconds ({ExpireSeconds}) must be longer than IncompleteUploadSeconds ({incompleteUploadSeconds}): intake rejects an incomplete upload first";
+        if (MaxFailedLogins < 0)
+            return "Autobuilder:Uploaders:Http:MaxFailedLogins must be 0 (no limit) or more";
         if (MaxConnections < 1)
             return "Autobuilder:Uploaders:Http:MaxConnections must be at least 1";
         return null;

@@ -18,7 +18,7 @@ namespace Autobuilder.Silo.HttpUpload;
 /// </summary>
 public sealed partial class HttpUploadEndpoint(
     IOptions<AutobuilderOptions> options, DataPaths paths, IGrainFactory grains, FormToken formToken,
-    TimeProvider time, ILogger<HttpUploadEndpoint> logger)
+    LoginThrottle throttle, TimeProvider time, ILogger<HttpUploadEndpoint> logger)
 {
     /// <summary>Temporary files of transfers in progress: hidden (intake never looks at them), removed when a transfer breaks.</summary>
     public const string TemporaryPrefix = ".ab-put-";
@@ -103,6 +103,14 @@ public sealed partial class HttpUploadEndpoint(
         string? login = null;
         if (offered is { } o)
         {
+            if (throttle.Blocked(Remote(context), o.Login) is { } wait)
+            {
+                LogRefused(logger, Remote(context), o.Login, "too many failed logins");
+                context.Response.Headers.RetryAfter = Math.Ceiling(wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Answer(context, StatusCodes.Status429TooManyRequests,
+                    $"too many failed logins for '{o.Login}' from your address (Autobuilder:Uploaders:Http:MaxFailedLogins is {Http.MaxFailedLogins} a minute): try again in {Math.Ceiling(wait.TotalSeconds)} s");
+                return null;
+            }
             try
             {
                 login = await HttpUploadAuth.VerifyAsync(grains, o);
@@ -117,7 +125,10 @@ public sealed partial class HttpUploadEndpoint(
         if (login is not null)
             return login;
         if (offered is not null)
+        {
+            throttle.Failed(Remote(context), offered.Value.Login);
             LogRefused(logger, Remote(context), offered.Value.Login, "login or token not accepted");
+        }
         // dput sends the whole first file before it reads the answer: take a small body, so its
         // connection is not cut under it and it can ask for the password and send again.
         await DrainAsync(context.Request, Limits.MaxDscBytes);

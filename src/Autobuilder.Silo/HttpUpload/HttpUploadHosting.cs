@@ -60,6 +60,7 @@ public static class HttpUploadHosting
                 o.AllowedHosts = [.. o.AllowedHosts.Union(HttpUploadEndpoint.AllowedHosts(options), StringComparer.OrdinalIgnoreCase)];
         });
         web.Services.AddSingleton<FormToken>();
+        web.Services.AddSingleton(sp => new LoginThrottle(sp.GetRequiredService<TimeProvider>(), options.MaxFailedLogins));
         web.Services.AddSingleton<HttpUploadEndpoint>();
         web.Services.AddHostedService<HttpAreaExpiry>();
     }

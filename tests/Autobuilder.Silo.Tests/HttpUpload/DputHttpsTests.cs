@@ -54,6 +54,31 @@ public sealed class DputHttpsTests(HttpUploadFixture fixture)
     }
 
     [Fact]
+    public async Task Should_answer_429_without_asking_the_directory_When_one_address_guesses_a_logins_token_too_often()
+    {
+        // mallory guesses tokens for the login "guessed" (default limit: 20 failures a minute)
+        var answers = new List<int>();
+        for (var i = 0; i < 21; i++)
+        {
+            var r = await RawHttps.SendAsync(fixture.Port, "PUT /upload/bookworm/guess_1.0.dsc HTTP/1.1",
+                RawHttps.Basic("guessed", $"abt.guess{i}.x"), Encoding.UTF8.GetBytes("x"), fixture.CaFile);
+            answers.Add(r.Status);
+        }
+        var last = await RawHttps.SendAsync(fixture.Port, "PUT /upload/bookworm/guess_1.0.dsc HTTP/1.1",
+            RawHttps.Basic("guessed", "abt.guess.x"), Encoding.UTF8.GetBytes("x"), fixture.CaFile);
+
+        Assert.All(answers.Take(20), s => Assert.Equal(401, s));
+        Assert.Equal(429, answers[20]);
+        Assert.Equal(429, last.Status);
+        Assert.Contains("too many failed logins for 'guessed'", last.Body);
+        Assert.NotEmpty(last.Header("Retry-After"));
+        // Other logins from the same address are not held up.
+        var alice = await RawHttps.SendAsync(fixture.Port, "PUT /upload/bookworm/notguessed_1.0.orig.tar.gz HTTP/1.1",
+            RawHttps.Basic("alice", fixture.Tokens["alice"]), Encoding.UTF8.GetBytes("x"), fixture.CaFile);
+        Assert.Equal(201, alice.Status);
+    }
+
+    [Fact]
     public void Should_fail_with_dputs_unauthorized_message_When_dput_is_given_a_revoked_token()
     {
         var folder = Directory.CreateDirectory(Path.Combine(fixture.Scratch, "dput-revoked")).FullName;
