@@ -167,4 +167,25 @@ public sealed class SignedUploadTests(UploadersFixture f)
         Assert.Equal(new UploadOrigin(UploadChannel.Ssh, "carol"), rejected.Origin);
         await GoodUploadBuildsAsync("sig-ssh-unsigned", after: rejected.Summary.Id);
     }
+
+    [Fact]
+    public async Task Should_follow_no_link_When_an_area_or_its_product_folder_is_a_link()
+    {
+        // An upload lying outside the areas, reachable only through links put where folders should be.
+        var outside = Path.Combine(f.Scratch, "outside-" + Guid.NewGuid().ToString("N")[..8]);
+        SignedSource.Build(Package("sig-linked"), f.Scratch).Sign(f.Jane).PutInto(Path.Combine(outside, "bookworm"));
+        File.CreateSymbolicLink(Path.Combine(f.DropRoot, "mallory"), outside);
+        Directory.CreateDirectory(Path.Combine(f.DropRoot, "carol"));
+        File.CreateSymbolicLink(Path.Combine(f.DropRoot, "carol", "bookworm-linked"), Path.Combine(outside, "bookworm"));
+
+        // A good upload through a real area afterwards: by the time it is done, the scan has passed the links many times.
+        SignedSource.Build(Package("sig-after-links"), f.Scratch).Sign(f.Jane).WriteInPlace(Path.Combine(f.DropRoot, "jane", "bookworm"));
+        await Uploads.WaitAsync(f.Silo, "sig-after-links", d => d.Summary.State is UploadState.Done or UploadState.Rejected, "done", TimeSpan.FromMinutes(4));
+
+        var all = await f.Silo.Grains.GetGrain<IUploadRegistryGrain>("bookworm").ListAsync(500);
+        var other = await f.Silo.Grains.GetGrain<IUploadRegistryGrain>("bookworm-linked").ListAsync(500);
+        Assert.DoesNotContain(all, u => u.Source == "sig-linked");
+        Assert.Empty(other);
+        Assert.True(File.Exists(Path.Combine(outside, "bookworm", "sig-linked_1.0-1.dsc")), "a file behind a link was taken");
+    }
 }
