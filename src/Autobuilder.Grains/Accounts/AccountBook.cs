@@ -55,7 +55,7 @@ public sealed partial class AccountBook
     }
 
     /// <summary>Groups with their members, and the rights granted to each.</summary>
-    public IReadOnlyList<(string Group, IReadOnlyList<string> Members, IReadOnlyList<UploadRight> Rights)> Groups()
+    public IReadOnlyList<AccountGroup> Groups()
     {
         var members = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var details in _accounts.Values.Select(a => a.Details))
@@ -69,18 +69,21 @@ public sealed partial class AccountBook
         }
         foreach (var right in _rights.Where(r => r.Subject.StartsWith('@')))
             members.TryAdd(right.Subject[1..], []);
-        return [.. members.Select(m => (m.Key, (IReadOnlyList<string>)[.. m.Value.Order(StringComparer.Ordinal)],
-            (IReadOnlyList<UploadRight>)[.. SortRights(_rights.Where(r => r.Subject == "@" + m.Key))]))];
+        return [.. members.Select(m => new AccountGroup(m.Key, [.. m.Value.Order(StringComparer.Ordinal)],
+            [.. SortRights(_rights.Where(r => r.Subject == "@" + m.Key))]))];
     }
 
     public IReadOnlyDictionary<string, string> SourceOwners => _owners;
 
     /// <summary>The directory as published: every account with its rights, and the keys of removed accounts.</summary>
-    public AccountSnapshot Snapshot() =>
-        new(Version, [.. _accounts.Values.Select(a => WithRights(a.Details)).OrderBy(d => d.Login, StringComparer.Ordinal)])
+    public AccountSnapshot Snapshot()
+    {
+        var bySubject = _rights.ToLookup(r => r.Subject, StringComparer.Ordinal);
+        return new(Version, [.. _accounts.Values.Select(a => WithRights(a.Details, bySubject)).OrderBy(d => d.Login, StringComparer.Ordinal)])
         {
             FormerOpenPgpKeys = [.. _former.Values.OrderBy(f => f.Key.Fingerprint, StringComparer.Ordinal)],
         };
+    }
 
     public string? GetEmail(string login) =>
         AccountNames.IsValidLogin(login) && _accounts.TryGetValue(login, out var a) && a.Details.Enabled ? a.Details.Email : null;
@@ -443,11 +446,11 @@ public sealed partial class AccountBook
             : throw new ArgumentException($"there is no account {login} (list them with: autobuilder accounts list)");
     }
 
-    private AccountDetails WithRights(AccountDetails details)
-    {
-        var subjects = details.Groups.Select(g => "@" + g).Append(details.Login).ToHashSet(StringComparer.Ordinal);
-        return details with { Rights = [.. SortRights(_rights.Where(r => subjects.Contains(r.Subject)))] };
-    }
+    private AccountDetails WithRights(AccountDetails details) =>
+        WithRights(details, _rights.ToLookup(r => r.Subject, StringComparer.Ordinal));
+
+    private static AccountDetails WithRights(AccountDetails details, ILookup<string, UploadRight> bySubject) =>
+        details with { Rights = [.. SortRights(details.Groups.Select(g => "@" + g).Append(details.Login).SelectMany(s => bySubject[s]))] };
 
     private static IEnumerable<UploadRight> SortRights(IEnumerable<UploadRight> rights) =>
         rights.OrderBy(r => r.Subject, StringComparer.Ordinal).ThenBy(r => r.Repository, StringComparer.Ordinal)

@@ -88,9 +88,38 @@ public sealed partial class AccountDirectoryGrain(
 
     async Task<AccountChange> IAccountDirectoryGrain.SyncAsync()
     {
+        var started = time.GetTimestamp();
         await PublishAsync(force: true);
-        return new AccountChange(true, $"published version {_book.Version}: {_book.Count} account(s)");
+        return new AccountChange(true, $"published version {_book.Version}: {_book.Count} account(s) in {time.GetElapsedTime(started).TotalMilliseconds:0} ms");
     }
+
+    async Task<ImportReport> IAccountDirectoryGrain.ImportAsync(AccountImport import)
+    {
+        // gpg reads the OpenPGP keys first (a process each, outside the book); one save and one publish for all.
+        var reads = new Dictionary<string, OpenPgpKeyRead>(StringComparer.Ordinal);
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var key in import.Accounts.SelectMany(a => a.OpenPgpKeys ?? []).Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                reads[key] = await openPgp.ReadAsync(System.Text.Encoding.UTF8.GetBytes(key));
+            }
+            catch (ArgumentException ex)
+            {
+                problems[key] = ex.Message;
+            }
+        }
+        ImportReport? report = null;
+        await ChangeAsync(() =>
+        {
+            report = _book.Import(import, reads, problems, Now);
+            return new AccountChange(report.Added + report.Updated > 0, "imported");
+        });
+        LogImported(logger, report!.Added, report.Updated, report.Unchanged, report.Skipped);
+        return report;
+    }
+
+    Task<IReadOnlyList<AccountGroup>> IAccountDirectoryGrain.GroupsAsync() => Task.FromResult(_book.Groups());
 
     Task<SignerLookup> IAccountDirectoryGrain.FindSignerAsync(string primaryFingerprint, DateTimeOffset signedAt) =>
         Task.FromResult(_book.FindSigner(primaryFingerprint, signedAt));
@@ -177,6 +206,9 @@ public sealed partial class AccountDirectoryGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Account directory version {Version} could not be published (keyring, SSH keys); the sync timer tries again")]
     private static partial void LogPublishFailed(ILogger logger, Exception ex, long version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Account import: {Added} added, {Updated} updated, {Unchanged} unchanged, {Skipped} skipped")]
+    private static partial void LogImported(ILogger logger, int added, int updated, int unchanged, int skipped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload refused: account {Login} for {Repository}/{Product}, source {Source}")]
     private static partial void LogRefused(ILogger logger, string login, string repository, string product, string source);
