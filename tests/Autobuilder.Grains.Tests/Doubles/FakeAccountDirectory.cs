@@ -47,4 +47,6 @@ public sealed class FakeAccountDirectory : IAccountDirectoryGrain
     public Task<AccountChange> RevokeTokenAsync(string login, string tokenId) => throw new NotSupportedException();
     public Task<AccountChange> SyncAsync() => throw new NotSupportedException();
     public Task<string?> VerifyTokenAsync(string login, string token) => throw new NotSupportedException();
+    public Task<ImportReport> ImportAsync(AccountImport import) => throw new NotSupportedException();
+    public Task<IReadOnlyList<AccountGroup>> GroupsAsync() => throw new NotSupportedException();
 }

@@ -68,6 +68,14 @@ public sealed class AccountsConsoleTests
         // Published again at start.
         Assert.True(File.Exists(keyring), "the keyring was not written again at silo start");
         Assert.Equal(0, Tool.Run("gpgv", "--keyring", keyring, signed).ExitCode);
+
+        // The keyring keeps every key the directory ever held: gpgv still checks the math, the directory says why not.
+        Cli(silo, null, "accounts", "key", "remove", "jane", gpg.Fingerprint).Ok();
+        Assert.Equal(0, Tool.Run("gpgv", "--keyring", keyring, signed).ExitCode);
+        Cli(silo, null, "accounts", "remove", "jane").Ok();
+        var stillThere = Tool.Run("gpgv", "--status-fd", "1", "--keyring", keyring, signed);
+        Assert.Equal(0, stillThere.ExitCode);
+        Assert.Contains(gpg.Fingerprint, stillThere.Stdout);
     }
 
     [Fact]

@@ -62,8 +62,11 @@ public sealed class SignedSource
         {
             text = text.Replace(old, now, StringComparison.Ordinal);
         }
-        text = text.Replace($" {before.Length} {name}", $" {after.Length} {name}", StringComparison.Ordinal);
-        File.WriteAllText(Changes, text);
+        // Checksums-* lines are "sum size name", Files lines "md5 size section priority name".
+        var lines = text.Split('\n').Select(l => l.EndsWith(" " + name, StringComparison.Ordinal)
+            ? string.Join(' ', l.Split(' ').Select(w => w == before.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) ? after.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) : w))
+            : l);
+        File.WriteAllText(Changes, string.Join('\n', lines));
     }
 
     /// <summary>

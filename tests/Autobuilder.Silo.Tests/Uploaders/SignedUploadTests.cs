@@ -19,10 +19,10 @@ public sealed class SignedUploadTests(UploadersFixture f)
         await Uploads.WaitAsync(f.Silo, source, d => d.Summary.State == UploadState.Rejected, "rejected");
 
     /// <summary>A good upload of <paramref name="name"/> by jane (the right, the owner): it is built.</summary>
-    private async Task GoodUploadBuildsAsync(string name, string revision = "1")
+    private async Task GoodUploadBuildsAsync(string name, string revision = "1", string? after = null)
     {
         SignedSource.Build(Package(name, revision), f.Scratch).Sign(f.Jane).PutInto(f.Silo.Incoming());
-        var done = await Uploads.WaitAsync(f.Silo, name, d => d.Summary.State == UploadState.Done || d.Summary.State == UploadState.Rejected,
+        var done = await Uploads.WaitAsync(f.Silo, name, d => d.Summary.Id != after && d.Summary.State is UploadState.Done or UploadState.Rejected,
             "done", TimeSpan.FromMinutes(4));
         Assert.True(done.Summary.Outcome == UploadState.Built, $"{name}: {done.Summary.State}/{done.Summary.Outcome}: {done.Summary.LastReason}");
         Assert.Equal("jane", done.Identity?.Account);
@@ -38,7 +38,7 @@ public sealed class SignedUploadTests(UploadersFixture f)
             Assert.Contains(part, reason);
         Assert.NotEmpty(rejected.Rejections ?? []);
         Assert.True(File.Exists(Path.Combine(rejected.Folder!, "REJECTED.txt")), $"no REJECTED.txt in {rejected.Folder}");
-        await GoodUploadBuildsAsync(name);
+        await GoodUploadBuildsAsync(name, after: rejected.Summary.Id);
     }
 
     [Fact]
@@ -92,8 +92,8 @@ public sealed class SignedUploadTests(UploadersFixture f)
 
     [Fact]
     public Task Should_refuse_When_the_signature_is_older_than_the_window() =>
-        RefusedThenGoodAsync("sig-old", u => u.Sign(f.Jane, DateTimeOffset.UtcNow.AddDays(-8)).PutInto(f.Silo.Incoming()),
-            $"by key {f.Jane.Fingerprint} was made on", "more than 7 days ago");
+        RefusedThenGoodAsync("sig-old", u => u.Sign(f.Olga, DateTimeOffset.UtcNow.AddDays(-8)).PutInto(f.Silo.Incoming()),
+            $"by key {f.Olga.Fingerprint} was made on", "more than 7 days ago");
 
     [Fact]
     public Task Should_name_the_account_and_the_grant_When_a_good_signature_has_no_right() =>
@@ -109,7 +109,7 @@ public sealed class SignedUploadTests(UploadersFixture f)
         var rejected = await Uploads.WaitAsync(f.Silo, "sig-owned", d => d.Summary.Version == "1.0-2" && d.Summary.State == UploadState.Rejected, "rejected");
 
         Assert.Contains("source sig-owned belongs to account jane (its first uploader); account carol may upload it", string.Join("; ", rejected.Problems));
-        await GoodUploadBuildsAsync("sig-owned", "2");
+        await GoodUploadBuildsAsync("sig-owned", "2", after: rejected.Summary.Id);
     }
 
     [Fact]
@@ -165,6 +165,27 @@ public sealed class SignedUploadTests(UploadersFixture f)
 
         Assert.Contains("is not signed, but uploads to extras-devel must be", string.Join("; ", rejected.Problems));
         Assert.Equal(new UploadOrigin(UploadChannel.Ssh, "carol"), rejected.Origin);
-        await GoodUploadBuildsAsync("sig-ssh-unsigned");
+        await GoodUploadBuildsAsync("sig-ssh-unsigned", after: rejected.Summary.Id);
+    }
+
+    [Fact]
+    public async Task Should_follow_no_link_When_an_area_or_its_product_folder_is_a_link()
+    {
+        // An upload lying outside the areas, reachable only through links put where folders should be.
+        var outside = Path.Combine(f.Scratch, "outside-" + Guid.NewGuid().ToString("N")[..8]);
+        SignedSource.Build(Package("sig-linked"), f.Scratch).Sign(f.Jane).PutInto(Path.Combine(outside, "bookworm"));
+        File.CreateSymbolicLink(Path.Combine(f.DropRoot, "mallory"), outside);
+        Directory.CreateDirectory(Path.Combine(f.DropRoot, "carol"));
+        File.CreateSymbolicLink(Path.Combine(f.DropRoot, "carol", "bookworm-linked"), Path.Combine(outside, "bookworm"));
+
+        // A good upload through a real area afterwards: by the time it is done, the scan has passed the links many times.
+        SignedSource.Build(Package("sig-after-links"), f.Scratch).Sign(f.Jane).WriteInPlace(Path.Combine(f.DropRoot, "jane", "bookworm"));
+        await Uploads.WaitAsync(f.Silo, "sig-after-links", d => d.Summary.State is UploadState.Done or UploadState.Rejected, "done", TimeSpan.FromMinutes(4));
+
+        var all = await f.Silo.Grains.GetGrain<IUploadRegistryGrain>("bookworm").ListAsync(500);
+        var other = await f.Silo.Grains.GetGrain<IUploadRegistryGrain>("bookworm-linked").ListAsync(500);
+        Assert.DoesNotContain(all, u => u.Source == "sig-linked");
+        Assert.Empty(other);
+        Assert.True(File.Exists(Path.Combine(outside, "bookworm", "sig-linked_1.0-1.dsc")), "a file behind a link was taken");
     }
 }

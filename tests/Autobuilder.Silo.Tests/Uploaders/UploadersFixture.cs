@@ -26,6 +26,7 @@ public sealed class UploadersFixture : IAsyncLifetime
     public TestSigner Dora { get; private set; } = null!;
     public TestSigner Remy { get; private set; } = null!;
     public TestSigner Ezra { get; private set; } = null!;
+    public TestSigner Olga { get; private set; } = null!;
     public TestSigner Stranger { get; private set; } = null!;
 
     public IAccountDirectoryGrain Directory => Silo.Grains.GetGrain<IAccountDirectoryGrain>(0);
@@ -59,6 +60,7 @@ public sealed class UploadersFixture : IAsyncLifetime
         Remy = await AccountAsync("remy", right: true);
         await Directory.RemoveKeyAsync("remy", Remy.Fingerprint);
         Ezra = await ExpiredAccountAsync("ezra");
+        Olga = await OldKeyAccountAsync("olga");
         Stranger = TestSigner.Of(UploaderGpgKey.Create(_root["gpg-stranger"], "Stranger <stranger@example.org>"));
     }
 
@@ -94,6 +96,23 @@ public sealed class UploadersFixture : IAsyncLifetime
         return new TestSigner(home, fingerprint);
     }
 
+    /// <summary>A key made thirty days ago (gpg refuses to sign before a key's own creation): it can make a signature eight days old.</summary>
+    private async Task<TestSigner> OldKeyAccountAsync(string login)
+    {
+        var home = _root[$"gpg-{login}"];
+        System.IO.Directory.CreateDirectory(home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var monthAgo = DateTimeOffset.UtcNow.AddDays(-30).ToUnixTimeSeconds();
+        Tool.Run("gpg", "--homedir", home, "--batch", "--no-tty", "--faked-system-time", $"{monthAgo}!", "--pinentry-mode", "loopback",
+            "--passphrase", "", "--quick-gen-key", $"{login} <{login}@example.org>", "ed25519", "sign", "never").Ok();
+        var armored = Tool.Run("gpg", "--homedir", home, "--batch", "--armor", "--export", $"{login}@example.org").Ok().Stdout;
+        await Directory.AddAsync(new NewAccount(login, login, $"{login}@example.org", []));
+        Ok(await Directory.AddOpenPgpKeyAsync(login, System.Text.Encoding.UTF8.GetBytes(armored)));
+        Ok(await Directory.GrantAsync(new UploadRight(login, "extras-devel", "bookworm")));
+        var fingerprint = Tool.Run("gpg", "--homedir", home, "--batch", "--with-colons", "--list-keys").Ok().Stdout
+            .Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+        return new TestSigner(home, fingerprint);
+    }
+
     private static void Ok(AccountChange change)
     {
         if (!change.Changed)
@@ -103,7 +122,7 @@ public sealed class UploadersFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Silo.DisposeAsync();
-        foreach (var key in new[] { Jane, Bob, Carol, Dora, Remy, Ezra, Stranger })
+        foreach (var key in new[] { Jane, Bob, Carol, Dora, Remy, Ezra, Olga, Stranger })
         {
             if (key is not null)
                 GpgAgents.Stop(key.Home);
