@@ -36,8 +36,6 @@ public sealed class FakeAccountDirectory : IAccountDirectoryGrain
     public Task<AccountChange> SetEnabledAsync(string login, bool enabled, string reason) => throw new NotSupportedException();
     public Task<AccountChange> RemoveAsync(string login) => throw new NotSupportedException();
     public Task<AccountChange> SetGroupsAsync(string login, IReadOnlyList<string> groups) => throw new NotSupportedException();
-    public Task<ImportReport> ImportAsync(AccountImport import) => throw new NotSupportedException();
-    public Task<IReadOnlyList<AccountGroup>> GroupsAsync() => throw new NotSupportedException();
     public Task<AccountChange> AddSshKeyAsync(string login, string publicKeyLine) => throw new NotSupportedException();
     public Task<AccountChange> AddOpenPgpKeyAsync(string login, byte[] key) => throw new NotSupportedException();
     public Task<AccountChange> RemoveKeyAsync(string login, string fingerprint) => throw new NotSupportedException();
