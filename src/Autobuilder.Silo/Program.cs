@@ -2,6 +2,8 @@ using Autobuilder.Grains;
 using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Dashboard;
 using Autobuilder.Silo.Hosting;
+using Autobuilder.Silo.HttpUpload;
+using Autobuilder.Silo.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,10 +39,13 @@ try
     dataRootLock = SiloExclusivity.Acquire(settings);
     shutdownBound = TimeSpan.FromSeconds(settings.GetValue("Autobuilder:ShutdownSeconds", 30.0));
     var dashboard = DashboardHosting.Settings(settings);
-    // The dashboard's pages are served by the garage (or the one silo of role "all"): that silo is
-    // an ASP.NET Core application; the others are plain hosts with no HTTP listener.
-    var serveDashboard = dashboard.Enabled && SiloIdentity.From(settings).Plays(SiloRoles.Garage);
-    WebApplicationBuilder? web = serveDashboard ? WebApplication.CreateBuilder(args) : null;
+    var httpUpload = HttpUploadHosting.Options(settings);
+    // The dashboard's pages and the HTTP upload are served by the garage (or the one silo of role
+    // "all"): that silo is an ASP.NET Core application; the others are plain hosts with no HTTP listener.
+    var garage = SiloIdentity.From(settings).Plays(SiloRoles.Garage);
+    var serveDashboard = dashboard.Enabled && garage;
+    var serveUpload = httpUpload.Enabled && garage;
+    WebApplicationBuilder? web = serveDashboard || serveUpload ? WebApplication.CreateBuilder(args) : null;
     IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(args);
     AddSources(builder.Configuration);
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownBound);
@@ -54,9 +59,17 @@ try
     });
     if (web is not null)
     {
-        web.ListenForDashboard(dashboard);
+        if (serveDashboard)
+            web.ListenForDashboard(dashboard);
+        // After UseOrleans: role "all" has made its CA by now, which issues the upload's certificate.
+        if (serveUpload)
+            web.ListenForHttpUpload(httpUpload, SiloSecurity.Folder(builder.Configuration));
         var app = web.Build();
-        app.MapAutobuilderDashboard(dashboard);
+        // The upload's own port first: its requests never reach the dashboard's middleware.
+        if (serveUpload)
+            app.MapHttpUpload(httpUpload);
+        if (serveDashboard)
+            app.MapAutobuilderDashboard(dashboard);
         host = app;
     }
     else

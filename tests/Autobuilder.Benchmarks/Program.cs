@@ -3,8 +3,8 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|cluster] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
-//        [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--intake-uploads N] [--intake-big BYTES]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|cluster|http] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--intake-uploads N] [--intake-big BYTES]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;
@@ -14,6 +14,7 @@ var stagePackages = 50_000;
 var clusterUploads = 10;
 var intakeUploads = 1000;
 long intakeBig = 2L << 30;
+long httpBytes = 100L << 20;
 string? only = null, work = null, output = null;
 for (var i = 0; i < args.Length; i++)
 {
@@ -23,6 +24,7 @@ for (var i = 0; i < args.Length; i++)
         case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; intakeUploads = 100; intakeBig = 256L << 20; break;
         case "--intake-uploads": intakeUploads = int.Parse(args[++i]); break;
         case "--intake-big": intakeBig = long.Parse(args[++i]); break;
+        case "--http-bytes": httpBytes = long.Parse(args[++i]); break;
         case "--stage-packages": stagePackages = int.Parse(args[++i]); break;
         case "--uploads": uploads = int.Parse(args[++i]); break;
         case "--ssh-uploads": sshUploads = int.Parse(args[++i]); break;
@@ -37,9 +39,9 @@ for (var i = 0; i < args.Length; i++)
             return 2;
     }
 }
-if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "cluster"))
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "cluster" or "http"))
 {
-    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage or cluster");
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, cluster or http");
     return 2;
 }
 
@@ -103,6 +105,12 @@ if (only is null or "stage")
 // A real PostgreSQL and silo processes (garage, builder, stage, and one of role "all"): see Cluster/ClusterBenchmark.cs.
 if (only is null or "cluster")
     await new Autobuilder.Benchmarks.Cluster.ClusterBenchmark(repo, work, report).RunAsync(clusterUploads);
+// A real sshd, a silo with the HTTP upload on, scp, curl and dput: see HttpUpload/HttpUploadBenchmark.cs.
+if (only is null or "http")
+{
+    report.Heading("HTTP upload vs scp");
+    await new Autobuilder.Benchmarks.HttpUpload.HttpUploadBenchmark(report).RunAsync(httpBytes, runs);
+}
 
 File.WriteAllText(output, report.ToString());
 Console.Error.WriteLine($"written to {output}");

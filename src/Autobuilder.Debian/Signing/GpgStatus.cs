@@ -18,6 +18,10 @@ internal static class GpgStatus
     {
         string? goodKeyId = null, fingerprint = null, badKeyId = null, unknownKeyId = null, otherErrorKeyId = null;
         var unusable = false;
+        // Kept apart from "unusable": for an upload the directory, not gpgv's clock, says whether a
+        // key was current when it signed (a signature made the day before the key expired is good).
+        var keyExpired = false;
+        DateTimeOffset? signedAt = null;
         var signatures = 0;
         var noData = false;
 
@@ -35,11 +39,17 @@ internal static class GpgStatus
                 // VALIDSIG <fpr> <date> <ts> <expire> <version> <reserved> <pk-algo> <hash-algo> <class> <primary-fpr>
                 case "VALIDSIG" when fields.Length > 1:
                     fingerprint ??= fields.Length >= 11 ? fields[10] : fields[1];
+                    signedAt ??= fields.Length > 3 ? Timestamp(fields[3]) : null;
                     break;
                 case "BADSIG" when fields.Length > 1:
                     badKeyId ??= fields[1];
                     break;
-                case "EXPSIG" or "EXPKEYSIG" or "REVKEYSIG":
+                case "EXPKEYSIG":
+                    keyExpired = true;
+                    unusable = true;
+                    otherErrorKeyId ??= fields.Length > 1 ? fields[1] : null;
+                    break;
+                case "EXPSIG" or "REVKEYSIG":
                     unusable = true;
                     otherErrorKeyId ??= fields.Length > 1 ? fields[1] : null;
                     break;
@@ -70,13 +80,31 @@ internal static class GpgStatus
         if (badKeyId is not null)
             return new SignatureVerification(SignatureStatus.Invalid, null, badKeyId, statusLines);
         if (unusable)
-            return new SignatureVerification(SignatureStatus.Invalid, null, otherErrorKeyId, statusLines);
+        {
+            // Only an expired key with a mathematically good signature (VALIDSIG) keeps its fingerprint and time.
+            var expiredButValid = keyExpired && fingerprint is not null && statusLines.Count(l => l.StartsWith(Prefix + "NEWSIG", StringComparison.Ordinal)) <= 1;
+            return new SignatureVerification(SignatureStatus.Invalid, null, otherErrorKeyId, statusLines)
+            {
+                KeyExpired = keyExpired,
+                ExpiredKeyFingerprint = expiredButValid ? fingerprint : null,
+                SignedAt = expiredButValid ? signedAt : null,
+            };
+        }
         if (goodKeyId is not null && fingerprint is not null)
-            return new SignatureVerification(SignatureStatus.Valid, fingerprint, goodKeyId, statusLines);
+            return new SignatureVerification(SignatureStatus.Valid, fingerprint, goodKeyId, statusLines) { SignedAt = signedAt };
         if (unknownKeyId is not null)
             return new SignatureVerification(SignatureStatus.UnknownKey, null, unknownKeyId, statusLines);
         if (signatures == 0 && noData)
             return new SignatureVerification(SignatureStatus.Unsigned, null, null, statusLines);
         return new SignatureVerification(SignatureStatus.Invalid, null, null, statusLines);
+    }
+
+    // VALIDSIG's creation time: seconds since the epoch, or (gnupg's DETAILS) an ISO 8601 form "yyyyMMddTHHmmss".
+    private static DateTimeOffset? Timestamp(string field)
+    {
+        if (long.TryParse(field, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        return DateTimeOffset.TryParseExact(field, "yyyyMMdd'T'HHmmss", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null;
     }
 }

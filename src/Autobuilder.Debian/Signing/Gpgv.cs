@@ -59,6 +59,6 @@ public sealed class Gpgv
         var run = GpgProcess.Run(_executable, args, stdin, _timeout);
         var lines = run.Stderr.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.StartsWith(GpgStatus.Prefix, StringComparison.Ordinal)).ToList();
         var result = GpgStatus.Interpret(lines);
-        return wantData && result.IsValid ? result with { SignedData = run.Stdout } : result;
+        return wantData && (result.IsValid || result.ExpiredKeyFingerprint is not null) ? result with { SignedData = run.Stdout } : result;
     }
 }

@@ -13,4 +13,16 @@ public sealed record SignatureVerification(SignatureStatus Status, string? Finge
 
     /// <summary>For a valid clear-signed message: the signed text exactly as gpgv extracted it. Null otherwise.</summary>
     public byte[]? SignedData { get; init; }
+
+    /// <summary>When the signature says it was made (VALIDSIG's creation time): for a valid one, and for one by an expired key.</summary>
+    public DateTimeOffset? SignedAt { get; init; }
+
+    /// <summary>gpgv said the signing key has expired (EXPKEYSIG): <see cref="Status"/> is Invalid, as apt wants it.</summary>
+    public bool KeyExpired { get; init; }
+
+    /// <summary>
+    /// For one signature whose math is good but whose key has expired by now: the primary key's
+    /// fingerprint. An upload's verifier asks its directory whether the key was current when it signed.
+    /// </summary>
+    public string? ExpiredKeyFingerprint { get; init; }
 }

@@ -9,11 +9,12 @@ public sealed record QueueEntry(
     [property: Id(4)] DateTimeOffset QueuedAt,
     [property: Id(5)] string? Slot);
 
-/// <summary>The scheduler's view: builds waiting, builds running, and every slot.</summary>
+/// <summary>The scheduler's view: builds waiting, builds running, and every slot; <see cref="Warnings"/>: settings of the garage an operator should know about (OpenPGP policy "none").</summary>
 [GenerateSerializer, Immutable]
 public sealed record SchedulerStatus(
     [property: Id(0)] IReadOnlyList<QueueEntry> Waiting,
     [property: Id(1)] IReadOnlyList<QueueEntry> Running,
     [property: Id(2)] IReadOnlyList<SlotStatus> Slots,
     [property: Id(3)] long Dispatched,
-    [property: Id(4)] IReadOnlyList<string> Products);
+    [property: Id(4)] IReadOnlyList<string> Products,
+    [property: Id(5)] IReadOnlyList<string>? Warnings = null);

@@ -12,7 +12,7 @@ namespace Autobuilder.Grains.Security;
 /// <c>issued/SERIAL.crt</c> (every certificate given out, for <c>certs list</c>) and
 /// <c>revoked.txt</c>. Keys are ECDSA P-256: small certificates, fast handshakes.
 /// </summary>
-public sealed class CertificateAuthority
+public sealed partial class CertificateAuthority
 {
     public static readonly TimeSpan AuthorityValidity = TimeSpan.FromDays(3650);
     public static readonly TimeSpan DefaultValidity = TimeSpan.FromDays(730);

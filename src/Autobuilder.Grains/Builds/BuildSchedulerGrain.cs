@@ -155,7 +155,7 @@ public sealed partial class BuildSchedulerGrain(
         var running = _running.Values.OrderBy(r => r.Since)
             .Select(r => new QueueEntry(r.Build.Build.Id, r.Build.Build.Architecture, r.Build.Build.Priority, r.Build.Attempt, r.Build.Build.QueuedAt, r.Slot)).ToList();
         var slots = _slots.Values.Select(e => e.Status).OrderBy(s => s.Slot, StringComparer.Ordinal).ToList();
-        return Task.FromResult(new SchedulerStatus(waiting, running, slots, _dispatched, _products));
+        return Task.FromResult(new SchedulerStatus(waiting, running, slots, _dispatched, _products, Uploads.Checks.UploaderWarnings.Of(_options)));
     }
 
     private SlotEntry Upsert(SlotStatus status)

@@ -45,4 +45,10 @@ public sealed class IntakeOptions
     /// uploads are still in incoming and taken again at the next start).
     /// </summary>
     public double StopSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// In an SSH or HTTP upload area (files written in place, dput's .changes sent last): how long
+    /// a complete .dsc with no .changes beside it waits, unchanged, before it is taken on its own.
+    /// </summary>
+    public double BareDscSeconds { get; set; } = 10;
 }

@@ -32,4 +32,7 @@ public sealed record UploadInspection(
     IReadOnlyList<string> Files,
     IReadOnlyList<string> Problems,
     string? Folder = null,
-    string? DscFileName = null);
+    string? DscFileName = null,
+    UploadOrigin? Origin = null,
+    UploadSignature? Signature = null,
+    UploadChangesFacts? Changes = null);

@@ -2,6 +2,7 @@ using Autobuilder.Grains.Security;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
+using Autobuilder.Grains.Uploads.Checks;
 using Autobuilder.Mail;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,7 @@ public sealed partial class UploadGrain(
         S.Ticket = received.Ticket;
         S.Product = received.Product;
         S.ReceivedAt = received.ReceivedAt;
+        S.Origin = received.Origin;
         var parts = Id.Split('/');
         var nameVersion = parts.Length == 3 ? parts[1] : Id;
         var underscore = nameVersion.IndexOf('_');
@@ -87,6 +89,8 @@ public sealed partial class UploadGrain(
             S.DscFileName = inspection.DscFileName;
         S.Uploader = inspection.Uploader;
         S.Files = [.. inspection.Files];
+        S.Origin ??= inspection.Origin ?? new UploadOrigin(UploadChannel.Local, null);
+        S.ChangesFileName = inspection.Changes?.FileName;
         if (inspection.Source is not null)
             S.Source = inspection.Source;
         if (inspection.Version is not null)
@@ -102,6 +106,33 @@ public sealed partial class UploadGrain(
             plan = BuildPlan.For(inspection.ArchitectureField ?? "", _options.Architectures, out var archProblem);
             if (archProblem is not null)
                 problems.Add(archProblem);
+        }
+        if (problems.Count == 0)
+        {
+            // Who the upload is from, and whether they may send it (signature, account, rights).
+            var context = new UploadCheckContext
+            {
+                UploadId = Id,
+                Product = S.Product,
+                Repository = _options.Repository,
+                Source = S.Source,
+                Version = S.Version,
+                DscFileName = S.DscFileName,
+                Inspection = inspection,
+                Origin = S.Origin,
+                Options = _options.Uploaders,
+                Now = time.GetUtcNow(),
+                Directory = GrainFactory.GetGrain<IAccountDirectoryGrain>(0),
+            };
+            var rejection = await UploadChecks.RunAsync(context);
+            S.Identity = context.Identity;
+            if (rejection is not null)
+            {
+                S.Rejections = [rejection];
+                problems.Add(rejection.Reason);
+            }
+            else if (context.Account is { } account)
+                S.AccountEmail = await context.Directory.GetEmailAsync(account);
         }
         if (problems.Count == 0)
         {
@@ -122,7 +153,7 @@ public sealed partial class UploadGrain(
         S.Builds = plan.Select(p => new BuildRecord { Architecture = p.Architecture, Type = p.Type, State = BuildState.Waiting }).ToList();
         // Verified and Queued are written once, together with Received: one durable write per upload.
         RecordTransition(UploadState.Verified,
-            $"all {S.Files.Count} files intact; builds: {string.Join(", ", S.Builds.Select(b => $"{b.Architecture} ({b.Type.ToString().ToLowerInvariant()})"))}");
+            $"all {S.Files.Count} files intact; uploader: {S.Identity?.How ?? "not verified"}; builds: {string.Join(", ", S.Builds.Select(b => $"{b.Architecture} ({b.Type.ToString().ToLowerInvariant()})"))}");
         if (_options.SupersedeOlderUploads)
             await SupersedeOlderAsync();
         await EnqueueWaitingBuildsAsync();
@@ -136,7 +167,7 @@ public sealed partial class UploadGrain(
             S.RejectedFolder = await inspector.RejectAsync(S.Product, S.Ticket!, Id, S.Problems);
             await WriteAsync();
         }
-        if (!S.RejectionMailed && await TryMailAsync(() => mailer.SendRejectionAsync(Snapshot(), S.Uploader, S.RejectedFolder)))
+        if (!S.RejectionMailed && await TryMailAsync(() => mailer.SendRejectionAsync(Snapshot(), Recipient(), S.RejectedFolder)))
         {
             S.RejectionMailed = true;
             await WriteAsync();
@@ -359,7 +390,7 @@ public sealed partial class UploadGrain(
             if (!build.Mailed)
             {
                 var tail = build.LogPath is { Length: > 0 } ? await handoff.LogTailAsync(build.LogPath, _options.MailLogLines) : "";
-                if (!await TryMailAsync(() => mailer.SendBuildResultAsync(Snapshot(), S.Uploader, build.ToProgress(), build.MissingDependencies, tail)))
+                if (!await TryMailAsync(() => mailer.SendBuildResultAsync(Snapshot(), Recipient(), build.ToProgress(), build.MissingDependencies, tail)))
                     return;
                 build.Mailed = true;
                 await WriteAsync();
@@ -434,7 +465,15 @@ public sealed partial class UploadGrain(
         Task.FromResult(S.Ticket is null
             ? null
             : new UploadDetails(Snapshot(), [.. S.History], S.Builds.Select(b => b.ToProgress()).ToList(), [.. S.Problems], S.Uploader,
-                S.RejectedFolder ?? S.Folder));
+                S.RejectedFolder ?? S.Folder, S.Origin, S.Identity, [.. S.Rejections], S.ChangesFileName));
+
+    /// <summary>
+    /// Where the upload's mail goes: the account's registered address when the upload has an
+    /// account (never the unverified Changed-By then); otherwise what the upload's text says.
+    /// </summary>
+    private UploadMailer.Recipient Recipient() => S.Identity?.Account is { } account
+        ? new(S.AccountEmail, $"Uploader: account {account}, verified by {S.Identity.How}" + (S.AccountEmail is null ? " (the account has no registered address)" : ""))
+        : new(S.Uploader, $"Uploader: not verified ({S.Identity?.How ?? "no account"}); this mail goes to the address the upload names (Changed-By/Maintainer: {S.Uploader ?? "none"})");
 
     async Task<LogChunk?> IUploadGrain.ReadLogAsync(string? architecture, long offset)
     {

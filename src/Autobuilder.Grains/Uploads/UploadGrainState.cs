@@ -24,6 +24,16 @@ public sealed class UploadGrainState
     [Id(17)] public string? CancelReason { get; set; }
     [Id(18)] public string? CancelledBy { get; set; }
     [Id(19)] public DateTimeOffset? CancelledAt { get; set; }
+    /// <summary>The area the upload came from (local incoming, an account's SSH or HTTP area).</summary>
+    [Id(20)] public UploadOrigin? Origin { get; set; }
+    /// <summary>Who the upload is from as verified (account, signer): set by the checks.</summary>
+    [Id(21)] public UploadIdentity? Identity { get; set; }
+    /// <summary>The check that refused the upload, in dak's shape (check, file, field, expected, found).</summary>
+    [Id(22)] public List<UploadRejection> Rejections { get; set; } = [];
+    /// <summary>The .changes that came with the .dsc (kept with the upload), if any.</summary>
+    [Id(23)] public string? ChangesFileName { get; set; }
+    /// <summary>The account's registered address, where its mail goes (null: no account, or none registered).</summary>
+    [Id(24)] public string? AccountEmail { get; set; }
 }
 
 /// <summary>One build of the upload as the upload tracks it, across its attempts.</summary>

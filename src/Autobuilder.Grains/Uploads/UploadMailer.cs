@@ -11,7 +11,16 @@ namespace Autobuilder.Grains.Uploads;
 /// </summary>
 public sealed class UploadMailer(IMailSender sender, IOptions<MailSettings> settings)
 {
-    public Task SendRejectionAsync(UploadSummary upload, string? uploader, string rejectedFolder)
+    /// <summary>Where a mail goes, and the line that says how that uploader was verified (or that it was not).</summary>
+    public sealed record Recipient(string? Address, string Verified);
+
+    public Task SendRejectionAsync(UploadSummary upload, string? uploader, string rejectedFolder) =>
+        SendRejectionAsync(upload, new Recipient(uploader, ""), rejectedFolder);
+
+    public Task SendBuildResultAsync(UploadSummary upload, string? uploader, BuildProgress build, IReadOnlyList<string> missing, string logTail) =>
+        SendBuildResultAsync(upload, new Recipient(uploader, ""), build, missing, logTail);
+
+    public Task SendRejectionAsync(UploadSummary upload, Recipient uploader, string rejectedFolder)
     {
         var body = new StringBuilder()
             .AppendLine($"Your upload {upload.Source} {upload.Version} for {upload.Product} was rejected.")
@@ -19,13 +28,15 @@ public sealed class UploadMailer(IMailSender sender, IOptions<MailSettings> sett
             .AppendLine("Reasons:")
             .AppendLine(upload.LastReason.Length > 0 ? Indent(upload.LastReason.Replace("; ", "\n")) : "  (none recorded)")
             .AppendLine()
-            .AppendLine($"Upload id: {upload.Id}")
-            .AppendLine($"The files were kept in: {rejectedFolder}")
+            .AppendLine($"Upload id: {upload.Id}");
+        if (uploader.Verified.Length > 0)
+            body.AppendLine(uploader.Verified);
+        body.AppendLine($"The files were kept in: {rejectedFolder}")
             .AppendLine("Fix the problem and upload again (with a new version if the version was the problem).");
         return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} ({upload.Product}): REJECTED", body.ToString());
     }
 
-    public Task SendBuildResultAsync(UploadSummary upload, string? uploader, BuildProgress build, IReadOnlyList<string> missing, string logTail)
+    public Task SendBuildResultAsync(UploadSummary upload, Recipient uploader, BuildProgress build, IReadOnlyList<string> missing, string logTail)
     {
         var result = build.Outcome switch
         {
@@ -43,8 +54,10 @@ public sealed class UploadMailer(IMailSender sender, IOptions<MailSettings> sett
             body.AppendLine("Missing build dependencies:").AppendLine(Indent(string.Join("\n", missing))).AppendLine();
         else if (build.Summary is { Length: > 0 } summary)
             body.AppendLine(summary).AppendLine();
-        body.AppendLine($"Upload id: {upload.Id}")
-            .AppendLine($"Builder slot: {build.Slot} (attempt {build.Attempt})");
+        body.AppendLine($"Upload id: {upload.Id}");
+        if (uploader.Verified.Length > 0)
+            body.AppendLine(uploader.Verified);
+        body.AppendLine($"Builder slot: {build.Slot} (attempt {build.Attempt})");
         if (build.LogPath is { Length: > 0 })
             body.AppendLine($"Full log: {build.LogPath}");
         if (build.ResultsFolder is { Length: > 0 } && build.Outcome == BuildOutcome.Success)
@@ -54,11 +67,11 @@ public sealed class UploadMailer(IMailSender sender, IOptions<MailSettings> sett
         return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} {build.Architecture} ({upload.Product}): {result}", body.ToString());
     }
 
-    private Task SendAsync(UploadSummary upload, string? uploader, string subject, string body)
+    private Task SendAsync(UploadSummary upload, Recipient uploader, string subject, string body)
     {
         var to = new List<string>();
-        if (uploader is { Length: > 0 })
-            to.Add(uploader);
+        if (uploader.Address is { Length: > 0 } address)
+            to.Add(address);
         var cc = new List<string>();
         if (settings.Value.BuildsList is { Length: > 0 } list)
             (to.Count == 0 ? to : cc).Add(list);

@@ -13,6 +13,9 @@ namespace Autobuilder.Silo.Files;
 /// <summary>Reads and checks an upload's files on the garage host with the Debian-format core.</summary>
 public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
 {
+    /// <summary>The keyring the account directory publishes: every OpenPGP key it ever held (gpgv checks the math; the directory says whether a key may sign).</summary>
+    public string Keyring => paths.AccountsKeyring;
+
     /// <summary>The reasons, written beside a rejected upload's files.</summary>
     public const string ReasonsFile = "REJECTED.txt";
 
@@ -41,7 +44,20 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
                 return new(null, null, null, null, [], ["the upload's folder holds no .dsc"], folder);
             return Inspect(folder, Path.GetFileName(dscPath), null) with { Folder = folder, DscFileName = Path.GetFileName(dscPath) };
         }
-        return Inspect(folder, manifest.DscFileName, manifest) with { Folder = folder, DscFileName = manifest.DscFileName };
+        var inspection = Inspect(folder, manifest.DscFileName, manifest) with { Folder = folder, DscFileName = manifest.DscFileName, Origin = manifest.Origin };
+        if (inspection.Problems.Count > 0)
+            return inspection;
+        var changes = UploadSignatures.Changes(folder, manifest);
+        if (changes.Problem is { } changesProblem)
+            return inspection with { Problems = [changesProblem] };
+        var signature = UploadSignatures.Verify(Keyring, folder, manifest.DscFileName, manifest.ChangesFileName);
+        return inspection with
+        {
+            Changes = changes.Facts,
+            Signature = signature,
+            // Changed-By of the .changes taken with the .dsc: what the upload claims (still unverified).
+            Uploader = changes.Facts?.ChangedBy is { Length: > 0 } changedBy ? changedBy : inspection.Uploader,
+        };
     }
 
     private static UploadInspection Inspect(string folder, string dscFileName, IntakeManifest? manifest)

@@ -1,6 +1,7 @@
 using Autobuilder.Grains.Options;
 using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Dashboard;
+using Autobuilder.Silo.HttpUpload;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -27,7 +28,12 @@ public static class SiloExclusivity
         {
             var address = ClusterHosting.ListenAddress(configuration);
             foreach (var (what, port) in Ports(configuration))
-                PortOwners.EnsureFree(what, what == "dashboard" ? DashboardHosting.Settings(configuration).ListenAddress : address, port);
+                PortOwners.EnsureFree(what, what switch
+                {
+                    "dashboard" => DashboardHosting.Settings(configuration).ListenAddress,
+                    HttpUploadPort => System.Net.IPAddress.Parse(HttpUploadHosting.Options(configuration).Address),
+                    _ => address,
+                }, port);
             return dataRootLock;
         }
         catch
@@ -40,7 +46,7 @@ public static class SiloExclusivity
     /// <summary>After the silo listens: no other process may hold its ports (two silos started at once both passed the first check).</summary>
     public static void AddPortOwnershipCheck(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var ports = Ports(configuration).Where(p => p.What != "dashboard").ToList();
+        var ports = Ports(configuration).Where(p => p.What is not ("dashboard" or HttpUploadPort)).ToList();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
             new PortOwnershipCheck(ports, sp.GetRequiredService<ILogger<PortOwnershipCheck>>()));
     }
@@ -53,7 +59,12 @@ public static class SiloExclusivity
         var dashboard = DashboardHosting.Settings(configuration);
         if (dashboard.Enabled)
             yield return ("dashboard", dashboard.Port);
+        var upload = HttpUploadHosting.Options(configuration);
+        if (upload.Enabled)
+            yield return (HttpUploadPort, upload.Port);
     }
+
+    private const string HttpUploadPort = "HTTP upload";
 
     private sealed class PortOwnershipCheck(IReadOnlyList<(string What, int Port)> ports, ILogger<PortOwnershipCheck> logger)
         : ILifecycleParticipant<ISiloLifecycle>

@@ -6,6 +6,7 @@ using Autobuilder.Grains.Slots;
 using Autobuilder.Grains.Stage;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Mail;
+using Autobuilder.Silo.Accounts;
 using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Execution;
 using Autobuilder.Silo.Execution.Ssh;
@@ -66,6 +67,8 @@ public static class SiloHost
             services.AddSingleton<UploadMailer>();
             services.AddSingleton<IntakeService>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IntakeService>());
+            // The account directory: its store, and the files it publishes (each IAccountSnapshotWriter registered here).
+            services.AddAutobuilderAccounts(configuration);
         }
         // Builder: the executors of its slots (local, or SSH to its builder hosts).
         if (identity.Plays(SiloRoles.Builder))
@@ -101,6 +104,8 @@ public static class SiloHost
         {
             // One silo: configure every slot, then wake the scheduler.
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, SlotStartup>();
+            if (configuration.GetValue<bool>("Autobuilder:Uploaders:QuickStartAccount"))
+                services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Intake.QuickStartUploader>();
         }
         else if (identity.Role == SiloRoles.Garage)
         {

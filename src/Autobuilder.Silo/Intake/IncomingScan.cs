@@ -1,6 +1,7 @@
 using Autobuilder.Debian;
 using Autobuilder.Debian.Safety;
 using Autobuilder.Debian.Uploads;
+using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 
 namespace Autobuilder.Silo.Intake;
@@ -26,6 +27,13 @@ public sealed record IncomingUpload(
     IReadOnlyList<string> BadEntries,
     long TotalBytes)
 {
+    /// <summary>The area the upload is in (local incoming, an account's SSH or HTTP area).</summary>
+    public UploadOrigin Origin { get; init; } = new(UploadChannel.Local, null);
+
+    /// <summary>The .changes taken with the .dsc (dput's unit), and its bytes as parsed.</summary>
+    public string? ChangesName { get; init; }
+    public byte[]? ChangesBytes { get; init; }
+
     public string DscPath => Path.Combine(Folder, DscName);
     public bool Rejected => Problems.Count > 0;
 }
@@ -47,11 +55,15 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
     private readonly Dictionary<string, Parsed> _parsed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IncomingUpload> _inFlight = new(StringComparer.Ordinal);
 
-    private sealed record Parsed(EntryInfo Seen, DscFile? Dsc, byte[]? Bytes, string? Error);
+    private sealed record Parsed(EntryInfo Seen, DscFile? Dsc, byte[]? Bytes, string? Error)
+    {
+        public ChangesFile? Changes { get; init; }
+    }
 
     /// <summary>The uploads of <paramref name="folder"/> ready to be taken, and the stray entries to set aside.</summary>
-    public (IReadOnlyList<IncomingUpload> Uploads, IReadOnlyList<StrayEntry> Strays) Ready(string product, string folder)
+    public (IReadOnlyList<IncomingUpload> Uploads, IReadOnlyList<StrayEntry> Strays) Ready(string product, string folder, UploadOrigin? origin = null)
     {
+        origin ??= new UploadOrigin(UploadChannel.Local, null);
         var ready = new List<IncomingUpload>();
         var now = time.GetUtcNow();
         var names = Directory.EnumerateFileSystemEntries(folder).Select(Path.GetFileName).OfType<string>().ToList();
@@ -67,9 +79,10 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
                 var path = Path.Combine(folder, dscName);
                 if (_inFlight.ContainsKey(path))
                     continue;
-                var upload = Consider(product, folder, dscName, now, named);
+                var upload = Consider(product, folder, dscName, now, named, origin);
                 if (upload is not null)
                 {
+                    upload = upload with { Origin = origin };
                     _inFlight[path] = upload;
                     named.UnionWith(Names(upload));
                     ready.Add(upload);
@@ -90,7 +103,8 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
     {
         lock (_lock)
         {
-            _inFlight.Remove(dscPath);
+            if (_inFlight.Remove(dscPath, out var upload) && upload.ChangesName is { } changes)
+                _parsed.Remove(Path.Combine(upload.Folder, changes));
             _firstSeen.Remove(dscPath);
             Forget(dscPath);
         }
@@ -118,8 +132,11 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
     private static IEnumerable<string> Names(IncomingUpload u) =>
         u.Files.Select(f => f.Name).Concat(u.BadEntries).Concat(u.Changes).Append(u.DscName);
 
-    private IncomingUpload? Consider(string product, string folder, string dscName, DateTimeOffset now, HashSet<string> named)
+    private IncomingUpload? Consider(string product, string folder, string dscName, DateTimeOffset now, HashSet<string> named, UploadOrigin origin)
     {
+        // SSH and HTTP areas are written in place (sftp renames nothing): a file is only read once
+        // nobody has written to it for a while, so a .dsc or .changes is never parsed half-written.
+        var inPlace = origin.Channel != UploadChannel.Local;
         var path = Path.Combine(folder, dscName);
         var seen = IncomingEntry.Look(path);
         if (seen is not { } info)
@@ -148,6 +165,8 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
                 ? Reject(product, folder, dscName, stemSource, stemVersion, null, [IncomingEntry.NotRegular(dscName, info.Kind)], [dscName])
                 : null;
         }
+        if (inPlace && !stable)
+            return null;
         if (info.Size > limits.MaxDscBytes)
         {
             return stable
@@ -156,7 +175,7 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
                 : null;
         }
 
-        var parsed = Parse(path, dscName, info);
+        var parsed = Parse(path, dscName, info, limits.MaxDscBytes);
         if (parsed.Dsc is not { } dsc)
         {
             return stable
@@ -197,27 +216,122 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
             else
                 files.Add(new NamedFile(f.Name, f.Size, e));
         }
-        var changes = Changes(folder, dscName);
+        // The unit: a .changes made with this .dsc (dput sends it last) brings its own files
+        // (the .buildinfo), and the upload is complete only when it and all it names are.
+        var unit = ChangesOf(folder, dscName, dsc, now, inPlace);
+        if (unit.Wait)
+            return now - firstSeen >= incompleteAfter
+                ? Reject(product, folder, dscName, source, version, parsed.Bytes,
+                    [$"{unit.Name}: not complete within {incompleteAfter.TotalSeconds:0} s (still being written, or cannot be read)"], [], files, unit.Name is null ? null : [unit.Name])
+                : null;
+        IReadOnlyList<string> changes = unit.Name is null ? [] : [unit.Name];
+        if (unit.Problem is { } changesProblem)
+            problems.Add(changesProblem);
+        if (unit.Changes is { } changesFile && changesFile.Files.Any(f => f.Name == dscName))
+        {
+            named.UnionWith(changesFile.Files.Select(f => f.Name));
+            problems.AddRange(Limits(changesFile.Files, unit.Name!, dscName));
+            foreach (var f in changesFile.Files.Where(f => f.Name != dscName && FileNames.IsSafe(f.Name) && f.Name[0] != '.'))
+            {
+                if (dsc.Files.FirstOrDefault(d => d.Name == f.Name) is { } both)
+                {
+                    if (both.Size != f.Size)
+                        problems.Add($"{f.Name}: {unit.Name} lists {f.Size} bytes but {dscName} lists {both.Size}");
+                    continue;
+                }
+                if (files.Any(x => x.Name == f.Name))
+                    continue;
+                var look = IncomingEntry.Look(Path.Combine(folder, f.Name));
+                if (look is not { } e)
+                    waiting.Add($"{f.Name}: missing (named in {unit.Name} but not uploaded within {incompleteAfter.TotalSeconds:0} s)");
+                else if (!e.IsRegular)
+                {
+                    problems.Add(IncomingEntry.NotRegular(f.Name, e.Kind));
+                    bad.Add(f.Name);
+                }
+                else if (e.Size > f.Size)
+                {
+                    problems.Add($"{f.Name}: size mismatch: expected {f.Size} bytes as {unit.Name} lists, found {e.Size} (a wrong or changed file, not read)");
+                    files.Add(new NamedFile(f.Name, f.Size, e));
+                }
+                else if (e.Size < f.Size)
+                {
+                    waiting.Add($"{f.Name}: only {e.Size} of the {f.Size} bytes {unit.Name} lists arrived within {incompleteAfter.TotalSeconds:0} s (incomplete upload)");
+                    files.Add(new NamedFile(f.Name, f.Size, e));
+                }
+                else
+                    files.Add(new NamedFile(f.Name, f.Size, e));
+            }
+        }
         if (problems.Count > 0)
-            return stable ? Reject(product, folder, dscName, source, version, parsed.Bytes, problems, bad, files, changes) : null;
+            return stable ? Reject(product, folder, dscName, source, version, parsed.Bytes, problems, bad, files, changes) with { ChangesName = unit.Name, ChangesBytes = unit.Bytes } : null;
         if (waiting.Count > 0)
         {
             return now - firstSeen >= incompleteAfter
-                ? Reject(product, folder, dscName, source, version, parsed.Bytes, waiting, [], files, changes)
+                ? Reject(product, folder, dscName, source, version, parsed.Bytes, waiting, [], files, changes) with { ChangesName = unit.Name, ChangesBytes = unit.Bytes }
                 : null;
         }
-        return new IncomingUpload(product, folder, dscName, source, version, parsed.Bytes, files, changes, [], [], files.Sum(f => f.Size));
+        if (inPlace)
+        {
+            // Written in place: a file of its full size may still be rewritten; wait until nothing
+            // changed for a while. A .dsc without its .changes waits longer for dput's last file.
+            var latest = files.Select(f => f.Seen.Modified).Append(info.Modified).Max();
+            var quiet = unit.Name is null ? TimeSpan.FromSeconds(limits.BareDscSeconds) : stableFor;
+            if (now - latest < quiet)
+                return null;
+        }
+        return new IncomingUpload(product, folder, dscName, source, version, parsed.Bytes, files, changes, [], [], files.Sum(f => f.Size))
+        {
+            ChangesName = unit.Name,
+            ChangesBytes = unit.Bytes,
+        };
     }
 
+    private sealed record Unit(string? Name, ChangesFile? Changes, byte[]? Bytes, string? Problem, bool Wait);
+
+    /// <summary>
+    /// The .changes made with this .dsc (named source_version_*.changes, as dpkg-genchanges names
+    /// it), read like the .dsc: regular files only, bounded, not followed. One that names another
+    /// .dsc is still taken with the upload, so the check that refuses it can say so.
+    /// </summary>
+    private Unit ChangesOf(string folder, string dscName, DscFile dsc, DateTimeOffset now, bool inPlace)
+    {
+        var prefix = Path.GetFileNameWithoutExtension(dscName) + "_";
+        Unit? found = null;
+        foreach (var name in _changesHere.Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            if (FileNames.Problem(name) is not null || name[0] == '.')
+                continue;
+            var path = Path.Combine(folder, name);
+            if (IncomingEntry.Look(path) is not { IsRegular: true } e)
+                continue;
+            if (e.Size > limits.MaxDscBytes)
+                return new Unit(name, null, null, $"{name}: is {Bytes(e.Size)}, more than the {Bytes(limits.MaxDscBytes)} a .changes may have (Autobuilder:Intake:MaxDscBytes), so it was not read", false);
+            var stable = now - e.Modified >= stableFor;
+            if (inPlace && !stable)
+                return new Unit(name, null, null, null, true);
+            var parsed = Parse(path, name, e, limits.MaxDscBytes, changes: true);
+            if (parsed.Changes is not { } changes)
+                return stable ? new Unit(name, null, parsed.Bytes, parsed.Error, false) : new Unit(name, null, null, null, true);
+            var unit = new Unit(name, changes, parsed.Bytes, null, false);
+            if (changes.Files.Any(f => f.Name == dscName))
+                return unit;
+            found ??= unit;
+        }
+        return found ?? new Unit(null, null, null, null, false);
+    }
     /// <summary>The limits and names, all from the .dsc alone: nothing it names is opened before they pass.</summary>
-    private List<string> Limits(DscFile dsc, string dscName)
+    private List<string> Limits(DscFile dsc, string dscName) => Limits(dsc.Files, dscName, null);
+
+    /// <summary>The same limits for a control file's list; a .changes names the .dsc (<paramref name="allowed"/>) as one of its files.</summary>
+    private List<string> Limits(IReadOnlyList<Autobuilder.Debian.Checksums.FileEntry> list, string dscName, string? allowed)
     {
         var problems = new List<string>();
-        if (dsc.Files.Count > limits.MaxFiles)
-            problems.Add($"{dscName}: names {dsc.Files.Count} files, more than the {limits.MaxFiles} an upload may have (Autobuilder:Intake:MaxFiles)");
+        if (list.Count > limits.MaxFiles)
+            problems.Add($"{dscName}: names {list.Count} files, more than the {limits.MaxFiles} an upload may have (Autobuilder:Intake:MaxFiles)");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         long total = 0;
-        foreach (var f in dsc.Files)
+        foreach (var f in list.Where(f => f.Name != allowed))
         {
             if (FileNames.Problem(f.Name) is { } why)
                 problems.Add($"{dscName}: unsafe file name: {why}");
@@ -250,16 +364,6 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
         return files;
     }
 
-    /// <summary>A .changes sent with the source (dput) names the uploader in Changed-By; only regular ones are taken.</summary>
-    private List<string> Changes(string folder, string dscName)
-    {
-        var prefix = Path.GetFileNameWithoutExtension(dscName) + "_";
-        return _changesHere
-            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal)
-                && IncomingEntry.Look(Path.Combine(folder, n)) is { IsRegular: true } e && e.Size <= limits.MaxDscBytes)
-            .ToList();
-    }
-
     // The .changes names of the folder being scanned (read once per scan, not once per .dsc).
     private List<string> _changesHere = [];
 
@@ -288,7 +392,7 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
             Claim(dscPath, parsed, -1);
     }
 
-    private Parsed Parse(string path, string dscName, EntryInfo info)
+    private Parsed Parse(string path, string dscName, EntryInfo info, long maxBytes, bool changes = false)
     {
         if (_parsed.TryGetValue(path, out var cached) && cached.Seen == info)
             return cached;
@@ -302,8 +406,9 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
                 var bytes = IntakeCopy.ReadAll(handle, limits.MaxDscBytes);
                 try
                 {
-                    parsed = bytes.Length > limits.MaxDscBytes
-                        ? new Parsed(info, null, null, $"{dscName}: grew beyond {Bytes(limits.MaxDscBytes)}, the most a .dsc may have (Autobuilder:Intake:MaxDscBytes)")
+                    parsed = bytes.Length > maxBytes
+                        ? new Parsed(info, null, null, $"{dscName}: grew beyond {Bytes(maxBytes)}, the most a .dsc or .changes may have (Autobuilder:Intake:MaxDscBytes)")
+                        : changes ? new Parsed(info, null, bytes, null) { Changes = ChangesFile.Parse(bytes, dscName) }
                         : new Parsed(info, DscFile.Parse(bytes, dscName), bytes, null);
                 }
                 catch (DebianFormatException ex)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Autobuilder.Debian.Checksums;
+using Autobuilder.Grains;
 
 namespace Autobuilder.Silo.Intake;
 
@@ -9,7 +10,9 @@ namespace Autobuilder.Silo.Intake;
 /// each file as intake copied it (computed over the very bytes written into the silo's storage, so
 /// verification needs no second read and what was verified is what is built), and the reasons
 /// intake already has to reject the upload. A name starting with '.' is never an upload's: intake
-/// refuses such names in a .dsc.
+/// refuses such names in a .dsc. <see cref="Origin"/> is the area the upload came from (null: an
+/// older intake, local incoming); <see cref="ChangesFileName"/> the .changes taken with the .dsc
+/// (its files' sums are among <see cref="Files"/>).
 /// </summary>
 public sealed record IntakeManifest(
     string DscFileName,
@@ -17,7 +20,9 @@ public sealed record IntakeManifest(
     string Version,
     IReadOnlyList<ChecksumSetEntry> Files,
     IReadOnlyList<string> Problems,
-    DateTimeOffset TakenAt)
+    DateTimeOffset TakenAt,
+    UploadOrigin? Origin = null,
+    string? ChangesFileName = null)
 {
     public const string FileName = ".intake.json";
 

@@ -120,17 +120,54 @@ public sealed partial class IntakeService(
                 }
                 continue;
             }
-            var (uploads, strays) = _scan!.Ready(name, incoming);
-            foreach (var upload in uploads)
-            {
-                var lane = upload.TotalBytes > _limits.LargeUploadBytes ? _large : _small;
-                if (!lane.Writer.TryWrite(upload))
-                    _scan.Done(upload.DscPath);
-            }
-            foreach (var stray in strays)
-                SetAside(stray, name);
+            Hand(name, incoming, new UploadOrigin(UploadChannel.Local, null));
         }
+        // The accounts' own areas: the SSH drop (sftp, scp, dput scp) and the HTTP upload.
+        var uploaders = _options.Uploaders;
+        if (uploaders.Drop.Enabled)
+            ScanAreas(uploaders.Drop.Root, UploadChannel.Ssh);
+        if (uploaders.Http.Enabled)
+            ScanAreas(paths.HttpIncomingRoot, UploadChannel.Http);
         return Task.CompletedTask;
+    }
+
+    private void Hand(string product, string folder, UploadOrigin origin)
+    {
+        var (uploads, strays) = _scan!.Ready(product, folder, origin);
+        foreach (var upload in uploads)
+        {
+            var lane = upload.TotalBytes > _limits.LargeUploadBytes ? _large : _small;
+            if (!lane.Writer.TryWrite(upload))
+                _scan.Done(upload.DscPath);
+        }
+        foreach (var stray in strays)
+            SetAside(stray, product);
+    }
+
+    /// <summary>
+    /// &lt;root&gt;/&lt;login&gt;/&lt;product&gt;/ of each account: looked at with lstat, folders only
+    /// (a link where a login's or product's folder should be is never followed), names a login or
+    /// product may have; the drop and HTTP helpers make the folders. The files in them get the same
+    /// care as incoming/'s.
+    /// </summary>
+    private void ScanAreas(string root, UploadChannel channel)
+    {
+        if (IncomingEntry.Look(root) is not { Kind: EntryKind.Directory })
+            return;
+        foreach (var area in Directory.EnumerateFileSystemEntries(root))
+        {
+            var login = Path.GetFileName(area);
+            if (!AccountNames.IsValidLogin(login) || IncomingEntry.Look(area) is not { Kind: EntryKind.Directory })
+                continue;
+            var origin = new UploadOrigin(channel, login);
+            foreach (var productFolder in Directory.EnumerateFileSystemEntries(area))
+            {
+                var product = Path.GetFileName(productFolder);
+                if (!FileNames.IsSafe(product) || product[0] == '.' || IncomingEntry.Look(productFolder) is not { Kind: EntryKind.Directory })
+                    continue;
+                Hand(product, productFolder, origin);
+            }
+        }
     }
 
     private bool SeenLongEnough(string path)
@@ -250,31 +287,27 @@ public sealed partial class IntakeService(
                 sums.Add(ChecksumSetEntry.Of(file.Name, copy));
                 copied.Add(file.Name);
             }
-            foreach (var name in upload.Changes)
+            // The .changes kept is the very bytes that were parsed, like the .dsc.
+            if (upload.ChangesName is { } changesName && upload.ChangesBytes is { } changesBytes)
             {
-                using var handle = IncomingEntry.OpenRegular(Path.Combine(upload.Folder, name), null, out _, out _);
-                if (handle is null)
-                    continue;
-                var bytes = IntakeCopy.ReadAll(handle, _limits.MaxDscBytes);
-                if (bytes.Length <= _limits.MaxDscBytes)
-                {
-                    IntakeCopy.WriteNew(Path.Combine(partial, name), bytes);
-                    copied.Add(name);
-                }
+                IntakeCopy.WriteNew(Path.Combine(partial, changesName), changesBytes);
+                copied.Add(changesName);
             }
         }
         // The .dsc kept is the very bytes that were parsed and checked, whatever the name holds now.
         if (upload.DscBytes is { } dscBytes)
             IntakeCopy.WriteNew(Path.Combine(partial, upload.DscName), dscBytes);
-        new IntakeManifest(upload.DscName, upload.Source, upload.Version, sums, problems, time.GetUtcNow()).Write(partial);
+        new IntakeManifest(upload.DscName, upload.Source, upload.Version, sums, problems, time.GetUtcNow(), upload.Origin,
+            upload.ChangesName is { } kept && copied.Contains(kept) ? kept : null).Write(partial);
         DurableFile.SyncDirectory(partial);
     }
 
     private string? Commit(IncomingUpload upload, string spool, string ticket, string partial, List<string> problems, List<string> copied)
     {
+        var takenInPlace = false;
         try
         {
-            IncomingEntry.Move(upload.DscPath, Path.Combine(partial, TakenMarker));
+            takenInPlace = !AreaFiles.MoveOrMark(upload.DscPath, Path.Combine(partial, TakenMarker));
         }
         catch (IOException) when (IncomingEntry.Look(upload.DscPath) is null)
         {
@@ -293,13 +326,16 @@ public sealed partial class IntakeService(
                 if (name == upload.DscName || copied.Contains(name) || stillNamed.Contains(name) || !FileNames.IsSafe(name))
                     continue;
                 if (IncomingEntry.Look(Path.Combine(upload.Folder, name)) is not null && IncomingEntry.Look(Path.Combine(partial, name)) is null)
-                    IncomingEntry.Move(Path.Combine(upload.Folder, name), Path.Combine(partial, name));
+                    AreaFiles.Relocate(Path.Combine(upload.Folder, name), Path.Combine(partial, name));
             }
         }
         var folder = Path.Combine(spool, ticket);
         Directory.Move(partial, folder);
         DurableFile.SyncDirectory(spool);
         FinishTaken(folder, upload.DscName);
+        // An area on another file system: the .dsc stayed where it was until the commit above.
+        if (takenInPlace && IncomingEntry.Look(upload.DscPath) is { IsRegular: true })
+            File.Delete(upload.DscPath);
 
         foreach (var name in copied.Where(n => !stillNamed.Contains(n)))
         {
@@ -334,7 +370,7 @@ public sealed partial class IntakeService(
         var safeName = FileNames.IsSafe(stray.Name) && stray.Name != "REASON.txt" ? stray.Name : "entry";
         try
         {
-            IncomingEntry.Move(Path.Combine(stray.Folder, stray.Name), Path.Combine(target, safeName));
+            AreaFiles.Relocate(Path.Combine(stray.Folder, stray.Name), Path.Combine(target, safeName));
         }
         catch (IOException) when (IncomingEntry.Look(Path.Combine(stray.Folder, stray.Name)) is null)
         {
@@ -352,8 +388,9 @@ public sealed partial class IntakeService(
         {
             var ticket = Path.GetFileName(folder);
             var (source, version) = NameAndVersion(folder);
+            var origin = IntakeManifest.Read(folder)?.Origin;
             var id = await grains.GetGrain<IUploadRegistryGrain>(product).RegisterAsync(ticket, source, version);
-            await grains.GetGrain<IUploadGrain>(id).ReceiveAsync(new UploadReceived(ticket, product, time.GetUtcNow()));
+            await grains.GetGrain<IUploadGrain>(id).ReceiveAsync(new UploadReceived(ticket, product, time.GetUtcNow(), origin));
             // The folder may have moved to rejected/ meanwhile; then there is nothing left to mark.
             if (Directory.Exists(folder))
                 await File.WriteAllTextAsync(Path.Combine(folder, IntakeTicket.DeliveredMarker), id);

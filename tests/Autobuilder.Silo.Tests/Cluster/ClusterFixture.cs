@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Autobuilder.Grains;
 using Autobuilder.Grains.Security;
 using Autobuilder.Testing;
 
@@ -43,12 +44,17 @@ public sealed class ClusterFixture : IAsyncLifetime
         Database = await Postgres.CreateDatabaseAsync("autobuilder");
         ClusterCli.Run("db", "init", "--connection", Database).Ok();
 
-        Garage = NewSilo("garage", "garage", [], config => config["Dashboard"] = new JsonObject
+        Garage = NewSilo("garage", "garage", [], config =>
         {
-            ["Enabled"] = true,
-            ["Port"] = DashboardPort,
-            ["Username"] = DashboardUser,
-            ["Password"] = DashboardPassword,
+            config["Dashboard"] = new JsonObject
+            {
+                ["Enabled"] = true,
+                ["Port"] = DashboardPort,
+                ["Username"] = DashboardUser,
+                ["Password"] = DashboardPassword,
+            };
+            // As silo-config/garage.json ships: every upload signed by an account with the right.
+            config["Autobuilder"]!["Uploaders"] = new JsonObject { ["Signatures"] = "required", ["RequireRights"] = true };
         });
         Builder1 = NewSilo("builder", "builder1", ["abbuild1"]);
         Builder2 = NewSilo("builder", "builder2", ["abbuild1"]);
@@ -56,7 +62,22 @@ public sealed class ClusterFixture : IAsyncLifetime
         // The garage first (it runs the scheduler every silo's start talks to), then the rest together.
         await Garage.StartAsync();
         await Task.WhenAll(Builder1.StartAsync(), Builder2.StartAsync(), Stage.StartAsync());
+
+        // The uploader every cluster test uploads as: an account in the directory (PostgreSQL), its key, its right.
+        var key = UploaderGpgKey.Create(_root["uploader-gnupg"], "Cluster Uploader <uploader@cluster.example.org>");
+        Uploader = Uploaders.TestSigner.Of(key);
+        var directory = Garage.Grains.GetGrain<IAccountDirectoryGrain>(0);
+        await directory.AddAsync(new NewAccount("cluster", "Cluster Uploader", "uploader@cluster.example.org", []));
+        await directory.AddOpenPgpKeyAsync("cluster", System.Text.Encoding.UTF8.GetBytes(key.ArmoredPublicKey));
+        await directory.GrantAsync(new UploadRight("cluster", "extras-devel", "bookworm"));
     }
+
+    /// <summary>The account "cluster"'s key: uploads to the garage are signed with it (policy "required").</summary>
+    public Uploaders.TestSigner Uploader { get; private set; } = null!;
+
+    /// <summary>Builds <paramref name="package"/>, signs it as debsign does with the cluster uploader's key, and puts it into the garage's incoming.</summary>
+    public void UploadSigned(SourcePackage package) =>
+        Uploaders.SignedSource.Build(package, Scratch.EnsureFolder()).Sign(Uploader).PutInto(Garage.Incoming());
 
     /// <summary>A silo of <paramref name="role"/> on simulated host <paramref name="host"/>, with one slot per user given.</summary>
     public SiloProcess NewSilo(string role, string host, string[] slotUsers, Action<JsonObject>? extra = null)
@@ -98,6 +119,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Task.WhenAll(Silos.Where(s => s is not null).Select(s => s.DisposeAsync().AsTask()));
+        if (Uploader is not null)
+            GpgAgents.Stop(Uploader.Home);
         if (Postgres is not null)
             await Postgres.DisposeAsync();
         _root.Dispose();

@@ -35,7 +35,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
     public async Task Should_build_on_a_builder_silo_and_publish_on_the_stage_When_an_upload_is_dropped_on_the_garage()
     {
         // Arrange
-        Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-cluster-hello"), fixture.Scratch);
+        fixture.UploadSigned(new SourcePackage(Name: "ab-cluster-hello"));
 
         // Act
         var done = await Uploads.WaitAsync(fixture.Garage, "ab-cluster-hello", d => d.Summary.State == UploadState.Done, "Done");
@@ -48,6 +48,9 @@ public sealed class ClusterTests(ClusterFixture fixture)
 
         // Assert
         Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        // Policy "required" with rights, as garage.json ships: the upload is the signing account's.
+        Assert.Equal("cluster", done.Identity?.Account);
+        Assert.Equal(fixture.Uploader.Fingerprint, done.Identity?.SignerFingerprint);
         var build = Assert.Single(done.Builds);
         Assert.Contains(build.Slot, new[] { "builder1/abbuild1", "builder2/abbuild1" });
         // The results came back to the garage's disk; none stayed on the builder's.

@@ -11,7 +11,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
     [Fact]
     public async Task Should_finish_the_build_on_the_other_builder_When_the_builder_silo_running_it_is_killed()
     {
-        Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-failover", RulesBuild: "sleep 8"), fixture.Scratch);
+        fixture.UploadSigned(new SourcePackage(Name: "ab-failover", RulesBuild: "sleep 8"));
         var running = await Uploads.WaitAsync(fixture.Garage, "ab-failover", d => d.Builds.Any(b => b.State == BuildState.Running), "building");
         var firstSlot = running.Builds.Single().Slot!;
         var (victim, survivor) = firstSlot.StartsWith("builder1/", StringComparison.Ordinal)
@@ -47,7 +47,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
             var down = await Eventually.SlotAsync(fixture.Garage, "builder2/abbuild1", SlotState.Offline);
             Assert.Contains("builder2", down.Reason);
 
-            Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-one-builder"), fixture.Scratch);
+            fixture.UploadSigned(new SourcePackage(Name: "ab-one-builder"));
             var done = await Uploads.WaitAsync(fixture.Garage, "ab-one-builder", d => d.Summary.State == UploadState.Done, "Done");
 
             var build = Assert.Single(done.Builds);
@@ -68,7 +68,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
         await fixture.Stage.KillAsync();
         try
         {
-            Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-stage-down"), fixture.Scratch);
+            fixture.UploadSigned(new SourcePackage(Name: "ab-stage-down"));
             var done = await Uploads.WaitAsync(fixture.Garage, "ab-stage-down", d => d.Summary.State == UploadState.Done, "Done");
             Assert.Equal(UploadState.Built, done.Summary.Outcome);
             var waiting = Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm");
@@ -93,7 +93,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
     public async Task Should_finish_the_upload_and_keep_its_history_When_the_garage_silo_restarts_during_its_build()
     {
         // Arrange
-        Uploads.Drop(fixture.Garage, new SourcePackage(Name: "ab-garage-restart", RulesBuild: "sleep 4"), fixture.Scratch);
+        fixture.UploadSigned(new SourcePackage(Name: "ab-garage-restart", RulesBuild: "sleep 4"));
         var running = await Uploads.WaitAsync(fixture.Garage, "ab-garage-restart", d => d.Builds.Any(b => b.State == BuildState.Running), "building");
 
         // Act

@@ -37,7 +37,9 @@ public sealed class ShippedConfigTests
         var identity = SiloIdentity.From(configuration);
         var cluster = ClusterHosting.ClusterOptions(configuration);
         var dashboard = DashboardHosting.Settings(configuration);
+        var upload = Autobuilder.Silo.HttpUpload.HttpUploadHosting.Options(configuration);
 
+        Assert.Equal(role == SiloRoles.All, upload.Enabled);
         Assert.Equal(role, identity.Role);
         Assert.Equal(membership, cluster.Membership);
         Assert.Equal(role is SiloRoles.All or SiloRoles.Garage, dashboard.Enabled);

@@ -18,13 +18,15 @@ public sealed class StatusCommand : AsyncCommand<ClusterSettings>
         var slots = status.Slots.GroupBy(s => s.State).ToDictionary(g => g.Key.ToString(), g => g.Count());
         if (settings.Json)
         {
-            Output.WriteJson(new { products = status.Products, uploads = byState, running = status.Running.Count, waiting = status.Waiting.Count, slots, dispatched = status.Dispatched });
+            Output.WriteJson(new { products = status.Products, uploads = byState, running = status.Running.Count, waiting = status.Waiting.Count, slots, dispatched = status.Dispatched, warnings = status.Warnings ?? [] });
             return 0;
         }
         Console.WriteLine($"Products: {string.Join(", ", status.Products)}");
         Console.WriteLine($"Uploads:  {(byState.Count == 0 ? "none" : string.Join(", ", byState.Select(kv => $"{kv.Value} {kv.Key}")))}");
         Console.WriteLine($"Builds:   {status.Running.Count} running, {status.Waiting.Count} waiting, {status.Dispatched} dispatched since start");
         Console.WriteLine($"Slots:    {(slots.Count == 0 ? "none" : string.Join(", ", slots.Select(kv => $"{kv.Value} {kv.Key}")))}");
+        foreach (var warning in status.Warnings ?? [])
+            Console.WriteLine($"Warning:  {warning}");
         return 0;
     }
 }

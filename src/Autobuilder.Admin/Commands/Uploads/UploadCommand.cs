@@ -1,6 +1,9 @@
 using System.ComponentModel;
+using System.Text;
 using Autobuilder.Admin.Cluster;
 using Autobuilder.Debian;
+using Autobuilder.Debian.Control;
+using Autobuilder.Debian.Signing;
 using Autobuilder.Debian.Safety;
 using Autobuilder.Debian.Uploads;
 using Spectre.Console.Cli;
@@ -8,16 +11,19 @@ using Spectre.Console.Cli;
 namespace Autobuilder.Admin.Commands.Uploads;
 
 /// <summary>
-/// <c>autobuilder upload FILE.dsc</c>: puts a source package into incoming for those who do not
-/// use scp or dput. The named files go first and the .dsc last, each under a temporary name and
-/// renamed, so intake never sees half a file.
+/// <c>autobuilder upload FILE.dsc|FILE.changes</c>: puts a source package into incoming for those
+/// who do not use scp or dput. The named files go first, then the .changes, and the .dsc last (the
+/// scan starts from the .dsc), each under a temporary name and renamed, so intake never sees half a
+/// file. It signs (debsign-style clear signature with gpg, on the copy: the file given is not
+/// changed) when a key is at hand: the quick start's key in &lt;data root&gt;/uploader-gnupg/, or
+/// --gnupg-home/--key; given a .changes it signs the .changes (the .dsc's sums in it stay right).
 /// </summary>
 public sealed class UploadCommand : Command<UploadCommand.Settings>
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandArgument(0, "<FILE.dsc>")]
-        [Description("The .dsc to upload; the files it names are taken from its folder.")]
+        [CommandArgument(0, "<FILE>")]
+        [Description("The .dsc (or source .changes) to upload; the files it names are taken from its folder.")]
         public string Dsc { get; init; } = "";
 
         [CommandOption("--product <PRODUCT>")]
@@ -31,39 +37,104 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
         [CommandOption("--config <FILE>")]
         [Description("Silo configuration to read the data root and products from (default: silo-config/all.json if present).")]
         public string? Config { get; init; }
+
+        [CommandOption("--sign")]
+        [Description("Sign, and fail if no key is at hand (default: sign when the quick start's key exists).")]
+        public bool Sign { get; init; }
+
+        [CommandOption("--no-sign")]
+        [Description("Upload as it is, unsigned if it is.")]
+        public bool NoSign { get; init; }
+
+        [CommandOption("--gnupg-home <DIR>")]
+        [Description("GNUPGHOME holding the signing key (default: <data root>/uploader-gnupg, made by the quick start).")]
+        public string? GnupgHome { get; init; }
+
+        [CommandOption("--key <FINGERPRINT>")]
+        [Description("Key to sign with (default: the quick start's key).")]
+        public string? Key { get; init; }
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        var dsc = DscFile.Load(settings.Dsc);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(settings.Dsc))!;
-        var problems = UploadFileVerifier.Verify(dsc, folder);
-        if (problems.Count > 0)
-            throw new DebianFormatException($"{settings.Dsc} is not ready to upload: {string.Join("; ", problems.Select(p => p.Message))}");
+        if (settings.Sign && settings.NoSign)
+            throw new ConsoleException("--sign and --no-sign contradict each other");
+        var given = Path.GetFullPath(settings.Dsc);
+        var folder = Path.GetDirectoryName(given)!;
+        string? changesPath = null;
+        string dscPath = given;
+        var extra = new List<string>();
+        if (given.EndsWith(".changes", StringComparison.Ordinal))
+        {
+            var changes = ChangesFile.Load(given);
+            var problems = UploadFileVerifier.Verify(changes, folder);
+            if (problems.Count > 0)
+                throw new DebianFormatException($"{settings.Dsc} is not ready to upload: {string.Join("; ", problems.Select(p => p.Message))}");
+            var dscName = changes.Files.Select(f => f.Name).SingleOrDefault(n => n.EndsWith(".dsc", StringComparison.Ordinal))
+                ?? throw new ConsoleException($"{settings.Dsc} names no .dsc (or more than one): this autobuilder takes source uploads");
+            changesPath = given;
+            dscPath = Path.Combine(folder, dscName);
+            extra.AddRange(changes.Files.Select(f => f.Name).Where(n => n != dscName));
+        }
+        var dsc = DscFile.Load(dscPath);
+        var dscProblems = UploadFileVerifier.Verify(dsc, folder);
+        if (dscProblems.Count > 0)
+            throw new DebianFormatException($"{Path.GetFileName(dscPath)} is not ready to upload: {string.Join("; ", dscProblems.Select(p => p.Message))}");
 
         var config = SiloConfigFile.Read(settings.Config);
         var product = settings.Product ?? config.Products.FirstOrDefault()
             ?? throw new ConsoleException("no product given and none configured: pass --product NAME");
         FileNames.Require(product, "--product");
-        var root = settings.DataRoot ?? Environment.GetEnvironmentVariable("AUTOBUILDER_DATA_ROOT") ?? config.DataRoot ?? "./var";
-        var incoming = Path.Combine(Path.GetFullPath(root), "incoming", product);
+        var root = Path.GetFullPath(settings.DataRoot ?? Environment.GetEnvironmentVariable("AUTOBUILDER_DATA_ROOT") ?? config.DataRoot ?? "./var");
+        var incoming = Path.Combine(root, "incoming", product);
         if (!Directory.Exists(incoming))
             throw new ConsoleException($"{incoming} does not exist: is '{product}' a configured product, and has the silo run once with data root {root}?");
 
-        foreach (var file in dsc.Files)
-            CopyInto(Path.Combine(folder, file.Name), incoming);
-        CopyInto(Path.GetFullPath(settings.Dsc), incoming);
+        // The file that carries the signature: the .changes when there is one, as dput and dak have it.
+        var signed = changesPath ?? dscPath;
+        var signer = settings.NoSign ? null : Signer(settings, root);
+        var alreadySigned = ClearSignedMessage.LooksSigned(File.ReadAllText(signed));
+        if (settings.Sign && signer is null && !alreadySigned)
+            throw new ConsoleException($"--sign: no signing key (none in {settings.GnupgHome ?? Path.Combine(root, "uploader-gnupg")}; pass --gnupg-home and --key)");
+
+        foreach (var file in dsc.Files.Select(f => f.Name).Concat(extra).Distinct())
+            CopyInto(Path.Combine(folder, file), incoming, null);
+        var how = "unsigned";
+        if (alreadySigned)
+            how = "signed as it was";
+        else if (signer is not null)
+            how = $"signed with key {signer.KeyId}";
+        if (changesPath is not null)
+            CopyInto(changesPath, incoming, alreadySigned ? null : signer);
+        CopyInto(dscPath, incoming, changesPath is null && !alreadySigned ? signer : null);
         var id = $"{product}/{dsc.Source}_{dsc.Version}";
-        Console.WriteLine($"Uploaded {Path.GetFileName(settings.Dsc)} and {dsc.Files.Count} file(s) to {incoming}.");
+        Console.WriteLine($"Uploaded {Path.GetFileName(settings.Dsc)} ({how}) and {dsc.Files.Count + extra.Count} file(s) to {incoming}.");
         Console.WriteLine($"Follow it with: autobuilder uploads list   (its id starts with {id}/)");
         return 0;
     }
 
-    private static void CopyInto(string source, string folder)
+    /// <summary>The key to sign with: --gnupg-home/--key, else the quick start's (its marker names the fingerprint); null when there is none.</summary>
+    private static GpgSigner? Signer(Settings settings, string root)
+    {
+        var home = settings.GnupgHome ?? Path.Combine(root, "uploader-gnupg");
+        var key = settings.Key;
+        var marker = Path.Combine(home, "account-made");
+        if (key is null && File.Exists(marker))
+            key = File.ReadAllText(marker).Split(' ', '\n').ElementAtOrDefault(1);
+        return key is { Length: > 0 } && Directory.Exists(home) ? new GpgSigner(home, key) : null;
+    }
+
+    private static void CopyInto(string source, string folder, GpgSigner? signer)
     {
         var name = Path.GetFileName(source);
         var temp = Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.part");
-        File.Copy(source, temp);
+        if (signer is null)
+            File.Copy(source, temp);
+        else
+        {
+            // debsign's way: the whole file clear-signed, SHA-512 digests.
+            File.WriteAllBytes(temp, signer.ClearSign(File.ReadAllBytes(source)));
+        }
         File.Move(temp, Path.Combine(folder, name), overwrite: true);
     }
 }

@@ -29,10 +29,19 @@ public sealed class UploadsShowCommand : AsyncCommand<UploadsShowCommand.Setting
         Console.WriteLine($"Upload:   {s.Id}");
         Console.WriteLine($"Package:  {s.Source} {s.Version} for {s.Product}");
         Console.WriteLine($"State:    {s.State}{(s.Outcome is { } o && o != s.State ? $" (outcome: {o})" : "")}");
-        Console.WriteLine($"Uploader: {details.Uploader ?? "-"}");
+        var identity = details.Identity;
+        Console.WriteLine($"Uploader: {identity?.Account ?? "-"}{(identity is null ? "" : $" ({identity.How})")}");
+        if (identity?.SignerFingerprint is { } signer)
+            Console.WriteLine($"Signer:   {signer}{(identity.SignedFile is { } signed ? $" (signature on {signed})" : "")}");
+        Console.WriteLine($"Origin:   {Origin(details.Origin)}");
+        Console.WriteLine($"Changed-By (unverified): {details.Uploader ?? "-"}");
+        if (details.ChangesFileName is { } changes)
+            Console.WriteLine($"Changes:  {changes}");
         Console.WriteLine($"Files in: {details.Folder ?? "-"}");
         foreach (var p in details.Problems)
             Console.WriteLine($"Problem:  {p}");
+        foreach (var r in details.Rejections ?? [])
+            Console.WriteLine($"Check:    {r.Check} refused {r.File}{(r.Field is { } f ? $" ({f})" : "")}: expected {r.Expected ?? "-"}, found {r.Found ?? "-"}");
         if (details.Builds.Count > 0)
         {
             Console.WriteLine();
@@ -44,4 +53,12 @@ public sealed class UploadsShowCommand : AsyncCommand<UploadsShowCommand.Setting
             details.History.Select(h => new[] { h.At.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'"), h.From.ToString(), h.To.ToString(), h.Reason }));
         return 0;
     }
+
+    private static string Origin(UploadOrigin? origin) => origin switch
+    {
+        null or { Channel: UploadChannel.Local } => "incoming/ on the garage (local)",
+        { Channel: UploadChannel.Ssh } => $"SSH upload area of {origin.Login}",
+        { Channel: UploadChannel.Http } => $"HTTP upload of {origin.Login}",
+        _ => origin.Channel.ToString(),
+    };
 }
