@@ -65,6 +65,9 @@ public static class SiloHost
             services.AddSingleton<UploadMailer>();
             services.AddSingleton<IntakeService>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IntakeService>());
+            // The SSH drop: sshd's key index or authorized_keys and the upload areas, from the account directory.
+            services.AddSingleton<IAccountSnapshotWriter, Drop.DropAccessWriter>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Drop.DropStartup>();
         }
         // Builder: the executors of its slots (local, or SSH to its builder hosts).
         if (identity.Plays(SiloRoles.Builder))
