@@ -48,6 +48,8 @@ public static class ConsoleErrors
             case UnauthorizedAccessException:
             case IOException:
             case InvalidDataException:
+            case ArgumentException:
+                // The grains' answer to bad input (an unknown account, a malformed key): the message says which.
                 Error(ex.Message);
                 return BadInput;
             default:

@@ -1,4 +1,5 @@
 using Autobuilder.Admin;
+using Autobuilder.Admin.Commands.Accounts;
 using Autobuilder.Admin.Commands.Audit;
 using Autobuilder.Admin.Commands.Builders;
 using Autobuilder.Admin.Commands.Certs;
@@ -121,6 +122,70 @@ app.Configure(config =>
             .WithDescription("A dashboard login token for NAME (user NAME, the token as password).")
             .WithExample("certs", "token", "alice");
     });
+    config.AddBranch("accounts", accounts =>
+    {
+        accounts.SetDescription("Uploaders: accounts, their SSH and OpenPGP keys, groups, upload rights and HTTP tokens.");
+        accounts.AddCommand<AccountsAddCommand>("add")
+            .WithDescription("Add an uploader account (enabled, no keys or rights yet).")
+            .WithExample("accounts", "add", "jane", "--name", "Jane Doe", "--email", "jane@example.org", "--group", "maemo");
+        accounts.AddCommand<AccountsListCommand>("list")
+            .WithDescription("Every account with its state, key counts and groups.")
+            .WithExample("accounts", "list", "--json");
+        accounts.AddCommand<AccountsShowCommand>("show")
+            .WithDescription("One account: keys, tokens (never their secrets), groups and the rights that apply to it.")
+            .WithExample("accounts", "show", "jane", "--json");
+        accounts.AddCommand<AccountsDisableCommand>("disable")
+            .WithDescription("Refuse the account's uploads, SSH logins and tokens (keys and rights stay) until it is enabled.")
+            .WithExample("accounts", "disable", "jane", "--reason", "left the project");
+        accounts.AddCommand<AccountsEnableCommand>("enable")
+            .WithDescription("Let a disabled account upload again.")
+            .WithExample("accounts", "enable", "jane");
+        accounts.AddCommand<AccountsRemoveCommand>("remove")
+            .WithDescription("Remove the account with its keys, tokens and rights (its OpenPGP keys stay in the keyring, refused).")
+            .WithExample("accounts", "remove", "jane");
+        accounts.AddCommand<AccountsSetGroupsCommand>("set-groups")
+            .WithDescription("Make the account's groups exactly these (--group, repeated; none to leave every group).")
+            .WithExample("accounts", "set-groups", "jane", "--group", "maemo", "--group", "community");
+        accounts.AddCommand<AccountsGroupsCommand>("groups")
+            .WithDescription("Every group, its members and the rights granted to it.")
+            .WithExample("accounts", "groups");
+        accounts.AddBranch("key", key =>
+        {
+            key.SetDescription("The account's SSH keys (upload area) and OpenPGP keys (signatures).");
+            key.AddCommand<AccountsKeyAddCommand>("add")
+                .WithDescription("Add an SSH public key (each line) or one OpenPGP public key, from FILE or stdin ('-').")
+                .WithExample("accounts", "key", "add", "jane", "--ssh", "jane.pub")
+                .WithExample("accounts", "key", "add", "jane", "--openpgp", "-");
+            key.AddCommand<AccountsKeyRemoveCommand>("remove")
+                .WithDescription("Remove an SSH key (SHA256:…) or an OpenPGP key (40 hex digits; kept as removed, its signatures refused).")
+                .WithExample("accounts", "key", "remove", "jane", "SHA256:ohD8VZEXGWo6Ez8GSEJQ9WpafgLFsOfLOtGGQCQo6Og");
+        });
+        accounts.AddCommand<AccountsGrantCommand>("grant")
+            .WithDescription("Let a login or @group upload to REPOSITORY PRODUCT ('*' for any); --source for one source package.")
+            .WithExample("accounts", "grant", "jane", "extras-devel", "fremantle")
+            .WithExample("accounts", "grant", "@maemo", "extras-devel", "*")
+            .WithExample("accounts", "grant", "bob", "extras-devel", "fremantle", "--source", "hello");
+        accounts.AddCommand<AccountsRevokeCommand>("revoke")
+            .WithDescription("Take back a right exactly as it was granted.")
+            .WithExample("accounts", "revoke", "jane", "extras-devel", "fremantle");
+        accounts.AddBranch("token", token =>
+        {
+            token.SetDescription("HTTP upload tokens (dput https: the login as user, the token as password).");
+            token.AddCommand<AccountsTokenAddCommand>("add")
+                .WithDescription("Make a token for the account; it is shown once.")
+                .WithExample("accounts", "token", "add", "jane", "--note", "laptop dput", "--expires", "365d");
+            token.AddCommand<AccountsTokenRevokeCommand>("revoke")
+                .WithDescription("The token opens nothing from now on.")
+                .WithExample("accounts", "token", "revoke", "jane", "0c1f9a2e");
+        });
+        accounts.AddCommand<AccountsSyncCommand>("sync")
+            .WithDescription("Write the keyring, SSH key index and authorized_keys again now (also after each change and on a timer).")
+            .WithExample("accounts", "sync");
+        accounts.AddCommand<AccountsImportCommand>("import")
+            .WithDescription("Take in an exported user database, JSON or CSV (docs/accounts-import.md); idempotent.")
+            .WithExample("accounts", "import", "gforge-users.csv")
+            .WithExample("accounts", "import", "community.json", "--replace-ssh-keys", "--json");
+    });
     config.AddCommand<AuditCommand>("audit")
         .WithDescription("Every change users made through the admin plane: who, what, when, result.")
         .WithExample("audit", "--limit", "20");
@@ -146,4 +211,6 @@ app.Configure(config =>
             .WithExample("deb", "scan", "pool", "--cache", "pool.scancache");
     });
 });
-return ConsoleErrors.Run(() => app.Run(args));
+// Spectre.Console.Cli takes a lone "-" for an option without a name; "-" (stdin, as in
+// 'accounts key add jane --openpgp -') reaches the commands as the path of stdin instead.
+return ConsoleErrors.Run(() => app.Run(args.Select(a => a == "-" ? AccountsKeyAddCommand.Stdin : a)));

@@ -45,6 +45,16 @@ public interface IAccountDirectoryGrain : IGrainWithIntegerKey
     /// <summary>Writes the published files again now (<c>accounts sync</c>; also on a timer).</summary>
     [Operator] Task<AccountChange> SyncAsync();
 
+    /// <summary>
+    /// Takes in a whole directory (<c>accounts import</c>): adds or updates accounts, adds their
+    /// keys and the rights; one save and one publication for all of it. Bad items are skipped with
+    /// their reason, the rest goes in.
+    /// </summary>
+    [Operator] Task<ImportReport> ImportAsync(AccountImport import);
+
+    /// <summary>Every group with its members and the rights granted to it.</summary>
+    [Reader] Task<IReadOnlyList<AccountGroup>> GroupsAsync();
+
     /// <summary>Who owns an OpenPGP primary key, and whether it may sign at <paramref name="signedAt"/>.</summary>
     [SiloOnly] Task<SignerLookup> FindSignerAsync(string primaryFingerprint, DateTimeOffset signedAt);
 

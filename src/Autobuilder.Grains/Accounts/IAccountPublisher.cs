@@ -18,4 +18,12 @@ public interface IAccountSnapshotWriter
 }
 
 /// <summary>The directory as published: every account (enabled or not) with its keys, and a version that grows with each change.</summary>
-public sealed record AccountSnapshot(long Version, IReadOnlyList<AccountDetails> Accounts);
+public sealed record AccountSnapshot(long Version, IReadOnlyList<AccountDetails> Accounts)
+{
+    /// <summary>
+    /// OpenPGP keys of accounts that were removed (with the login they had). The keyring holds
+    /// these too, as it holds removed and expired keys: gpgv checks the signature's math and the
+    /// directory's FindSignerAsync says why such a signer is refused.
+    /// </summary>
+    public IReadOnlyList<Accounts.FormerOpenPgpKey> FormerOpenPgpKeys { get; init; } = [];
+}

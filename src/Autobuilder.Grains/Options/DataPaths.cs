@@ -18,6 +18,9 @@ public sealed class DataPaths(string root)
     /// <summary>What the directory publishes for gpgv and sshd (keyring, SSH key index).</summary>
     public string Accounts => Path.Combine(Root, "accounts");
 
+    /// <summary>Every OpenPGP key the directory holds or held, binary, for <c>gpgv --keyring</c>.</summary>
+    public string AccountsKeyring => Path.Combine(Accounts, "keyring.gpg");
+
     /// <summary>Uploads taken from incoming, one folder per intake ticket, until they are done.</summary>
     public string Uploads => Path.Combine(Root, "uploads");
 

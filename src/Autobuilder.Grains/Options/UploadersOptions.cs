@@ -67,6 +67,13 @@ public sealed class DropOptions
 
     /// <summary>Where ab-drop-keys and ab-drop-sftp live (a silo running as root installs them there at start); root-owned folders all the way.</summary>
     public string Scripts { get; set; } = "/usr/local/lib/autobuilder/drop";
+
+    /// <summary>
+    /// Minutes between two publications of the directory (keyring, SSH key index, authorized_keys)
+    /// besides the one after every change: repairs a file changed by hand or a publish that failed.
+    /// The seed's cron synced every 10 minutes.
+    /// </summary>
+    public double SyncMinutes { get; set; } = 10;
 }
 
 /// <summary>"Autobuilder:Uploaders:Http".</summary>

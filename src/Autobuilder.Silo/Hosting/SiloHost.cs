@@ -6,6 +6,7 @@ using Autobuilder.Grains.Slots;
 using Autobuilder.Grains.Stage;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Mail;
+using Autobuilder.Silo.Accounts;
 using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Execution;
 using Autobuilder.Silo.Execution.Ssh;
@@ -68,6 +69,8 @@ public static class SiloHost
             // The SSH drop: sshd's key index or authorized_keys and the upload areas, from the account directory.
             services.AddSingleton<IAccountSnapshotWriter, Drop.DropAccessWriter>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Drop.DropStartup>();
+            // The account directory: its store, and the files it publishes (each IAccountSnapshotWriter registered here).
+            services.AddAutobuilderAccounts(configuration);
         }
         // Builder: the executors of its slots (local, or SSH to its builder hosts).
         if (identity.Plays(SiloRoles.Builder))

@@ -1,0 +1,28 @@
+using Autobuilder.Grains.Accounts;
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Services;
+using Autobuilder.Silo.Cluster;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Autobuilder.Silo.Accounts;
+
+/// <summary>The account directory's services on the garage (and in role "all").</summary>
+public static class AccountsServiceCollectionExtensions
+{
+    /// <summary>
+    /// The store (PostgreSQL when grain state is there, else a local file), gpg's key reader, the
+    /// publisher and its writers. A writer of another feature registers itself with
+    /// <c>services.AddSingleton&lt;IAccountSnapshotWriter, X&gt;()</c> on the garage; the publisher
+    /// runs every registered one.
+    /// </summary>
+    public static IServiceCollection AddAutobuilderAccounts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IAccountStore>(sp => new FileAccountStore(Path.Combine(sp.GetRequiredService<DataPaths>().State, "accounts.json")));
+        services.AddSingleton<IOpenPgpKeyReader, OpenPgpKeyReader>();
+        services.AddSingleton<IAccountPublisher, AccountPublisher>();
+        services.AddSingleton<IAccountSnapshotWriter, OpenPgpKeyringWriter>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, AccountsStartup>();
+        return services;
+    }
+}
