@@ -25,7 +25,7 @@ public sealed class DropHost : IDisposable
     /// <summary>Where the tests install the scripts (root-owned all the way up, as sshd wants).</summary>
     public const string ScriptsFolder = "/usr/local/lib/autobuilder/drop-test";
 
-    public static readonly string[] Products = ["fremantle", "diablo"];
+    public static readonly string[] DefaultProducts = ["fremantle", "diablo"];
 
     private const UnixFileMode Open = (UnixFileMode)0b111_101_101;
     private readonly string _base;
@@ -34,8 +34,9 @@ public sealed class DropHost : IDisposable
     private readonly Process _sshd;
     private long _version;
 
-    private DropHost(string mode)
+    private DropHost(string mode, IReadOnlyList<string> products, bool writeNow)
     {
+        Products = products;
         Mode = mode;
         _base = Path.Combine("/var/lib/autobuilder-drop-test", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_base, Open);
@@ -52,7 +53,9 @@ public sealed class DropHost : IDisposable
             Scripts = ScriptsFolder,
         };
         // The first write makes the folders sshd checks; sshd -t does not need them, logins do.
-        Publish();
+        // A test whose silo writes them leaves that to the silo.
+        if (writeNow)
+            Publish();
 
         var hostKey = Path.Combine(_base, "host_ed25519");
         Tool.Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "drop-test-host", "-f", hostKey).Ok();
@@ -96,7 +99,13 @@ public sealed class DropHost : IDisposable
     public int Port { get; }
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    public static DropHost Start(string mode) => new(mode);
+    public IReadOnlyList<string> Products { get; }
+
+    /// <summary>A host whose files this test writes with <see cref="Publish"/>.</summary>
+    public static DropHost Start(string mode) => new(mode, DefaultProducts, writeNow: true);
+
+    /// <summary>A host whose files a silo writes (configure it with <see cref="Drop"/>).</summary>
+    public static DropHost StartForSilo(string mode, IReadOnlyList<string> products) => new(mode, products, writeNow: false);
 
     /// <summary>The shipped snippet with this host's paths in place of the defaults (nothing else changes).</summary>
     public static string RenderSnippet(string mode, DropOptions drop)
