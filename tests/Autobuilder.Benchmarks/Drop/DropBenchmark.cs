@@ -77,7 +77,22 @@ internal sealed class DropBenchmark(string repo, Report report)
             report.Line("");
             report.Line($"| ab-drop-keys, a process per lookup ({lookups:N0} random keys of {keys:N0}) | p50 | p99 | max | target p99 |");
             report.Line("| --- | ---: | ---: | ---: | ---: |");
-            report.Line($"| setpriv → ab-drop-keys (sh) → look, as abdropkeys | {Ms(P(times, 0.50))} | {Ms(P(times, 0.99))} | {Ms(times.Max())} | ≤ 50 ms |");
+            report.Line($"| started by .NET's Process: setpriv → ab-drop-keys (sh) → look, as abdropkeys | {Ms(P(times, 0.50))} | {Ms(P(times, 0.99))} | {Ms(times.Max())} | ≤ 50 ms |");
+            // The same lookups started by a small process, as sshd forks and execs the command:
+            // bash times each one with EPOCHREALTIME (no extra process per timing).
+            var list = Path.Combine(root, "lookups.txt");
+            File.WriteAllLines(list, Enumerable.Range(0, lookups).Select(_ => fingerprints[Random.Shared.Next(fingerprints.Length)]));
+            var loop = Tool.Run("setpriv", ["--reuid=abdropkeys", "--regid=abdropkeys", "--clear-groups", "--", "/bin/bash", "-c", """
+                while read -r fp; do
+                  t0=$EPOCHREALTIME
+                  "$1" "$2" "$fp" > /dev/null || exit 1
+                  t1=$EPOCHREALTIME
+                  echo "${t0/./} ${t1/./}"
+                done < "$3"
+                """, "bash", Path.Combine(Scripts, DropScripts.KeysCommand), command.KeyIndex, list], timeout: TimeSpan.FromMinutes(10)).Ok();
+            var direct = loop.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split(' ')).Select(t => (long.Parse(t[1]) - long.Parse(t[0])) / 1e6).ToList();
+            report.Line($"| forked by bash as abdropkeys (as sshd forks it): ab-drop-keys (sh) → look | {Ms(P(direct, 0.50))} | {Ms(P(direct, 0.99))} | {Ms(direct.Max())} | ≤ 50 ms |");
 
             // Whole logins against a real sshd, each mode with the shipped snippet.
             report.Line("");
