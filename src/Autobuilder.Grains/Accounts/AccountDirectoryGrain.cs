@@ -88,8 +88,9 @@ public sealed partial class AccountDirectoryGrain(
 
     async Task<AccountChange> IAccountDirectoryGrain.SyncAsync()
     {
+        var started = time.GetTimestamp();
         await PublishAsync(force: true);
-        return new AccountChange(true, $"published version {_book.Version}: {_book.Count} account(s)");
+        return new AccountChange(true, $"published version {_book.Version}: {_book.Count} account(s) in {time.GetElapsedTime(started).TotalMilliseconds:0} ms");
     }
 
     async Task<ImportReport> IAccountDirectoryGrain.ImportAsync(AccountImport import)

@@ -18,7 +18,16 @@ public static class AccountsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAutobuilderAccounts(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton<IAccountStore>(sp => new FileAccountStore(Path.Combine(sp.GetRequiredService<DataPaths>().State, "accounts.json")));
+        // Where the grain state is, the directory is: PostgreSQL in a cluster, the data root's state/ in role "all".
+        if (ClusterHosting.UsesPostgres(configuration))
+        {
+            var connection = ClusterHosting.ClusterOptions(configuration).ConnectionString;
+            services.AddSingleton<IAccountStore>(_ => new PostgresAccountStore(connection));
+        }
+        else
+        {
+            services.AddSingleton<IAccountStore>(sp => new FileAccountStore(Path.Combine(sp.GetRequiredService<DataPaths>().State, "accounts.json")));
+        }
         services.AddSingleton<IOpenPgpKeyReader, OpenPgpKeyReader>();
         services.AddSingleton<IAccountPublisher, AccountPublisher>();
         services.AddSingleton<IAccountSnapshotWriter, OpenPgpKeyringWriter>();
