@@ -3,7 +3,7 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|cluster|http] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|cluster|http|drop] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
 //        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--intake-uploads N] [--intake-big BYTES]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
@@ -13,6 +13,7 @@ var sshUploads = 40;
 var stagePackages = 50_000;
 var clusterUploads = 10;
 var intakeUploads = 1000;
+var dropAccounts = 10_000;
 long intakeBig = 2L << 30;
 long httpBytes = 100L << 20;
 string? only = null, work = null, output = null;
@@ -21,7 +22,8 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
-        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; intakeUploads = 100; intakeBig = 256L << 20; break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; break;
+        case "--drop-accounts": dropAccounts = int.Parse(args[++i]); break;
         case "--intake-uploads": intakeUploads = int.Parse(args[++i]); break;
         case "--intake-big": intakeBig = long.Parse(args[++i]); break;
         case "--http-bytes": httpBytes = long.Parse(args[++i]); break;
@@ -39,9 +41,9 @@ for (var i = 0; i < args.Length; i++)
             return 2;
     }
 }
-if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "cluster" or "http"))
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "cluster" or "http" or "drop"))
 {
-    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, cluster or http");
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, cluster, http or drop");
     return 2;
 }
 
@@ -102,6 +104,12 @@ if (only is null or "ssh")
 }
 if (only is null or "stage")
     await new Autobuilder.Benchmarks.Stage.StageBenchmark(work, report, runs).RunAsync(stagePackages);
+if (only is null or "drop")
+{
+    // Real sshd with the shipped snippet, the upload and abdropkeys users (as root): see Drop/DropBenchmark.cs.
+    report.Heading("SSH drop: key lookup and directory write");
+    new Autobuilder.Benchmarks.Drop.DropBenchmark(repo, report).Run(dropAccounts, lookups: runs >= 5 ? 2000 : 200, logins: runs >= 5 ? 200 : 30, runs);
+}
 // A real PostgreSQL and silo processes (garage, builder, stage, and one of role "all"): see Cluster/ClusterBenchmark.cs.
 if (only is null or "cluster")
     await new Autobuilder.Benchmarks.Cluster.ClusterBenchmark(repo, work, report).RunAsync(clusterUploads);

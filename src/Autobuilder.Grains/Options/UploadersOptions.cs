@@ -57,6 +57,25 @@ public sealed class DropOptions
     public string Root { get; set; } = "/srv/autobuilder-drop";
 
     /// <summary>
+    /// How sshd learns the uploader keys: "command" (AuthorizedKeysCommand answers from
+    /// <see cref="KeyIndex"/>; a change counts at the next login) or "file" (<see cref="AuthorizedKeysFile"/>
+    /// rewritten on every change). docs/sshd-autobuilder-drop.conf has sshd's side of both.
+    /// </summary>
+    public string Mode { get; set; } = "command";
+
+    /// <summary>The sorted key index ab-drop-keys searches (command mode); outside the data root, which sshd's command user cannot read.</summary>
+    public string KeyIndex { get; set; } = "/var/lib/autobuilder-drop/keys/index";
+
+    /// <summary>The AuthorizedKeysCommandUser: its group may read <see cref="KeyIndex"/> (and nothing else of the silo's).</summary>
+    public string KeyCommandUser { get; set; } = "abdropkeys";
+
+    /// <summary>The upload user's authorized_keys (file mode): root-owned folders all the way, as sshd's StrictModes wants.</summary>
+    public string AuthorizedKeysFile { get; set; } = "/var/lib/autobuilder-drop/authorized_keys";
+
+    /// <summary>Where ab-drop-keys and ab-drop-sftp live (a silo running as root installs them there at start); root-owned folders all the way.</summary>
+    public string Scripts { get; set; } = "/usr/local/lib/autobuilder/drop";
+
+    /// <summary>
     /// Minutes between two publications of the directory (keyring, SSH key index, authorized_keys)
     /// besides the one after every change: repairs a file changed by hand or a publish that failed.
     /// The seed's cron synced every 10 minutes.

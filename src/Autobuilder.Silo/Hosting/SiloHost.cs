@@ -67,6 +67,9 @@ public static class SiloHost
             services.AddSingleton<UploadMailer>();
             services.AddSingleton<IntakeService>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IntakeService>());
+            // The SSH drop: sshd's key index or authorized_keys and the upload areas, from the account directory.
+            services.AddSingleton<IAccountSnapshotWriter, Drop.DropAccessWriter>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Drop.DropStartup>();
             // The account directory: its store, and the files it publishes (each IAccountSnapshotWriter registered here).
             services.AddAutobuilderAccounts(configuration);
         }
