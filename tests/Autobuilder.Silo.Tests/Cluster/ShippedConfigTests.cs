@@ -12,15 +12,7 @@ namespace Autobuilder.Silo.Tests.Cluster;
 /// </summary>
 public sealed class ShippedConfigTests
 {
-    private static readonly string Checkout = FindCheckout();
-
-    private static string FindCheckout()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Autobuilder.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("the checkout (Autobuilder.sln) is not above the test's folder");
-    }
+    private static readonly string Checkout = Autobuilder.Testing.Checkout.Root;
 
     private static IConfiguration Load(string name) =>
         new ConfigurationBuilder().AddJsonFile(Path.Combine(Checkout, "silo-config", name + ".json"), optional: false).Build();

@@ -10,15 +10,7 @@ namespace Autobuilder.Silo.Tests.Uploaders;
 /// </summary>
 public sealed class QuickStartTests
 {
-    private static readonly string Checkout = FindCheckout();
-
-    private static string FindCheckout()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Autobuilder.sln")))
-            dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("the checkout (Autobuilder.sln) is not above the test's folder");
-    }
+    private static readonly string Checkout = Autobuilder.Testing.Checkout.Root;
 
     [Fact]
     public async Task Should_sign_with_the_quick_start_key_and_build_When_the_example_is_uploaded_with_the_shipped_settings()

@@ -43,6 +43,22 @@ public sealed class SignedSource
         return this;
     }
 
+    /// <summary>
+    /// <see cref="Sign"/> of both files, making sure the .changes' Files line also carries the
+    /// signed .dsc's size (checked here, so a .changes that still names the unsigned size fails at once).
+    /// </summary>
+    public SignedSource SignBoth(TestSigner key)
+    {
+        var unsignedSize = new FileInfo(Dsc).Length;
+        Sign(key, changes: false);
+        var signedSize = new FileInfo(Dsc).Length;
+        var md5 = Convert.ToHexStringLower(MD5.HashData(File.ReadAllBytes(Dsc)));
+        EditChanges(t => t.Replace($" {md5} {unsignedSize} ", $" {md5} {signedSize} ", StringComparison.Ordinal));
+        if (!File.ReadAllText(Changes).Contains($" {md5} {signedSize} ", StringComparison.Ordinal))
+            throw new InvalidOperationException($"{Changes} does not name the signed {Path.GetFileName(Dsc)} ({signedSize} bytes) in its Files field");
+        return Sign(key, dsc: false);
+    }
+
     /// <summary>Changes the .changes (unsigned) before it is signed, e.g. to break a sum.</summary>
     public SignedSource EditChanges(Func<string, string> edit)
     {
