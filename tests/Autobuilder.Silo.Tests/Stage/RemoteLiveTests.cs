@@ -21,7 +21,8 @@ public sealed class RemoteLiveTests
         // Arrange
         using var remote = RemoteHost.Start();
         using var root = new TempDir("ab-remote-live-");
-        await using var silo = new SiloProcess(root["var"], c => Configure(c, remote, pin: remote.Server.HostKeySha256, keepGenerations: 2));
+        // No by-hash window: generations still carried by hash are kept past KeepGenerations (ByHashRetentionTests).
+        await using var silo = new SiloProcess(root["var"], c => Configure(c, remote, pin: remote.Server.HostKeySha256, byHashMinutes: 0, keepGenerations: 2));
         await silo.StartAsync();
         await StageQueue.WaitAsync(silo, Dist, d => d.Status.Remote?.Generation is not null, "on the remote once");
 
