@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json.Nodes;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
@@ -143,6 +144,17 @@ public sealed class DropHost : IDisposable
             var parts = k.PublicKey.Split(' ');
             return new SshPublicKey(DropKeyLines.Fingerprint(parts[0], parts[1])!, parts[0], parts[1], parts.Length > 2 ? parts[2] : "", DateTimeOffset.UtcNow);
         }).ToList(), [], [], [], DateTimeOffset.UtcNow, enabled ? null : "disabled by the test");
+
+    /// <summary>"Autobuilder:Uploaders:Drop" of a silo that serves this host's drop.</summary>
+    public JsonObject SiloDropOptions() => new()
+    {
+        ["Enabled"] = true,
+        ["Mode"] = Drop.Mode,
+        ["Root"] = Drop.Root,
+        ["KeyIndex"] = Drop.KeyIndex,
+        ["AuthorizedKeysFile"] = Drop.AuthorizedKeysFile,
+        ["Scripts"] = Drop.Scripts,
+    };
 
     public SshKey NewKey(string name) => SshKey.Generate(Client["keys"], name);
 

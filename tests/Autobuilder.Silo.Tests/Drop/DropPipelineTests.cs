@@ -22,15 +22,7 @@ public sealed class DropPipelineTests
         {
             ["Signatures"] = "required",
             ["RequireRights"] = true,
-            ["Drop"] = new JsonObject
-            {
-                ["Enabled"] = true,
-                ["Mode"] = host.Drop.Mode,
-                ["Root"] = host.Drop.Root,
-                ["KeyIndex"] = host.Drop.KeyIndex,
-                ["AuthorizedKeysFile"] = host.Drop.AuthorizedKeysFile,
-                ["Scripts"] = host.Drop.Scripts,
-            },
+            ["Drop"] = host.SiloDropOptions(),
         });
         await silo.StartAsync();
         var ssh = host.NewKey("jane");

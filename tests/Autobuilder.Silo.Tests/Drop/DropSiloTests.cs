@@ -18,15 +18,7 @@ public sealed class DropSiloTests
         {
             config["Autobuilder"]!["Uploaders"] = new JsonObject
             {
-                ["Drop"] = new JsonObject
-                {
-                    ["Enabled"] = true,
-                    ["Mode"] = host.Drop.Mode,
-                    ["Root"] = host.Drop.Root,
-                    ["KeyIndex"] = host.Drop.KeyIndex,
-                    ["AuthorizedKeysFile"] = host.Drop.AuthorizedKeysFile,
-                    ["Scripts"] = host.Drop.Scripts,
-                },
+                ["Drop"] = host.SiloDropOptions(),
             };
         });
         await silo.StartAsync();
