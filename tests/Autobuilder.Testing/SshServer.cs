@@ -94,22 +94,7 @@ public sealed class SshServer : IDisposable
         _process.OutputDataReceived += (_, e) => { lock (_log) _log.AppendLine(e.Data); };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            if (_process.HasExited)
-                throw new InvalidOperationException($"sshd on port {Port} exited with {_process.ExitCode}:\n{Log}");
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(50);
-            }
-        }
+        WaitListening(_process, Port, () => Log);
     }
 
     /// <summary>Kills the daemon and every process under it (sessions, the users' commands): the host is gone.</summary>
@@ -180,5 +165,26 @@ public sealed class SshServer : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Waits (15 s at most) until an sshd started by a test accepts connections on <paramref name="port"/>; its log in the error when it exits.</summary>
+    public static void WaitListening(Process sshd, int port, Func<string> log)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            if (sshd.HasExited)
+                throw new InvalidOperationException($"sshd on port {port} exited with {sshd.ExitCode}:\n{log()}");
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
     }
 }

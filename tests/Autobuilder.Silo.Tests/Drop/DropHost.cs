@@ -218,25 +218,7 @@ public sealed class DropHost : IDisposable
         }
     }
 
-    private void WaitListening()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            if (_sshd.HasExited)
-                throw new InvalidOperationException($"sshd on port {Port} exited with {_sshd.ExitCode}:\n{Log}");
-            try
-            {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(50);
-            }
-        }
-    }
+    private void WaitListening() => SshServer.WaitListening(_sshd, Port, () => Log);
 
     public static int FreePort()
     {
