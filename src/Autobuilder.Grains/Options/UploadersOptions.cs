@@ -81,6 +81,13 @@ public sealed class DropOptions
     /// The seed's cron synced every 10 minutes.
     /// </summary>
     public double SyncMinutes { get; set; } = 10;
+
+    /// <summary>
+    /// Most bytes one account's drop area (all products) may hold: no login at or above it, and a
+    /// session that goes over it is ended (ab-drop-sftp); 0: Intake:MaxUploadBytes. One file is
+    /// bounded by Intake:MaxFileBytes as well.
+    /// </summary>
+    public long MaxAreaBytes { get; set; }
 }
 
 /// <summary>

@@ -64,7 +64,9 @@ public sealed partial class DropAccessWriter(IOptions<AutobuilderOptions> option
             throw new InvalidOperationException($"the upload user '{drop.User}' is root; uploader keys log in as an unprivileged account");
         var forced = Path.Combine(Path.GetFullPath(drop.Scripts), DropScripts.ForcedCommand);
         var root = Path.GetFullPath(drop.Root);
-        var (lines, skipped) = DropKeyLines.From(snapshot, forced, root);
+        var intake = options.Value.Intake;
+        var limits = new DropLimits(drop.MaxAreaBytes > 0 ? drop.MaxAreaBytes : intake.MaxUploadBytes, intake.MaxFileBytes);
+        var (lines, skipped) = DropKeyLines.From(snapshot, forced, root, limits);
         foreach (var reason in skipped)
             LogKeyLeftOut(logger, snapshot.Version, reason);
 

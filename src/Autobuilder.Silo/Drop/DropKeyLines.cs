@@ -14,9 +14,12 @@ public sealed record DropKeyLine(string Login, string Fingerprint, string Line)
     public string IndexLine => $"{Fingerprint} {Line}";
 }
 
+/// <summary>What ab-drop-sftp lets one account's area hold, and one file in it grow to.</summary>
+public sealed record DropLimits(long AreaBytes, long FileBytes);
+
 /// <summary>
 /// The authorized_keys lines of a directory snapshot: one per SSH key of every enabled account, each
-/// <c>restrict,command="&lt;forced command&gt; &lt;root&gt; &lt;login&gt;" &lt;type&gt; &lt;base64&gt; &lt;login&gt;</c>
+/// <c>restrict,command="&lt;forced command&gt; &lt;root&gt; &lt;login&gt; &lt;area limit&gt; &lt;file limit&gt;" &lt;type&gt; &lt;base64&gt; &lt;login&gt;</c>
 /// (sshd(8) AUTHORIZED_KEYS FILE FORMAT: restrict turns off forwarding, agent, X11, pty and ~/.ssh/rc;
 /// command= is run whatever the client asked). Nothing the account sent reaches a line unchecked:
 /// the login is checked against <see cref="AccountNames"/>, the key must decode to a blob of its stated
@@ -41,11 +44,14 @@ public static partial class DropKeyLines
     /// and the keys left out with why. A key found in two enabled accounts is left out of both: sshd
     /// would take the first line, and the upload would land in an area chosen by sort order.
     /// </summary>
+    /// <param name="limits">The byte limits ab-drop-sftp enforces for each area and file (both positive).</param>
     public static (IReadOnlyList<DropKeyLine> Lines, IReadOnlyList<string> Skipped) From(
-        AccountSnapshot snapshot, string forcedCommand, string root)
+        AccountSnapshot snapshot, string forcedCommand, string root, DropLimits limits)
     {
         RequirePlainPath(forcedCommand, "the forced command");
         RequirePlainPath(root, "the drop root");
+        if (limits.AreaBytes <= 0 || limits.FileBytes <= 0)
+            throw new ArgumentException($"the drop's limits must be positive (area {limits.AreaBytes}, file {limits.FileBytes} bytes)");
         var skipped = new List<string>();
         var byFingerprint = new Dictionary<string, List<DropKeyLine>>(StringComparer.Ordinal);
         foreach (var account in snapshot.Accounts)
@@ -65,7 +71,7 @@ public static partial class DropKeyLines
                     continue;
                 }
                 var line = new DropKeyLine(account.Login, fingerprint,
-                    $"restrict,command=\"{forcedCommand} {root} {account.Login}\" {key.Type} {key.Base64Key} {account.Login}");
+                    $"restrict,command=\"{forcedCommand} {root} {account.Login} {limits.AreaBytes} {limits.FileBytes}\" {key.Type} {key.Base64Key} {account.Login}");
                 if (!byFingerprint.TryGetValue(fingerprint, out var list))
                     byFingerprint[fingerprint] = list = [];
                 if (!list.Any(l => l.Login == account.Login))

@@ -62,15 +62,17 @@ public sealed class DropKeyIndexTests : IDisposable
             DropHost.Account("mallory", true, b),
             broken,
         ]);
-        var (lines, skipped) = DropKeyLines.From(snapshot, "/usr/local/lib/autobuilder/drop/ab-drop-sftp", "/srv/autobuilder-drop");
+        var limits = new DropLimits(8L << 30, 4L << 30);
+        var (lines, skipped) = DropKeyLines.From(snapshot, "/usr/local/lib/autobuilder/drop/ab-drop-sftp", "/srv/autobuilder-drop", limits);
 
         var line = Assert.Single(lines);
         var aParts = a.PublicKey.Split(' ');
-        Assert.Equal($"restrict,command=\"/usr/local/lib/autobuilder/drop/ab-drop-sftp /srv/autobuilder-drop jane\" {aParts[0]} {aParts[1]} jane", line.Line);
+        Assert.Equal($"restrict,command=\"/usr/local/lib/autobuilder/drop/ab-drop-sftp /srv/autobuilder-drop jane 8589934592 4294967296\" {aParts[0]} {aParts[1]} jane", line.Line);
         Assert.Contains(skipped, s => s.Contains("belongs to accounts jane, mallory"));
         Assert.Contains(skipped, s => s.Contains("account carol: key SHA256:x is not a valid ssh-ed25519 public key"));
-        Assert.Throws<ArgumentException>(() => DropKeyLines.From(snapshot, "/x/ab-drop-sftp\" evil", "/srv/autobuilder-drop"));
-        Assert.Throws<ArgumentException>(() => DropKeyLines.From(snapshot, "/x/ab-drop-sftp", "/srv/drop x"));
+        Assert.Throws<ArgumentException>(() => DropKeyLines.From(snapshot, "/x/ab-drop-sftp\" evil", "/srv/autobuilder-drop", limits));
+        Assert.Throws<ArgumentException>(() => DropKeyLines.From(snapshot, "/x/ab-drop-sftp", "/srv/drop x", limits));
+        Assert.Throws<ArgumentException>(() => DropKeyLines.From(snapshot, "/x/ab-drop-sftp", "/srv/autobuilder-drop", new DropLimits(0, 1)));
     }
 
     [Fact]
@@ -89,7 +91,7 @@ public sealed class DropKeyIndexTests : IDisposable
             var parts = keys[i].PublicKey.Split(' ');
             var fp = DropKeyLines.Fingerprint(parts[0], parts[1])!;
             var answer = KeysCommand(drop, fp).Ok().Stdout;
-            Assert.Equal($"restrict,command=\"{DropHost.ScriptsFolder}/ab-drop-sftp {drop.Root} user{i}\" {parts[0]} {parts[1]} user{i}\n", answer);
+            Assert.Equal($"restrict,command=\"{DropHost.ScriptsFolder}/ab-drop-sftp {drop.Root} user{i} 8589934592 4294967296\" {parts[0]} {parts[1]} user{i}\n", answer);
         }
         foreach (var odd in new[] { "SHA256:AAAA", "SHA256:", "SHA256:a b", "-n", "SHA256:../../etc/passwd", "MD5:aa:bb", "SHA256:*" })
             Assert.Equal("", KeysCommand(drop, odd).Ok().Stdout);

@@ -227,4 +227,49 @@ public sealed class DropSshTests
             }
         }
     }
+
+    [Fact]
+    public void Should_BoundFilesAndArea_When_UploaderSendsMoreThanTheAreaLimit()
+    {
+        using var host = DropHost.Start("command");
+        var jane = host.NewKey("jane");
+        var bob = host.NewKey("bob");
+        host.Drop.MaxAreaBytes = 1 << 20;
+        host.Publish(DropHost.Account("jane", true, jane), DropHost.Account("bob", true, bob));
+
+        host.Scp(jane, [host.Client.Write("small.dsc", new string('s', 100 << 10))], "fremantle/").Ok();
+        // One file past what the area has left: the write fails (EFBIG), it does not fill the disk.
+        var big = host.Scp(jane, [host.Client.Write("big.tar.gz", new string('b', 3 << 20))], "fremantle/");
+        Assert.NotEqual(0, big.ExitCode);
+        var kept = new FileInfo(Path.Combine(host.Area("jane", "fremantle"), "big.tar.gz"));
+        Assert.True(!kept.Exists || kept.Length < 1 << 20, $"big.tar.gz holds {kept.Length} bytes in a 1 MiB area");
+
+        // The area is (nearly) full now: the next login is refused and says why.
+        var refused = host.Ssh(jane, "internal-sftp");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("its limit is 1 MiB", refused.Stderr);
+        // Other areas are not concerned.
+        host.Scp(bob, [host.Client.Write("b.dsc", "b\n")], "fremantle/").Ok();
+    }
+
+    [Fact]
+    public void Should_EndSession_When_SeveralFilesTakeTheAreaOverItsLimit()
+    {
+        using var host = DropHost.Start("command");
+        var jane = host.NewKey("jane");
+        host.Drop.MaxAreaBytes = 1 << 20;
+        host.Publish(DropHost.Account("jane", true, jane));
+        var a = host.Client.Write("a.tar.gz", new string('a', 700 << 10));
+        var b = host.Client.Write("b.tar.gz", new string('b', 700 << 10));
+        var c = host.Client.Write("c.tar.gz", new string('c', 10));
+
+        // Each file fits what was left at login; together they do not. The watchdog ends the
+        // session within a second of the area going over (the batch waits 3 s before its last put).
+        var session = host.Sftp(jane, $"put {a} fremantle/\nput {b} fremantle/\n!sleep 3\nput {c} fremantle/\n");
+        // (The script says why on stderr, but sftp stops its ssh as soon as the pipe breaks, before that arrives.)
+        Assert.NotEqual(0, session.ExitCode);
+        Assert.False(File.Exists(Path.Combine(host.Area("jane", "fremantle"), "c.tar.gz")));
+        var refused = host.Ssh(jane, "internal-sftp");
+        Assert.Contains("its limit is 1 MiB", refused.Stderr);
+    }
 }
