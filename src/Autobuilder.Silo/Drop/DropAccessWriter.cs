@@ -58,6 +58,8 @@ public sealed partial class DropAccessWriter(IOptions<AutobuilderOptions> option
         var mode = drop.Mode;
         if (mode is not ("command" or "file"))
             throw new InvalidOperationException($"Autobuilder:Uploaders:Drop:Mode is '{mode}': it must be \"command\" (AuthorizedKeysCommand) or \"file\" (authorized_keys)");
+        if (drop.MaxAreaBytes < 0)
+            throw new InvalidOperationException($"Autobuilder:Uploaders:Drop:MaxAreaBytes is {drop.MaxAreaBytes}: it must be 0 (Intake:MaxUploadBytes) or a number of bytes");
         var upload = SlotAccount.Find(drop.User)
             ?? throw new InvalidOperationException($"the upload user '{drop.User}' (Autobuilder:Uploaders:Drop:User) does not exist: scripts/install-deps makes 'upload'; see docs/drop-host.md");
         if (upload.Uid == 0)
