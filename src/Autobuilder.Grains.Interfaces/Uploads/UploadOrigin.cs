@@ -16,8 +16,11 @@ public enum UploadChannel
 /// <summary>
 /// Where an upload came from: the channel, and for SSH and HTTP the account whose area (key or
 /// token) it arrived through. Recorded with the upload; the signer, when signed, is separate.
+/// <see cref="LocalUser"/>: for incoming/ on the garage, the unix user who owns the upload's .dsc
+/// there (who ran <c>autobuilder upload</c> or copied it in; the file system's word, not the upload's).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record UploadOrigin(
     [property: Id(0)] UploadChannel Channel,
-    [property: Id(1)] string? Login);
+    [property: Id(1)] string? Login,
+    [property: Id(2)] string? LocalUser = null);

@@ -17,7 +17,8 @@ public enum EntryKind
 }
 
 /// <summary>One name in incoming, looked at without following it and without opening it.</summary>
-public readonly record struct EntryInfo(EntryKind Kind, long Size, DateTimeOffset Modified, ulong Inode, ulong Device)
+/// <remarks><see cref="Owner"/>: the user id that owns the entry (the kernel's word: only root can give a file away).</remarks>
+public readonly record struct EntryInfo(EntryKind Kind, long Size, DateTimeOffset Modified, ulong Inode, ulong Device, uint Owner = 0)
 {
     public bool IsRegular => Kind == EntryKind.Regular;
 
@@ -154,7 +155,7 @@ public static partial class IncomingEntry
             _ => EntryKind.Other,
         };
         var modified = DateTimeOffset.FromUnixTimeSeconds(st.MtimeSeconds).AddTicks(st.MtimeNanoseconds / 100);
-        return new EntryInfo(kind, (long)st.Size, modified, st.Inode, ((ulong)st.DevMajor << 32) | st.DevMinor);
+        return new EntryInfo(kind, (long)st.Size, modified, st.Inode, ((ulong)st.DevMajor << 32) | st.DevMinor, st.Uid);
     }
 
     private const int AtFdCwd = -100;
@@ -178,6 +179,7 @@ public static partial class IncomingEntry
     [StructLayout(LayoutKind.Explicit, Size = 256)]
     private struct StatxBuffer
     {
+        [FieldOffset(20)] public uint Uid;
         [FieldOffset(28)] public ushort Mode;
         [FieldOffset(32)] public ulong Inode;
         [FieldOffset(40)] public ulong Size;

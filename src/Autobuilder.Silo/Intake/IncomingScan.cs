@@ -82,7 +82,7 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
                 var upload = Consider(product, folder, dscName, now, named, origin);
                 if (upload is not null)
                 {
-                    upload = upload with { Origin = origin };
+                    upload = upload with { Origin = origin.Channel == UploadChannel.Local ? origin with { LocalUser = OwnerOf(path) } : origin };
                     _inFlight[path] = upload;
                     named.UnionWith(Names(upload));
                     ready.Add(upload);
@@ -131,6 +131,11 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
 
     private static IEnumerable<string> Names(IncomingUpload u) =>
         u.Files.Select(f => f.Name).Concat(u.BadEntries).Concat(u.Changes).Append(u.DscName);
+
+    /// <summary>The unix user owning <paramref name="path"/> ("uid N" when the user database has no name for it).</summary>
+    private static string? OwnerOf(string path) => IncomingEntry.Look(path) is { } info
+        ? Execution.Sandbox.SlotAccount.Find(info.Owner)?.Name ?? $"uid {info.Owner}"
+        : null;
 
     private IncomingUpload? Consider(string product, string folder, string dscName, DateTimeOffset now, HashSet<string> named, UploadOrigin origin)
     {

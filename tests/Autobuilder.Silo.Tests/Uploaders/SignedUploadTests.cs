@@ -71,6 +71,19 @@ public sealed class SignedUploadTests(UploadersFixture f)
             "sig-unsigned_1.0-1_source.changes is not signed, but uploads to extras-devel must be (OpenPGP policy 'required')");
 
     [Fact]
+    public async Task Should_record_the_unix_user_When_an_unsigned_upload_is_put_into_local_incoming()
+    {
+        SignedSource.Build(Package("sig-localuser"), f.Scratch).PutInto(f.Silo.Incoming());
+
+        var rejected = await RejectedAsync("sig-localuser");
+        // Who put the files there is the file system's word (the .dsc's owner), not the upload's.
+        Assert.Equal(UploadChannel.Local, rejected.Origin?.Channel);
+        Assert.Equal(Environment.UserName, rejected.Origin?.LocalUser);
+        var show = AdminCli.Run(f.Silo, "uploads", "show", rejected.Summary.Id).Ok().Stdout;
+        Assert.Contains($"incoming/ on the garage (local; put there by unix user {Environment.UserName})", show);
+    }
+
+    [Fact]
     public Task Should_name_the_key_When_it_is_signed_by_a_key_no_account_has() =>
         RefusedThenGoodAsync("sig-unknown", u => u.Sign(f.Stranger).PutInto(f.Silo.Incoming()),
             $"is signed by key {f.Stranger.Fingerprint[^16..]}, which no account of this autobuilder has");

@@ -56,6 +56,7 @@ public sealed class UploadsShowCommand : AsyncCommand<UploadsShowCommand.Setting
 
     private static string Origin(UploadOrigin? origin) => origin switch
     {
+        { Channel: UploadChannel.Local, LocalUser: { Length: > 0 } user } => $"incoming/ on the garage (local; put there by unix user {user})",
         null or { Channel: UploadChannel.Local } => "incoming/ on the garage (local)",
         { Channel: UploadChannel.Ssh } => $"SSH upload area of {origin.Login}",
         { Channel: UploadChannel.Http } => $"HTTP upload of {origin.Login}",

@@ -21,7 +21,9 @@ public sealed class UploaderAccountCheck : UploadCheck
                 : $"{c.How}; came through the {how} of account {login}";
         }
         else if (c.Account is null && c.Origin.Channel == UploadChannel.Local && c.Signature.Outcome == Services.SignatureOutcome.Unsigned)
-            c.How = "unsigned; put into incoming/ on the garage (an operator's copy): no account";
+            c.How = c.Origin.LocalUser is { Length: > 0 } user
+                ? $"unsigned; put into incoming/ on the garage by unix user {user} (an operator's copy): no account"
+                : "unsigned; put into incoming/ on the garage (an operator's copy): no account";
         if (c.Account is not null || !c.Options.RequireRights)
             return Task.FromResult<UploadRejection?>(null);
         return Task.FromResult<UploadRejection?>(Reject(c.DscFileName, "uploader", "an account", "none",

@@ -15,6 +15,16 @@ public sealed partial record SlotAccount(string Name, uint Uid, uint Gid)
         return new SlotAccount(name, entry.Uid, entry.Gid);
     }
 
+    /// <summary>The account of user id <paramref name="uid"/>, or null when the user database has none.</summary>
+    public static SlotAccount? Find(uint uid)
+    {
+        var buffer = new byte[16384];
+        var result = GetPwUid(uid, out var entry, buffer, (nuint)buffer.Length, out var found);
+        if (result != 0 || found == IntPtr.Zero)
+            return null;
+        return new SlotAccount(Marshal.PtrToStringUTF8(entry.Name) ?? $"uid {uid}", entry.Uid, entry.Gid);
+    }
+
     /// <summary>Whether this process runs as root (effective user id 0).</summary>
     public static bool SiloIsRoot => GetEuid() == 0;
 
@@ -33,6 +43,9 @@ public sealed partial record SlotAccount(string Name, uint Uid, uint Gid)
 
     [LibraryImport("libc", EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int GetPwNam(string name, out Passwd entry, [Out] byte[] buffer, nuint size, out IntPtr result);
+
+    [LibraryImport("libc", EntryPoint = "getpwuid_r")]
+    private static partial int GetPwUid(uint uid, out Passwd entry, [Out] byte[] buffer, nuint size, out IntPtr result);
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEuid();

@@ -176,6 +176,17 @@ public sealed class UploadChecksTests
     }
 
     [Fact]
+    public async Task Should_name_the_unix_user_When_an_unsigned_upload_was_put_into_local_incoming()
+    {
+        var context = Context(policy: "none", rights: false, origin: new UploadOrigin(UploadChannel.Local, null, "operator1"));
+
+        Assert.Null(await new UploaderAccountCheck().CheckAsync(context));
+
+        Assert.Null(context.Account);
+        Assert.Equal("unsigned; put into incoming/ on the garage by unix user operator1 (an operator's copy): no account", context.How);
+    }
+
+    [Fact]
     public async Task Should_refuse_an_upload_without_account_When_rights_are_required()
     {
         var r = await new UploaderAccountCheck().CheckAsync(Context(policy: "none", rights: true));
