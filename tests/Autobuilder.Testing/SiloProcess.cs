@@ -100,7 +100,14 @@ public sealed class SiloProcess : IAsyncDisposable
     public string CertificatesFolder { get; }
 
     /// <summary>The admin certificate the CA made for the user running the tests: what the tests' client and console present.</summary>
-    public string ClientCertificate => Path.Combine(CertificatesFolder, "users", CertificateNames.ForCurrentUser() + ".pem");
+    /// <summary>The first start makes an admin certificate named after the unix user the silo runs as.</summary>
+    public string ClientCertificate => Path.Combine(CertificatesFolder, "users", (RunAs ?? CertificateNames.ForCurrentUser()) + ".pem");
+
+    /// <summary>
+    /// Runs the silo as this unprivileged unix user (setpriv, as a service manager would), the data
+    /// root given to it at start; null: as the test's own user (root in CI).
+    /// </summary>
+    public string? RunAs { get; init; }
 
     /// <summary>The console's options to talk to this silo as admin.</summary>
     public string[] ConsoleArguments => ["--gateway", $"127.0.0.1:{GatewayPort}", "--cert", ClientCertificate];
@@ -111,12 +118,27 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(RunAs is null ? "dotnet" : "/usr/bin/setpriv")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (RunAs is not null)
+        {
+            var uid = Tool.Run("id", "-u", RunAs).Ok().Stdout.Trim();
+            var gid = Tool.Run("id", "-g", RunAs).Ok().Stdout.Trim();
+            Tool.Run("chown", "-R", $"{uid}:{gid}", DataRoot).Ok();
+            psi.ArgumentList.Add($"--reuid={uid}");
+            psi.ArgumentList.Add($"--regid={gid}");
+            psi.ArgumentList.Add("--init-groups");
+            psi.ArgumentList.Add("--");
+            psi.ArgumentList.Add("dotnet");
+            // The service account has no home of its own; .NET keeps its per-user files under HOME.
+            psi.Environment["HOME"] = DataRoot;
+            psi.Environment["USER"] = RunAs;
+            psi.Environment["LOGNAME"] = RunAs;
+        }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "autobuilder-silo.dll"));
         psi.ArgumentList.Add("--config");
         psi.ArgumentList.Add(ConfigPath);

@@ -6,10 +6,9 @@ using Autobuilder.Silo.Execution.Sandbox;
 namespace Autobuilder.Silo.Tests.Execution;
 
 /// <summary>
-/// How the silo starts the sandbox in each of its two situations. The root path runs in every
-/// build test here (the tests run as root); a silo that is not root goes through sudo, whose command
-/// and refusal message are checked here (the tests cannot run a second, unprivileged silo with a
-/// real sudo rule: docs/operations.md has the setup, the Docker image ships it).
+/// How the silo starts the sandbox in each of its two situations: setpriv for a root silo, sudo
+/// with the shipped rule for any other (the command and the refusal message are checked here;
+/// BuildSandboxTests runs the attack package through a real unprivileged silo and a real sudo rule).
 /// </summary>
 public sealed class BuildSandboxStartTests
 {

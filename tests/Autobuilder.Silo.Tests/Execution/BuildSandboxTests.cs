@@ -25,8 +25,15 @@ public sealed class BuildSandboxTests
 {
     private static readonly string[] SlotUsers = ["abbuild1", "abbuild2"];
 
-    [Fact]
-    public async Task Should_refuse_every_attempt_with_its_reason_and_publish_nothing_When_debian_rules_attacks_the_silo()
+    /// <param name="unprivileged">
+    /// The silo runs as the unprivileged service account <c>autobuilder</c> (scripts/install-deps
+    /// makes it) and starts builds through sudo with the shipped rule (docs/sudoers-autobuilder,
+    /// installed in /etc/sudoers.d for the test), as docs/operations.md sets a production host up.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Should_refuse_every_attempt_with_its_reason_and_publish_nothing_When_debian_rules_attacks_the_silo(bool unprivileged)
     {
         // Given a silo whose data root sits in a folder anyone may cross (only its own 0750 protects
         // it), with a secret in its environment, its dashboard on, and a file of its own in /tmp.
@@ -39,12 +46,22 @@ public sealed class BuildSandboxTests
         var secret = $"Host=db.internal;Username=autobuilder;Password=AttackSecret{Guid.NewGuid():N}";
         var dashboardPort = SiloProcess.FreePort();
         using var outside = OutwardListener();
+        using var sudoRule = unprivileged ? SudoRule.Install() : null;
         try
         {
             await using var silo = new SiloProcess(Path.Combine(outer, "var"), config =>
-                config["Dashboard"] = new JsonObject { ["Enabled"] = true, ["Address"] = "127.0.0.1", ["Port"] = dashboardPort });
+            {
+                config["Dashboard"] = new JsonObject { ["Enabled"] = true, ["Address"] = "127.0.0.1", ["Port"] = dashboardPort };
+                if (sudoRule is not null)
+                    config["Autobuilder"]!["BuildSandbox"] = sudoRule.Sandbox;
+            })
+            { RunAs = unprivileged ? SudoRule.SiloUser : null };
             silo.Environment["AUTOBUILDER_FAKE_CONNECTION"] = secret;
+            if (unprivileged)
+                SudoRule.MakeSlotFolders(silo.BuildRoot, SlotUsers);
             await silo.StartAsync();
+            if (unprivileged)
+                Assert.Matches($@"\nUid:\t{Tool.Run("id", "-u", SudoRule.SiloUser).Ok().Stdout.Trim()}\t", File.ReadAllText($"/proc/{silo.ProcessId}/status"));
             var scratch = Path.Combine(outer, "scratch");
 
             // A good upload first: its publish makes the archive's signing key the attack goes for.
