@@ -18,9 +18,11 @@ public static class IntakeCopy
     /// <summary>
     /// Copies exactly <paramref name="expectedSize"/> bytes from the open regular file to a new
     /// <paramref name="destination"/> (flushed to disk); a file that turns out longer or shorter
-    /// while it is read is refused with its reason (null sums).
+    /// while it is read is refused with its reason (null sums). <paramref name="giveWay"/>, when
+    /// given, runs before each block: a large upload's copy waits there while small ones are taken.
     /// </summary>
-    public static ChecksumSet? CopyAndHash(SafeFileHandle source, string destination, long expectedSize, CancellationToken ct, out string? problem)
+    public static ChecksumSet? CopyAndHash(SafeFileHandle source, string destination, long expectedSize, CancellationToken ct, out string? problem,
+        Action<CancellationToken>? giveWay = null)
     {
         var name = Path.GetFileName(destination);
         using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
@@ -47,6 +49,7 @@ public static class IntakeCopy
             while (copied <= expectedSize)
             {
                 ct.ThrowIfCancellationRequested();
+                giveWay?.Invoke(ct);
                 var n = ReadFull(source, buffer, copied);
                 if (n == 0)
                     break;

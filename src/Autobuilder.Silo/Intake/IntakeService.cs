@@ -35,6 +35,7 @@ public sealed partial class IntakeService(
     private readonly CancellationTokenSource _stop = new();
     private readonly Channel<IncomingUpload> _small = Channel.CreateUnbounded<IncomingUpload>();
     private readonly Channel<IncomingUpload> _large = Channel.CreateUnbounded<IncomingUpload>();
+    private readonly LaneGate _gate = new();
     private readonly List<Task> _workers = [];
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retry = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _deliveries = new();
@@ -136,9 +137,15 @@ public sealed partial class IntakeService(
         var (uploads, strays) = _scan!.Ready(product, folder, origin);
         foreach (var upload in uploads)
         {
-            var lane = upload.TotalBytes > _limits.LargeUploadBytes ? _large : _small;
-            if (!lane.Writer.TryWrite(upload))
+            var large = IsLarge(upload);
+            if (!large)
+                _gate.SmallWaiting();
+            if (!(large ? _large : _small).Writer.TryWrite(upload))
+            {
                 _scan.Done(upload.DscPath);
+                if (!large)
+                    _gate.SmallDone();
+            }
         }
         foreach (var stray in strays)
             SetAside(stray, product);
@@ -215,12 +222,24 @@ public sealed partial class IntakeService(
         return done.Task;
     }
 
+    private bool IsLarge(IncomingUpload upload) => upload.TotalBytes > _limits.LargeUploadBytes;
+
     private void TakeAndDeliver(IncomingUpload upload)
     {
+        // A small upload holds the large lane back until its delivery (verification, queueing) is done.
+        var holding = !IsLarge(upload);
         try
         {
             if (Take(upload) is { } folder)
-                Track(DeliverAsync(upload.Product, folder));
+            {
+                var delivery = DeliverAsync(upload.Product, folder);
+                Track(delivery);
+                if (holding)
+                {
+                    delivery.ContinueWith(_ => _gate.SmallDone(), TaskScheduler.Default);
+                    holding = false;
+                }
+            }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
@@ -233,6 +252,8 @@ public sealed partial class IntakeService(
         finally
         {
             _scan!.Done(upload.DscPath);
+            if (holding)
+                _gate.SmallDone();
         }
     }
 
@@ -278,7 +299,8 @@ public sealed partial class IntakeService(
             foreach (var file in upload.Files)
             {
                 using var handle = IncomingEntry.OpenRegular(Path.Combine(upload.Folder, file.Name), file.Seen, out var info, out var problem);
-                var copy = handle is null ? null : IntakeCopy.CopyAndHash(handle, Path.Combine(partial, file.Name), file.Size, ct, out problem);
+                var copy = handle is null ? null : IntakeCopy.CopyAndHash(handle, Path.Combine(partial, file.Name), file.Size, ct, out problem,
+                    IsLarge(upload) ? _gate.GiveWay : null);
                 if (copy is null)
                 {
                     problems.Add(problem!);
