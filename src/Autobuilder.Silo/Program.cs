@@ -4,6 +4,7 @@ using Autobuilder.Silo.Dashboard;
 using Autobuilder.Silo.Hosting;
 using Autobuilder.Silo.HttpUpload;
 using Autobuilder.Silo.Security;
+using Autobuilder.Silo.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,12 +41,14 @@ try
     shutdownBound = TimeSpan.FromSeconds(settings.GetValue("Autobuilder:ShutdownSeconds", 30.0));
     var dashboard = DashboardHosting.Settings(settings);
     var httpUpload = HttpUploadHosting.Options(settings);
+    var webPages = WebHosting.Options(settings);
     // The dashboard's pages and the HTTP upload are served by the garage (or the one silo of role
     // "all"): that silo is an ASP.NET Core application; the others are plain hosts with no HTTP listener.
     var garage = SiloIdentity.From(settings).Plays(SiloRoles.Garage);
     var serveDashboard = dashboard.Enabled && garage;
     var serveUpload = httpUpload.Enabled && garage;
-    WebApplicationBuilder? web = serveDashboard || serveUpload ? WebApplication.CreateBuilder(args) : null;
+    var servePages = webPages.Enabled && garage;
+    WebApplicationBuilder? web = serveDashboard || serveUpload || servePages ? WebApplication.CreateBuilder(args) : null;
     IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(args);
     AddSources(builder.Configuration);
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownBound);
@@ -64,10 +67,14 @@ try
         // After UseOrleans: role "all" has made its CA by now, which issues the upload's certificate.
         if (serveUpload)
             web.ListenForHttpUpload(httpUpload, SiloSecurity.Folder(builder.Configuration));
+        if (servePages)
+            web.ListenForWeb(webPages);
         var app = web.Build();
         // The upload's own port first: its requests never reach the dashboard's middleware.
         if (serveUpload)
             app.MapHttpUpload(httpUpload);
+        if (servePages)
+            app.MapWeb(webPages);
         if (serveDashboard)
             app.MapAutobuilderDashboard(dashboard);
         host = app;

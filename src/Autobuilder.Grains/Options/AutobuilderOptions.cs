@@ -58,6 +58,9 @@ public sealed class AutobuilderOptions
     /// <summary>Who may upload and how files arrive: signatures, rights, the SSH and HTTP upload areas.</summary>
     public UploadersOptions Uploaders { get; set; } = new();
 
+    /// <summary>The status pages and JSON API (served by the garage).</summary>
+    public WebOptions Web { get; set; } = new();
+
     /// <summary>How long settled uploads, rejected files, strays and the stage's leftovers are kept.</summary>
     public RetentionOptions Retention { get; set; } = new();
 

@@ -1,0 +1,74 @@
+using Autobuilder.Grains;
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Uploads;
+using Microsoft.Extensions.Options;
+
+namespace Autobuilder.Silo.Web;
+
+/// <summary>What the pages and the API show: the queries, one per view, on the grains the console reads too.</summary>
+public sealed class WebReadModel(IGrainFactory grains, IOptions<AutobuilderOptions> options)
+{
+    private readonly AutobuilderOptions _options = options.Value;
+
+    public IReadOnlyList<string> Products => _options.Products;
+
+    public Task<SchedulerStatus> SchedulerAsync() => grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
+
+    /// <summary>The newest uploads of every product (each registry read once), newest first, filtered.</summary>
+    public async Task<IReadOnlyList<UploadSummary>> UploadsAsync(UploadFilter filter)
+    {
+        var products = filter.Product is { Length: > 0 } p ? _options.Products.Where(x => x == p).ToList() : _options.Products;
+        var lists = await Task.WhenAll(products.Select(x => grains.GetGrain<IUploadRegistryGrain>(x).ListAsync(_options.Web.RecentUploads)));
+        return lists.SelectMany(l => l).Where(filter.Matches).OrderByDescending(u => u.ReceivedAt).Take(filter.Limit).ToList();
+    }
+
+    /// <summary>One upload, or null when the id is not one or names no upload.</summary>
+    public async Task<UploadDetails?> UploadAsync(string id) =>
+        UploadIds.IsValid(id) && _options.Products.Contains(id.Split('/')[0], StringComparer.Ordinal)
+            ? await grains.GetGrain<IUploadGrain>(id).GetDetailsAsync()
+            : null;
+
+    /// <summary>A build's log from the start, up to <paramref name="limit"/> bytes (its chunks read in turn).</summary>
+    public async Task<(LogChunk? First, string Text, bool Cut)> LogAsync(string id, string? architecture, long limit)
+    {
+        if (!UploadIds.IsValid(id))
+            return (null, "", false);
+        var upload = grains.GetGrain<IUploadGrain>(id);
+        var first = await upload.ReadLogAsync(architecture, 0);
+        if (first is null)
+            return (null, "", false);
+        var text = new System.Text.StringBuilder(first.Text);
+        var chunk = first;
+        while (chunk.NextOffset > chunk.Offset && chunk.NextOffset < limit)
+        {
+            chunk = await upload.ReadLogAsync(first.Architecture, chunk.NextOffset);
+            if (chunk is null || chunk.Text.Length == 0)
+                break;
+            text.Append(chunk.Text);
+        }
+        return (first, text.ToString(), chunk is not null && chunk.NextOffset >= limit);
+    }
+
+    /// <summary>Every repository with its distributions' state (one call: the repositories grain gathers them).</summary>
+    public Task<IReadOnlyList<RepositoryInfo>> RepositoriesAsync() => grains.GetGrain<IRepositoriesGrain>(0).ListAsync();
+}
+
+/// <summary>The uploads list's filters (all optional; text matches the id, source, version or last reason).</summary>
+public sealed record UploadFilter(string? State, string? Product, string? Source, string? Text, int Limit = 100)
+{
+    public bool Matches(UploadSummary u) =>
+        (State is not { Length: > 0 } s || u.State.ToString().Equals(s, StringComparison.OrdinalIgnoreCase)
+                                        || u.Outcome?.ToString().Equals(s, StringComparison.OrdinalIgnoreCase) == true)
+        && (Source is not { Length: > 0 } src || u.Source == src)
+        && (Text is not { Length: > 0 } t || u.Id.Contains(t, StringComparison.OrdinalIgnoreCase)
+            || u.LastReason.Contains(t, StringComparison.OrdinalIgnoreCase));
+
+    public static UploadFilter From(Microsoft.AspNetCore.Http.IQueryCollection query)
+    {
+        var limit = int.TryParse(query["limit"], out var n) ? Math.Clamp(n, 1, 1000) : 100;
+        return new UploadFilter(Value(query, "state"), Value(query, "product"), Value(query, "source"), Value(query, "q"), limit);
+    }
+
+    private static string? Value(Microsoft.AspNetCore.Http.IQueryCollection query, string name) =>
+        query[name].FirstOrDefault() is { Length: > 0 and <= 200 } v ? v : null;
+}
