@@ -128,4 +128,41 @@ public sealed class WebPagesTests(WebPagesTests.Fixture f) : IClassFixture<WebPa
         using (var unknown = await _http.GetAsync("/nothing-here"))
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    /// <summary>
+    /// Real headless Chromium (Debian's chromium package) opens every page at phone width: the DOM
+    /// it built holds the page's title and content, and a screenshot of each is kept with the test
+    /// results (TestResults/web/).
+    /// </summary>
+    [Fact]
+    public void Should_render_every_page_in_headless_chromium_When_a_browser_opens_them()
+    {
+        var id = _built.Summary.Id;
+        var href = "/uploads/" + string.Join('/', id.Split('/').Select(Uri.EscapeDataString));
+        var arch = Assert.Single(_built.Builds).Architecture;
+        (string Name, string Path, string Expected)[] pages =
+        [
+            ("overview", "/", "Recent uploads"),
+            ("uploads", "/uploads", id),
+            ("upload", href, "History"),
+            ("log", $"{href}/log/{arch}", "dpkg-buildpackage"),
+            ("queue", "/queue", "No build is waiting."),
+            ("builders", "/builders", "localhost/abbuild1"),
+            ("repositories", "/repositories", "extras-devel"),
+        ];
+        var shots = Directory.CreateDirectory(Path.Combine(Checkout.Root, "TestResults", "web")).FullName;
+        using var profile = new TempDir("ab-web-chromium-");
+        foreach (var (name, path, expected) in pages)
+        {
+            var url = new Uri(f.Http.BaseAddress!, path).ToString();
+            string[] common = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", $"--user-data-dir={profile.Path}", "--window-size=412,915"];
+            var dom = Tool.Run("chromium", [.. common, "--dump-dom", url], timeout: TimeSpan.FromSeconds(60)).Ok().Stdout;
+            Assert.Contains("<h1>", dom);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(expected), dom);
+            var shot = Path.Combine(shots, $"{name}.png");
+            File.Delete(shot);
+            Tool.Run("chromium", [.. common, "--hide-scrollbars", $"--screenshot={shot}", url], timeout: TimeSpan.FromSeconds(60)).Ok();
+            Assert.True(new FileInfo(shot).Length > 1000, $"no screenshot of {name}");
+        }
+    }
 }
