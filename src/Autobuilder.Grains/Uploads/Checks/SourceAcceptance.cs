@@ -38,7 +38,9 @@ public static class SourceAcceptance
             Now = now,
         };
         var run = await AcceptanceLists.SourceUpload.RunAsync(context);
-        var identity = new UploadIdentity(context.Account, context.How, context.SignerFingerprint,
+        // Who sent it is asked only of an upload whose files passed; until then it is unknown, not "unverified".
+        var asked = run.Results.Any(r => r.Check == "signature-present");
+        var identity = !asked ? null : new UploadIdentity(context.Account, context.How, context.SignerFingerprint,
             context.SignatureOrUnsigned.Outcome == SignatureOutcome.Unsigned ? null : context.SignatureOrUnsigned.File);
         string? email = null;
         // The account's address too when the list refused: the rejection mail goes to the verified uploader.
@@ -82,4 +84,4 @@ public static class SourceAcceptance
 }
 
 /// <summary>What the garage's list decided: every rejection (none = accepted), who the upload is from, and that account's mail address.</summary>
-public sealed record SourceVerdict(IReadOnlyList<UploadRejection> Rejections, UploadIdentity Identity, string? AccountEmail);
+public sealed record SourceVerdict(IReadOnlyList<UploadRejection> Rejections, UploadIdentity? Identity, string? AccountEmail);
