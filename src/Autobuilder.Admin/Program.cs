@@ -207,8 +207,9 @@ app.Configure(config =>
             .WithDescription("Like dpkg --compare-versions: exit 0 if 'A RELATION B' holds, 1 if not, 2 on bad input.")
             .WithExample("deb", "compare-versions", "1.0~rc1-1", "lt", "1.0-1");
         deb.AddCommand<VerifyCommand>("verify")
-            .WithDescription("Check every file a .dsc or .changes names: size, MD5, SHA-1, SHA-256.")
-            .WithExample("deb", "verify", "hello_2.10-3.dsc");
+            .WithDescription("Run the garage's acceptance checks on a source upload (.dsc, or its _source.changes), or with --stage the stage's on a .changes of built packages, offline: checks that need a running autobuilder are reported as skipped.")
+            .WithExample("deb", "verify", "hello_2.10-3.dsc")
+            .WithExample("deb", "verify", "hello_2.10-3_amd64.changes", "--stage");
         deb.AddCommand<ScanCommand>("scan")
             .WithDescription("Print a Packages index for every .deb under DIR, like 'apt-ftparchive packages DIR'.")
             .WithExample("deb", "scan", "pool")

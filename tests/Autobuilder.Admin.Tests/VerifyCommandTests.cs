@@ -59,3 +59,79 @@ public class VerifyCommandTests
         Assert.DoesNotContain("   at ", result.Stderr);
     }
 }
+
+/// <summary><c>deb verify</c> runs the garage's and the stage's acceptance lists offline, saying which checks need a running autobuilder.</summary>
+public class VerifyCommandListTests
+{
+    [Fact]
+    public void Should_run_the_garage_list_and_say_why_a_check_is_skipped_When_a_dsc_is_verified()
+    {
+        using var dir = new TempDir();
+        var dsc = new SourcePackage().BuildSource(dir.Path);
+
+        var result = Cli.Run("deb", "verify", dsc);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("  ok        file-sums\n", result.Stdout);
+        Assert.Contains("  skipped   version-newer: needs the upload registry of a running garage (the versions it accepted)\n", result.Stdout);
+        Assert.Contains("  skipped   upload-right: needs the account directory of a running garage\n", result.Stdout);
+    }
+
+    [Fact]
+    public void Should_name_the_check_file_field_expected_and_found_When_a_check_refuses()
+    {
+        using var dir = new TempDir();
+        var dsc = new SourcePackage().BuildSource(dir.Path);
+        var text = File.ReadAllText(dsc).Replace("Source: hello-ab", "Source: Hello-AB", StringComparison.Ordinal);
+        File.WriteAllText(dsc, text);
+
+        var result = Cli.Run("deb", "verify", dsc);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("  REJECTED  source-name: source name 'Hello-AB' is not valid (Debian Policy 5.6.1: lower-case letters, digits, '+', '-', '.'; at least two characters)\n", result.Stdout);
+        Assert.Contains("file hello-ab_1.0-1.dsc, field Source, expected lower-case letters, digits, '+', '-', '.', found Hello-AB", result.Stdout);
+        Assert.Contains("  not run   version-newer (an earlier check refused)\n", result.Stdout);
+    }
+
+    [Fact]
+    public void Should_run_the_stage_list_on_real_debs_When_stage_is_given()
+    {
+        using var dir = new TempDir();
+        var changes = new StagePackage("ab-verify", WithAllPackage: true).Build(dir.Path);
+
+        var result = Cli.Run("deb", "verify", changes, "--stage");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("the stage's checks", result.Stdout);
+        Assert.Contains("  ok        binaries-from-source\n", result.Stdout);
+        Assert.Contains("  skipped   version-newer: needs the distribution's package set (a running stage)\n", result.Stdout);
+        Assert.Contains("  skipped   architecture-allowed: needs the stage's configuration of the repository (Autobuilder:Stage)\n", result.Stdout);
+    }
+
+    [Fact]
+    public void Should_refuse_a_damaged_deb_without_reading_it_When_stage_is_given()
+    {
+        using var dir = new TempDir();
+        var package = new StagePackage("ab-verify-bad");
+        var changes = package.Build(dir.Path);
+        File.WriteAllText(Path.Combine(dir.Path, package.DebName("ab-verify-bad", "amd64")), "not a deb");
+
+        var result = Cli.Run("deb", "verify", changes, "--stage");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("  REJECTED  file-sums: ab-verify-bad_1.0-1_amd64.deb: size mismatch: expected ", result.Stdout);
+        Assert.DoesNotContain("binaries-readable: ", result.Stdout);
+    }
+
+    [Fact]
+    public void Should_point_to_stage_When_a_changes_of_built_packages_is_verified_as_a_source_upload()
+    {
+        using var dir = new TempDir();
+        var changes = new StagePackage("ab-verify-nodsc").Build(dir.Path);
+
+        var result = Cli.Run("deb", "verify", changes);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("names 0 .dsc files; a source upload's .changes names one (for a .changes of built packages, add --stage)", result.Stderr);
+    }
+}

@@ -292,6 +292,9 @@ public sealed class IntakeAttackTests(IntakeFixture fixture)
         Assert.StartsWith(Path.Combine(Silo.DataRoot, "rejected"), rejected.Folder);
         var reasons = File.ReadAllText(Path.Combine(rejected.Folder!, "REJECTED.txt"));
         Assert.Contains(reasonPart, reasons);
+        // Each reason recorded with the check that refused it, in the upload and in REJECTED.txt.
+        Assert.Equal(rejected.Problems, rejected.Rejections?.Select(r => r.Reason));
+        Assert.All(rejected.Rejections!, r => Assert.Contains($"\ncheck: {r.Check}\n", reasons, StringComparison.Ordinal));
         var mail = await fixture.WaitForMailAsync($"{rejected.Summary.Source} {rejected.Summary.Version} (bookworm): REJECTED");
         Assert.Contains(reasonPart, mail.TextBody);
         return rejected;

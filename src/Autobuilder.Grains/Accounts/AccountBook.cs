@@ -476,10 +476,6 @@ public sealed partial class AccountBook
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")]
     private static partial Regex PlainName();
 
-    // Debian Policy §5.6.1: source package names.
-    [GeneratedRegex("^[a-z0-9][a-z0-9.+-]+$")]
-    private static partial Regex SourceName();
-
     private static UploadRight RequireRight(UploadRight right)
     {
         var subject = (right.Subject ?? "").Trim();
@@ -504,7 +500,7 @@ public sealed partial class AccountBook
         if (!string.IsNullOrWhiteSpace(right.Source))
         {
             source = right.Source.Trim();
-            if (!SourceName().IsMatch(source))
+            if (!Acceptance.PackageNames.IsValid(source))
                 throw new ArgumentException($"'{right.Source}' is not a source package name (Debian Policy 5.6.1: a-z 0-9 + - ., at least two)");
         }
         return new UploadRight(subject, repository, product, source);

@@ -1,3 +1,6 @@
+using Autobuilder.Acceptance;
+using Autobuilder.Debian.Uploads;
+
 namespace Autobuilder.Grains.Services;
 
 /// <summary>
@@ -14,16 +17,20 @@ public interface IUploadInspector
     Task<UploadInspection> InspectAsync(string product, string ticket, CancellationToken ct = default);
 
     /// <summary>
-    /// Moves the upload's files to rejected/&lt;upload id&gt;/ and writes the reasons beside them;
-    /// returns that folder. Calling it again for the same upload is harmless.
+    /// Moves the upload's files to rejected/&lt;upload id&gt;/ and writes REJECTED.txt
+    /// (<see cref="RejectionReport"/>) beside them; returns that folder. Calling it again for the same upload is harmless.
     /// </summary>
-    Task<string> RejectAsync(string product, string ticket, string uploadId, IReadOnlyList<string> reasons, CancellationToken ct = default);
+    Task<string> RejectAsync(string product, string ticket, string uploadId, IReadOnlyList<UploadRejection> rejections, CancellationToken ct = default);
 }
 
 /// <summary>
-/// What inspecting an upload found; <see cref="Problems"/> empty means the files are intact.
+/// What inspecting an upload found: the facts the garage's check list (<see cref="AcceptanceLists.SourceUpload"/>)
+/// decides on. <see cref="Problems"/> are what intake found while taking the files (a link, a pipe,
+/// a limit, a file that never came), or why the upload's folder could not be found.
 /// <see cref="Folder"/> is where they are (null when the ticket names no upload folder).
 /// </summary>
+/// <param name="Dsc">The parsed .dsc; null when it could not be read (<paramref name="DscError"/> says why, in an uploader's words).</param>
+/// <param name="Taken">The sums of the files as intake copied them (no file is read twice).</param>
 public sealed record UploadInspection(
     string? Source,
     string? Version,
@@ -35,4 +42,8 @@ public sealed record UploadInspection(
     string? DscFileName = null,
     UploadOrigin? Origin = null,
     UploadSignature? Signature = null,
-    UploadChangesFacts? Changes = null);
+    UploadChangesFacts? Changes = null,
+    DscFile? Dsc = null,
+    string? ChangesError = null,
+    string? DscError = null,
+    TakenFiles? Taken = null);

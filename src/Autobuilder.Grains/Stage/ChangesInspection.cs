@@ -1,3 +1,4 @@
+using Autobuilder.Acceptance;
 using Autobuilder.Debian.Checksums;
 
 namespace Autobuilder.Grains.Stage;
@@ -5,7 +6,8 @@ namespace Autobuilder.Grains.Stage;
 /// <summary>
 /// What the stage host found in one .changes of repo-incoming: its fields, the files it names
 /// (names, sizes and sums already checked), each .deb's control paragraph, the .dsc when the upload
-/// has a source, and every problem that makes it unacceptable whatever the distribution holds.
+/// has a source, and what was read for the stage's check list (<see cref="Staged"/>, judged by
+/// <see cref="AcceptanceLists.StageChanges"/> against the distribution).
 /// </summary>
 /// <param name="Folder">The repo-incoming folder the files are in.</param>
 /// <param name="Sha256">The .changes file's own SHA-256: a .changes accepted once is recognised if it shows up again.</param>
@@ -22,4 +24,4 @@ public sealed record ChangesInspection(
     IReadOnlyList<IncomingBinary> Binaries,
     IncomingSource? SourcePackage,
     IReadOnlyList<string> Present,
-    IReadOnlyList<string> Problems);
+    StagedChanges Staged);

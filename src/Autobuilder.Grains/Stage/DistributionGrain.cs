@@ -1,4 +1,5 @@
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Uploads.Checks;
 using Autobuilder.Grains.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -132,7 +133,7 @@ public sealed partial class DistributionGrain(
             return;
         }
 
-        var problems = IncomingRules.Check(changes, _repositoryName, _repository, _product, KnownProducts(), _set).ToList();
+        var problems = (await IncomingRules.CheckAsync(changes, _repositoryName, _repository, _product, KnownProducts(), _set)).ToList();
         IReadOnlyList<PackageRecord> records = [];
         if (problems.Count == 0)
         {
@@ -140,18 +141,18 @@ public sealed partial class DistributionGrain(
             var placed = placements.Select(p => p.PoolPath).ToHashSet(StringComparer.Ordinal);
             var fromPool = records.SelectMany(r => r.Files).Select(f => f.Path).Where(p => !placed.Contains(p)).Distinct().ToList();
             foreach (var missing in fromPool.Count > 0 ? await pool.MissingAsync(_repository!, fromPool) : [])
-                problems.Add($"{Path.GetFileName(missing)} is named by the .dsc but neither uploaded nor in the pool");
+                problems.Add(IncomingRules.PoolMissing(Path.GetFileName(missing)));
             if (problems.Count == 0)
-                problems.AddRange(await pool.AddAsync(_repository!, changes.Folder, placements, durable: false));
+                problems.AddRange((await pool.AddAsync(_repository!, changes.Folder, placements, durable: false)).Select(IncomingRules.PoolRefused));
         }
         if (problems.Count > 0)
         {
             var folder = await incoming.RejectAsync(_repositoryName, _product, changes, problems);
-            S.Rejections.Add(new StageRejection(name, time.GetUtcNow(), folder, problems));
+            S.Rejections.Add(new StageRejection(name, time.GetUtcNow(), folder, [.. problems.Select(p => p.Reason)], [.. problems.Select(p => p.ToUpload())]));
             if (S.Rejections.Count > RejectionsKept)
                 S.Rejections.RemoveRange(0, S.Rejections.Count - RejectionsKept);
             await state.WriteStateAsync();
-            LogRejected(logger, Key, name, string.Join("; ", problems));
+            LogRejected(logger, Key, name, string.Join("; ", problems.Select(p => p.Reason)));
             return;
         }
 

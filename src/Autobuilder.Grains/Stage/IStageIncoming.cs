@@ -1,3 +1,5 @@
+using Autobuilder.Acceptance;
+
 namespace Autobuilder.Grains.Stage;
 
 /// <summary>The stage host's repo-incoming/&lt;repository&gt;/&lt;product&gt;/ folders: reading a .changes, and clearing it away.</summary>
@@ -9,6 +11,6 @@ public interface IStageIncoming
     /// <summary>Removes an accepted upload's files from the queue (the .changes last) and keeps the .changes with the journal.</summary>
     Task FinishAsync(string repository, string product, ChangesInspection inspection, CancellationToken ct = default);
 
-    /// <summary>Moves the upload's files to a new, unique rejected folder with the reasons beside them; returns the folder.</summary>
-    Task<string> RejectAsync(string repository, string product, ChangesInspection inspection, IReadOnlyList<string> reasons, CancellationToken ct = default);
+    /// <summary>Moves the upload's files to a new, unique rejected folder with REJECTED.txt (<see cref="RejectionReport"/>) beside them; returns the folder.</summary>
+    Task<string> RejectAsync(string repository, string product, ChangesInspection inspection, IReadOnlyList<CheckRejection> rejections, CancellationToken ct = default);
 }

@@ -96,51 +96,13 @@ public sealed partial class UploadGrain(
         if (inspection.Version is not null)
             S.Version = inspection.Version;
 
-        var problems = inspection.Problems.ToList();
-        if (!_options.Products.Contains(S.Product, StringComparer.Ordinal))
-            problems.Add($"unknown product '{S.Product}' (this autobuilder builds for: {string.Join(", ", _options.Products)})");
-
-        var plan = new List<(string Architecture, BuildType Type)>();
-        if (problems.Count == 0)
-        {
-            plan = BuildPlan.For(inspection.ArchitectureField ?? "", _options.Architectures, out var archProblem);
-            if (archProblem is not null)
-                problems.Add(archProblem);
-        }
-        if (problems.Count == 0)
-        {
-            // Who the upload is from, and whether they may send it (signature, account, rights).
-            var context = new UploadCheckContext
-            {
-                UploadId = Id,
-                Product = S.Product,
-                Repository = _options.Repository,
-                Source = S.Source,
-                Version = S.Version,
-                DscFileName = S.DscFileName,
-                Inspection = inspection,
-                Origin = S.Origin,
-                Options = _options.Uploaders,
-                Now = time.GetUtcNow(),
-                Directory = GrainFactory.GetGrain<IAccountDirectoryGrain>(0),
-            };
-            var rejection = await UploadChecks.RunAsync(context);
-            S.Identity = context.Identity;
-            if (rejection is not null)
-            {
-                S.Rejections = [rejection];
-                problems.Add(rejection.Reason);
-            }
-            else if (context.Account is { } account)
-                S.AccountEmail = await context.Directory.GetEmailAsync(account);
-        }
-        if (problems.Count == 0)
-        {
-            // Last, because accepting the version takes it: a rejected upload must not use it up.
-            var refusal = await Registry.AcceptVersionAsync(S.Source, S.Version, Id);
-            if (refusal is not null)
-                problems.Add(refusal);
-        }
+        // One ordered list decides (Autobuilder.Acceptance): files, .dsc, product, architectures, .changes, signer, rights, version.
+        var verdict = await SourceAcceptance.CheckAsync(GrainFactory, _options, inspection, Id, S.Product, S.DscFileName, S.Origin, time.GetUtcNow());
+        S.Identity = verdict.Identity;
+        S.Rejections = [.. verdict.Rejections];
+        S.AccountEmail = verdict.AccountEmail ?? S.AccountEmail;
+        var problems = verdict.Rejections.Select(r => r.Reason).ToList();
+        var plan = problems.Count == 0 ? BuildPlan.For(inspection.ArchitectureField ?? "", _options.Architectures, out _) : [];
 
         if (problems.Count > 0)
         {
@@ -164,7 +126,7 @@ public sealed partial class UploadGrain(
     {
         if (S.RejectedFolder is null)
         {
-            S.RejectedFolder = await inspector.RejectAsync(S.Product, S.Ticket!, Id, S.Problems);
+            S.RejectedFolder = await inspector.RejectAsync(S.Product, S.Ticket!, Id, SourceAcceptance.Recorded(S.Rejections, S.Problems));
             await WriteAsync();
         }
         if (!S.RejectionMailed && await TryMailAsync(() => mailer.SendRejectionAsync(Snapshot(), Recipient(), S.RejectedFolder)))

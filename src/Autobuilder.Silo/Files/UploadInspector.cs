@@ -1,27 +1,24 @@
-using System.Text.RegularExpressions;
+using Autobuilder.Acceptance;
 using Autobuilder.Debian;
 using Autobuilder.Debian.Control;
 using Autobuilder.Debian.Safety;
 using Autobuilder.Debian.Uploads;
-using Autobuilder.Debian.Versions;
+using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
+using Autobuilder.Grains.Uploads.Checks;
 using Autobuilder.Silo.Intake;
 
 namespace Autobuilder.Silo.Files;
 
-/// <summary>Reads and checks an upload's files on the garage host with the Debian-format core.</summary>
-public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
+/// <summary>
+/// Reads an upload's files on the garage host with the Debian-format core: the facts the garage's
+/// check list decides on (the grain runs it), and the move aside of a rejected upload.
+/// </summary>
+public sealed class UploadInspector(DataPaths paths) : IUploadInspector
 {
     /// <summary>The keyring the account directory publishes: every OpenPGP key it ever held (gpgv checks the math; the directory says whether a key may sign).</summary>
     public string Keyring => paths.AccountsKeyring;
-
-    /// <summary>The reasons, written beside a rejected upload's files.</summary>
-    public const string ReasonsFile = "REJECTED.txt";
-
-    // Debian Policy §5.6.1: source package names.
-    [GeneratedRegex("^[a-z0-9][a-z0-9+.-]+$")]
-    private static partial Regex SourceName();
 
     public Task<UploadInspection> InspectAsync(string product, string ticket, CancellationToken ct = default) =>
         Task.Run(() => Inspect(product, ticket), ct);
@@ -45,11 +42,11 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
             return Inspect(folder, Path.GetFileName(dscPath), null) with { Folder = folder, DscFileName = Path.GetFileName(dscPath) };
         }
         var inspection = Inspect(folder, manifest.DscFileName, manifest) with { Folder = folder, DscFileName = manifest.DscFileName, Origin = manifest.Origin };
-        if (inspection.Problems.Count > 0)
+        if (inspection.Problems.Count > 0 || inspection.Dsc is null)
             return inspection;
         var changes = UploadSignatures.Changes(folder, manifest);
         if (changes.Problem is { } changesProblem)
-            return inspection with { Problems = [changesProblem] };
+            return inspection with { ChangesError = changesProblem };
         var signature = UploadSignatures.Verify(Keyring, folder, manifest.DscFileName, manifest.ChangesFileName);
         return inspection with
         {
@@ -60,6 +57,10 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
         };
     }
 
+    /// <summary>
+    /// The facts of the .dsc and its files for the garage's check list (AcceptanceLists.SourceUpload):
+    /// the parsed .dsc (or why it cannot be read), and the sums intake computed while copying.
+    /// </summary>
     private static UploadInspection Inspect(string folder, string dscFileName, IntakeManifest? manifest)
     {
         if (manifest is { Problems.Count: > 0 })
@@ -68,10 +69,10 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
             // and nothing it did not take is looked at again.
             var known = TryLoad(folder, dscFileName);
             return new(known?.Source ?? manifest.Source, known?.Version ?? manifest.Version, known?.Architecture, known is null ? null : Uploader(folder, known),
-                known?.Files.Select(f => f.Name).ToList() ?? [], [.. manifest.Problems]);
+                known?.Files.Select(f => f.Name).ToList() ?? [], [.. manifest.Problems], Dsc: known);
         }
         if (FileNames.Problem(dscFileName) is { } unsafeName)
-            return new(null, null, null, null, [], [$"unsafe .dsc file name: {unsafeName}"]);
+            return new(null, null, null, null, [], [], DscError: $"unsafe .dsc file name: {unsafeName}");
         DscFile dsc;
         try
         {
@@ -79,21 +80,12 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
         }
         catch (Exception ex) when (ex is DebianFormatException or IOException)
         {
-            return new(null, null, null, null, [], [$"{dscFileName} cannot be read: {ex.Message.Replace(folder + "/", "")}"]);
+            return new(null, null, null, null, [], [], DscError: $"{dscFileName} cannot be read: {ex.Message.Replace(folder + "/", "")}");
         }
-
-        var problems = new List<string>();
-        if (!SourceName().IsMatch(dsc.Source))
-            problems.Add($"source name '{dsc.Source}' is not valid (Debian Policy 5.6.1: lower-case letters, digits, '+', '-', '.'; at least two characters)");
-        if (!DebianVersion.TryParse(dsc.Version, out _, out var versionError))
-            problems.Add(versionError!);
-        if (dsc.Architecture.Length == 0)
-            problems.Add($"{dscFileName} has no Architecture field");
-        var verified = manifest is null
-            ? UploadFileVerifier.Verify(dsc, folder)
-            : UploadFileVerifier.Verify(dsc.Files, manifest.Files.ToDictionary(f => f.Name, f => f.Sums, StringComparer.Ordinal), dscFileName);
-        problems.AddRange(verified.Select(p => p.Message));
-        return new(dsc.Source, dsc.Version, dsc.Architecture, Uploader(folder, dsc), dsc.Files.Select(f => f.Name).ToList(), problems);
+        var taken = manifest is null
+            ? TakenFiles.Read(folder, dsc.Files)
+            : new TakenFiles(manifest.Files.ToDictionary(f => f.Name, f => f.Sums, StringComparer.Ordinal));
+        return new(dsc.Source, dsc.Version, dsc.Architecture, Uploader(folder, dsc), dsc.Files.Select(f => f.Name).ToList(), [], Dsc: dsc, Taken: taken);
     }
 
     private static DscFile? TryLoad(string folder, string dscFileName)
@@ -129,7 +121,7 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
         return dsc.Maintainer;
     }
 
-    public Task<string> RejectAsync(string product, string ticket, string uploadId, IReadOnlyList<string> reasons, CancellationToken ct = default)
+    public Task<string> RejectAsync(string product, string ticket, string uploadId, IReadOnlyList<UploadRejection> rejections, CancellationToken ct = default)
     {
         // rejected/<upload id>/ is unique per upload (the id carries a sequence number), so this
         // never meets a folder of another upload: the seed's endless "already exists" crash cannot happen.
@@ -151,10 +143,11 @@ public sealed partial class UploadInspector(DataPaths paths) : IUploadInspector
                 Directory.Delete(folder);
         }
         // An upload's own file of that name (a link, even) is kept beside it, and never written through.
-        var reasonsPath = Path.Combine(target, ReasonsFile);
-        if (IncomingEntry.Look(reasonsPath) is { } existing && (!existing.IsRegular || existing.Size > 65536 || !File.ReadAllText(reasonsPath).StartsWith($"upload {uploadId} was rejected:", StringComparison.Ordinal)))
+        var heading = $"upload {uploadId} was rejected:";
+        var reasonsPath = Path.Combine(target, RejectionReport.FileName);
+        if (IncomingEntry.Look(reasonsPath) is { } existing && (!existing.IsRegular || existing.Size > 65536 || !File.ReadAllText(reasonsPath).StartsWith(heading, StringComparison.Ordinal)))
             IncomingEntry.Move(reasonsPath, reasonsPath + ".upload");
-        File.WriteAllLines(reasonsPath, [$"upload {uploadId} was rejected:", .. reasons.Select(r => "  " + r)]);
+        RejectionReport.Write(target, heading, [.. rejections.Select(r => r.ToCheck())]);
         return Task.FromResult(target);
     }
 }

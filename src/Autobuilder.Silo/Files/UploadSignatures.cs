@@ -5,6 +5,7 @@ using Autobuilder.Debian.Checksums;
 using Autobuilder.Debian.Control;
 using Autobuilder.Debian.Signing;
 using Autobuilder.Debian.Uploads;
+using Autobuilder.Acceptance;
 using Autobuilder.Grains.Services;
 using Autobuilder.Silo.Intake;
 

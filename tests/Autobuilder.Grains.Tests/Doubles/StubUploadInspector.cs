@@ -1,4 +1,8 @@
 using System.Collections.Concurrent;
+using System.Text;
+using Autobuilder.Acceptance;
+using Autobuilder.Debian.Checksums;
+using Autobuilder.Debian.Uploads;
 using Autobuilder.Grains.Services;
 
 namespace Autobuilder.Grains.Tests.Doubles;
@@ -6,6 +10,8 @@ namespace Autobuilder.Grains.Tests.Doubles;
 /// <summary>
 /// Test double for the upload inspector: returns the inspection the test scripted for a ticket
 /// (no file is read; the folder is /fake/uploads/&lt;ticket&gt;) and records rejections instead of moving files.
+/// A scripted inspection without a .dsc gets one made from its source, version, Architecture and
+/// files, with intact sums, so the garage's check list sees what a real inspector would hand it.
 /// </summary>
 public sealed class StubUploadInspector : IUploadInspector
 {
@@ -15,7 +21,7 @@ public sealed class StubUploadInspector : IUploadInspector
 
     public static string FolderOf(string ticket) => $"/fake/uploads/{ticket}";
 
-    public void Script(string ticket, UploadInspection inspection) => _inspections[ticket] = inspection;
+    public void Script(string ticket, UploadInspection inspection) => _inspections[ticket] = WithDsc(inspection);
 
     public IReadOnlyList<Rejection> Rejections => [.. _rejections];
 
@@ -32,9 +38,25 @@ public sealed class StubUploadInspector : IUploadInspector
             : new UploadInspection(null, null, null, null, [], [$"{nameof(StubUploadInspector)}: nothing scripted for {ticket}"], folder));
     }
 
-    public Task<string> RejectAsync(string product, string ticket, string uploadId, IReadOnlyList<string> reasons, CancellationToken ct = default)
+    public Task<string> RejectAsync(string product, string ticket, string uploadId, IReadOnlyList<UploadRejection> rejections, CancellationToken ct = default)
     {
-        _rejections.Enqueue(new Rejection(FolderOf(ticket), uploadId, [.. reasons]));
+        _rejections.Enqueue(new Rejection(FolderOf(ticket), uploadId, [.. rejections.Select(r => r.Reason)], rejections));
         return Task.FromResult($"/fake/rejected/{uploadId}");
+    }
+
+    private static UploadInspection WithDsc(UploadInspection inspection)
+    {
+        if (inspection.Dsc is not null || inspection.Source is null || inspection.Version is null)
+            return inspection;
+        var dscName = inspection.DscFileName ?? $"{inspection.Source}_{inspection.Version}.dsc";
+        var names = inspection.Files.Where(f => f != dscName).DefaultIfEmpty($"{inspection.Source}_{inspection.Version}.tar.xz").ToList();
+        var sums = names.ToDictionary(n => n, n => ChecksumSet.Compute(Encoding.UTF8.GetBytes(n)), StringComparer.Ordinal);
+        var text = new StringBuilder($"Format: 3.0 (native)\nSource: {inspection.Source}\nVersion: {inspection.Version}{(string.IsNullOrEmpty(inspection.ArchitectureField) ? "" : $"\nArchitecture: {inspection.ArchitectureField}")}\nFiles:\n");
+        foreach (var n in names)
+            text.Append($" {sums[n].Md5} {sums[n].Size} {n}\n");
+        text.Append("Checksums-Sha256:\n");
+        foreach (var n in names)
+            text.Append($" {sums[n].Sha256} {sums[n].Size} {n}\n");
+        return inspection with { Dsc = DscFile.Parse(Encoding.UTF8.GetBytes(text.ToString()), dscName), Taken = new TakenFiles(sums) };
     }
 }

@@ -18,7 +18,11 @@ public sealed class StageRefusalTests(StageFixture fixture)
         Assert.Contains(rejection.Reasons, r => r.Contains(reasonPart, StringComparison.Ordinal));
         Assert.StartsWith(Path.Combine(Silo.DataRoot, "repo-rejected"), rejection.Folder);
         Assert.True(File.Exists(Path.Combine(rejection.Folder, changesName)), $"{changesName} was not moved to {rejection.Folder}");
-        Assert.Contains(reasonPart, File.ReadAllText(Path.Combine(rejection.Folder, "REJECTED.txt")));
+        var report = File.ReadAllText(Path.Combine(rejection.Folder, "REJECTED.txt"));
+        Assert.Contains(reasonPart, report);
+        // One rejection per reason, each naming its check in the record and in REJECTED.txt.
+        Assert.Equal(rejection.Reasons, rejection.Checks?.Select(c => c.Reason));
+        Assert.All(rejection.Checks!, c => Assert.Contains($"\ncheck: {c.Check}\n", report, StringComparison.Ordinal));
         Assert.False(File.Exists(Path.Combine(StageQueue.Queue(Silo, distribution.Split('/')[0]), changesName)), "the rejected .changes is still queued");
         return rejection;
     }

@@ -1,3 +1,4 @@
+using Autobuilder.Acceptance;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Uploads.Checks;
 using Microsoft.Extensions.Configuration;

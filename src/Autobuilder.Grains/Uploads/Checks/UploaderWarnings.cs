@@ -1,3 +1,4 @@
+using Autobuilder.Acceptance;
 using Autobuilder.Grains.Options;
 
 namespace Autobuilder.Grains.Uploads.Checks;

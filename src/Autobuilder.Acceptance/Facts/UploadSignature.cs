@@ -1,6 +1,4 @@
-using Autobuilder.Debian.Checksums;
-
-namespace Autobuilder.Grains.Services;
+namespace Autobuilder.Acceptance;
 
 /// <summary>What gpgv said about the upload's signature, as the upload checks need it.</summary>
 public enum SignatureOutcome
@@ -35,16 +33,23 @@ public sealed record UploadSignature(
     DateTimeOffset? SignedAt,
     string Detail);
 
-/// <summary>
-/// The .changes that came with the upload (dput's unit): its name and fields, the files it lists
-/// with their sums, and the sums intake computed over the very bytes it copied (the .dsc's too),
-/// so the checks compare them without reading a file.
-/// </summary>
-public sealed record UploadChangesFacts(
-    string FileName,
-    string Source,
-    string Version,
-    IReadOnlyList<string> Architectures,
-    IReadOnlyList<FileEntry> Files,
-    IReadOnlyDictionary<string, ChecksumSet> Computed,
-    string? ChangedBy);
+/// <summary>The OpenPGP policy of a repository ("Autobuilder:Uploaders:Signatures", per repository in RepositorySignatures).</summary>
+public enum SignaturePolicy
+{
+    /// <summary>Every upload must be signed by a current key of an enabled account.</summary>
+    Required,
+
+    /// <summary>An unsigned upload is taken; a signed one must be good.</summary>
+    Optional,
+
+    /// <summary>Signatures are not asked for (the quick start); a bad one still rejects.</summary>
+    None,
+}
+
+/// <summary>The uploaders' settings the checks apply (from Autobuilder:Uploaders, for the upload's repository).</summary>
+public sealed record UploaderPolicy(
+    SignaturePolicy Signatures,
+    bool RequireRights,
+    bool SourceOwnership,
+    double SignatureMaxAgeDays,
+    double SignatureMaxFutureDays);
