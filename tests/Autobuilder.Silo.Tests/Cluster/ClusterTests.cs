@@ -47,7 +47,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var log = ClusterCli.Run("uploads", "log", done.Summary.Id, "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate).Ok();
 
         // Assert
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         // Policy "required" with rights, as garage.json ships: the upload is the signing account's.
         Assert.Equal("cluster", done.Identity?.Account);
         Assert.Equal(fixture.Uploader.Fingerprint, done.Identity?.SignerFingerprint);
