@@ -54,7 +54,12 @@ public interface IUploadGrain : IGrainWithStringKey
     [OneWay]
     Task SupersedeAsync(string newerUploadId, string newerVersion);
 
+    /// <summary>
+    /// Interleaves: it only reads, and it must answer while the upload waits for a distribution's
+    /// answer to its offer (Publishing), which may take as long as a publish.
+    /// </summary>
     [Reader]
+    [AlwaysInterleave]
     Task<UploadDetails?> GetDetailsAsync();
 
     /// <summary>
@@ -62,5 +67,6 @@ public interface IUploadGrain : IGrainWithStringKey
     /// offset; null when the upload has no such build or it has not started.
     /// </summary>
     [Reader]
+    [AlwaysInterleave]
     Task<LogChunk?> ReadLogAsync(string? architecture, long offset);
 }

@@ -211,7 +211,7 @@ public sealed class IntakeAttackTests(IntakeFixture fixture)
         if (File.Exists(spooled))
             Assert.Equal(originalSha, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(spooled))));
         var done = await Uploads.WaitAsync(Silo, "ab-relink", d => d.Summary.State == UploadState.Done, "Done", UsualBuildTime);
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         Assert.NotEqual(originalSha, Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(orig))));
     }
 
@@ -307,7 +307,7 @@ public sealed class IntakeAttackTests(IntakeFixture fixture)
         // The .dsc lands by rename as Drop's last step (dpkg-source before it is not intake's time).
         var landed = DateTimeOffset.UtcNow;
         var done = await Uploads.WaitAsync(Silo, name, d => d.Summary.State == UploadState.Done, "Done", UsualBuildTime);
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         var queued = done.History.First(h => h.To == UploadState.Queued).At;
         Assert.True(queued - landed < UsualQueueTime, $"{name} was queued {(queued - landed).TotalSeconds:0.0} s after it landed");
     }

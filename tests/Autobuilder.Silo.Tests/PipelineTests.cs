@@ -18,9 +18,9 @@ public sealed class PipelineTests(PipelineFixture fixture)
 
         var done = await Uploads.WaitAsync(Silo, "ab-good", d => d.Summary.State == UploadState.Done, "Done");
 
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         var states = done.History.Select(h => h.To).Distinct().ToList();
-        Assert.Equal([UploadState.Received, UploadState.Verified, UploadState.Queued, UploadState.Building, UploadState.Built, UploadState.Done], states);
+        Assert.Equal([UploadState.Received, UploadState.Verified, UploadState.Queued, UploadState.Building, UploadState.Built, UploadState.Publishing, UploadState.Published, UploadState.Done], states);
         // The stage takes the hand-off from repo-incoming into the extras-devel pool.
         await Stage.StageQueue.WaitForAsync(Silo, "extras-devel/bookworm", "ab-good", "1.0-1");
         var deb = Path.Combine(Stage.StageQueue.Live(Silo, "extras-devel"), "pool", "main", "a", "ab-good", $"ab-good_1.0-1_{SiloProcess.HostArchitecture}.deb");

@@ -102,6 +102,6 @@ public sealed class RejectionTests(PipelineFixture fixture)
         Assert.True(File.Exists(Path.Combine(first.Folder!, "ab-again_1.0-1.dsc")));
         Assert.True(File.Exists(Path.Combine(second.Folder!, "ab-again_1.0-1.dsc")));
         var next = await Uploads.WaitAsync(Silo, "ab-after", d => d.Summary.State == UploadState.Done, "Done");
-        Assert.Equal(UploadState.Built, next.Summary.Outcome);
+        Assert.Equal(UploadState.Published, next.Summary.Outcome);
     }
 }

@@ -20,7 +20,7 @@ public sealed class RestartTests
         await silo.StartAsync();
         var done = await Uploads.WaitAsync(silo, "ab-crash", d => d.Summary.State == UploadState.Done, "Done after the restart");
 
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         var build = Assert.Single(done.Builds);
         Assert.Equal(BuildOutcome.Success, build.Outcome);
         Assert.Equal(2, build.Attempt);
@@ -49,7 +49,7 @@ public sealed class RestartTests
         await silo.StartAsync();
         var done = await Uploads.WaitAsync(silo, "ab-while-down", d => d.Summary.State == UploadState.Done, "Done");
 
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         Assert.Empty(Directory.GetFiles(silo.Incoming()));
     }
 }

@@ -21,6 +21,15 @@ public interface IDistributionGrain : IGrainWithStringKey
     Task ProcessIncomingAsync(IReadOnlyList<string> changesFiles);
 
     /// <summary>
+    /// An upload offers its source and built packages (issue 12): the distribution fetches the
+    /// files, accepts all of them or none, publishes, and answers. Idempotent: an offer accepted
+    /// before (its .dsc or .changes SHA-256 in the journal) is answered Published again, never
+    /// taken twice. The answer is the return value, so the distribution never calls the upload.
+    /// </summary>
+    [SiloOnly]
+    Task<OfferAnswer> OfferAsync(UploadOffer offer);
+
+    /// <summary>
     /// Publishes the current generation; with <paramref name="force"/> even when it is already
     /// live. Answers once the remote live tree (if any) has been synced to it, or failed to be.
     /// </summary>

@@ -16,4 +16,6 @@ public sealed record UploadDetails(
     [property: Id(6)] UploadOrigin? Origin = null,
     [property: Id(7)] UploadIdentity? Identity = null,
     [property: Id(8)] IReadOnlyList<UploadRejection>? Rejections = null,
-    [property: Id(9)] string? ChangesFileName = null);
+    [property: Id(9)] string? ChangesFileName = null,
+    [property: Id(10)] UploadLatency? Latency = null,
+    [property: Id(11)] IReadOnlyList<OfferAnswer>? Publications = null);

@@ -12,4 +12,5 @@ public sealed record UploadSummary(
     [property: Id(6)] DateTimeOffset ReceivedAt,
     [property: Id(7)] DateTimeOffset UpdatedAt,
     [property: Id(8)] string LastReason,
-    [property: Id(9)] bool Settled);
+    [property: Id(9)] bool Settled,
+    [property: Id(20)] UploadLatency? Latency = null);

@@ -67,6 +67,9 @@ public sealed class AutobuilderOptions
     /// <summary>How long to wait before sending a mail again when the mail server failed.</summary>
     public double MailRetrySeconds { get; set; } = 60;
 
+    /// <summary>How long to wait before offering a built upload to a distribution again when the stage could not be reached.</summary>
+    public double PublishRetrySeconds { get; set; } = 10;
+
     /// <summary>Lines of the build log quoted in a result mail.</summary>
     public int MailLogLines { get; set; } = 50;
 

@@ -3,6 +3,9 @@ namespace Autobuilder.Grains.Services;
 /// <summary>Hands a successful build's packages to a repository's incoming queue.</summary>
 public interface IResultHandoff
 {
+    /// <summary>The host whose data root holds the results (Cluster:HostName): where the stage fetches an offer's files from.</summary>
+    string Host { get; }
+
     /// <summary>
     /// Why the files in <paramref name="resultsFolder"/> may not be handed off (one reason per
     /// offending file, naming it); empty when every one is a regular file with a plain name that

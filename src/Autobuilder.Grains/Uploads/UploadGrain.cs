@@ -76,6 +76,9 @@ public sealed partial class UploadGrain(
             case UploadState.Failed:
             case UploadState.DepWait:
             case UploadState.Cancelled:
+            case UploadState.Publishing:
+            case UploadState.Published:
+            case UploadState.StageRejected:
                 await FinishAsync();
                 break;
         }
@@ -255,7 +258,8 @@ public sealed partial class UploadGrain(
         build.MissingDependencies = [.. result.MissingDependencies];
         await TransitionAsync(S.State, $"{build.Architecture}: {Describe(build)}");
         await SettleIfAllFinishedAsync();
-        await FinishAsync();
+        // The result is safe: the slot is answered now, the offers and mails follow in a turn of their own.
+        FinishLater();
         return true;
     }
 
@@ -338,17 +342,11 @@ public sealed partial class UploadGrain(
         return (waiting.Count, running.Count);
     }
 
-    /// <summary>Hands successful builds to the repository queue and mails each result, once.</summary>
+    /// <summary>Mails each build's result, offers a built upload to the stage and mails its answer, once each.</summary>
     private async Task FinishAsync()
     {
         foreach (var build in S.Builds.Where(b => b.State == BuildState.Finished))
         {
-            if (build.Outcome == BuildOutcome.Success && !build.HandedOff)
-            {
-                var files = await handoff.HandOffAsync(build.ResultsFolder!, Origin(build), _options.Repository);
-                build.HandedOff = true;
-                await TransitionAsync(S.State, $"{build.Architecture}: {files.Count} file(s) queued for {_options.Repository}/{S.Product}");
-            }
             if (!build.Mailed)
             {
                 var tail = build.LogPath is { Length: > 0 } ? await handoff.LogTailAsync(build.LogPath, _options.MailLogLines) : "";
@@ -358,8 +356,17 @@ public sealed partial class UploadGrain(
                 await WriteAsync();
             }
         }
-        if (S.State is UploadState.Built or UploadState.Failed or UploadState.DepWait or UploadState.Cancelled)
-            await TransitionAsync(UploadState.Done, S.State == UploadState.Built ? $"packages queued for {_options.Repository}/{S.Product}" : "result mailed", S.State);
+        if (S.State is UploadState.Built or UploadState.Publishing && !await PublishAsync())
+            return;
+        if (!await MailPublicationAsync())
+            return;
+        if (S.State is UploadState.Published or UploadState.StageRejected or UploadState.Failed or UploadState.DepWait or UploadState.Cancelled)
+            await TransitionAsync(UploadState.Done, S.State switch
+            {
+                UploadState.Published => $"published in {string.Join(", ", S.Publications.Select(p => $"{p.Distribution}, generation {p.Generation}"))}",
+                UploadState.StageRejected => "stage rejection mailed",
+                _ => "result mailed",
+            }, S.State);
     }
 
     /// <summary>
@@ -427,7 +434,7 @@ public sealed partial class UploadGrain(
         Task.FromResult(S.Ticket is null
             ? null
             : new UploadDetails(Snapshot(), [.. S.History], S.Builds.Select(b => b.ToProgress()).ToList(), [.. S.Problems], S.Uploader,
-                S.RejectedFolder ?? S.Folder, S.Origin, S.Identity, [.. S.Rejections], S.ChangesFileName));
+                S.RejectedFolder ?? S.Folder, S.Origin, S.Identity, [.. S.Rejections], S.ChangesFileName, Latency(), [.. S.Publications]));
 
     /// <summary>
     /// Where the upload's mail goes: the account's registered address when the upload has an
@@ -450,7 +457,7 @@ public sealed partial class UploadGrain(
 
     private UploadSummary Snapshot() =>
         new(Id, S.Product, S.Source, S.Version, S.State, S.Outcome, S.ReceivedAt, S.UpdatedAt, S.History.LastOrDefault()?.Reason ?? "",
-            S.State == UploadState.Done || (S.State == UploadState.Rejected && S.RejectionMailed));
+            S.State == UploadState.Done || (S.State == UploadState.Rejected && S.RejectionMailed), Latency());
 
     private BuildRecord? Find(string buildId) =>
         UploadIds.UploadOfBuild(buildId) == Id ? S.Builds.FirstOrDefault(b => b.Architecture == UploadIds.ArchitectureOfBuild(buildId)) : null;

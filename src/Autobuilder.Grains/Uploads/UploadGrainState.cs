@@ -34,6 +34,10 @@ public sealed class UploadGrainState
     [Id(23)] public string? ChangesFileName { get; set; }
     /// <summary>The account's registered address, where its mail goes (null: no account, or none registered).</summary>
     [Id(24)] public string? AccountEmail { get; set; }
+    /// <summary>What each target distribution answered the upload's offer (issue 12), in the order answered.</summary>
+    [Id(40)] public List<OfferAnswer> Publications { get; set; } = [];
+    /// <summary>Whether the stage's answer has been mailed.</summary>
+    [Id(41)] public bool PublicationMailed { get; set; }
 }
 
 /// <summary>One build of the upload as the upload tracks it, across its attempts.</summary>

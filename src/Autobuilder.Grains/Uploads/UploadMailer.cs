@@ -9,7 +9,7 @@ namespace Autobuilder.Grains.Uploads;
 /// Words of the mails sent to the uploader and the builds list. The subject names package,
 /// version, architecture and result so a mail client's list is readable on its own.
 /// </summary>
-public sealed class UploadMailer(IMailSender sender, IOptions<MailSettings> settings)
+public sealed partial class UploadMailer(IMailSender sender, IOptions<MailSettings> settings)
 {
     /// <summary>Where a mail goes, and the line that says how that uploader was verified (or that it was not).</summary>
     public sealed record Recipient(string? Address, string Verified);

@@ -10,8 +10,10 @@ namespace Autobuilder.Silo.Files;
 /// Copies a successful build's packages into the repository queue, once, and only when every file
 /// belongs to the upload (<see cref="ResultOwnership"/>).
 /// </summary>
-public sealed class ResultHandoff(DataPaths paths, IOptions<AutobuilderOptions> options) : IResultHandoff
+public sealed class ResultHandoff(DataPaths paths, IOptions<AutobuilderOptions> options, Cluster.SiloIdentity identity) : IResultHandoff
 {
+    public string Host => identity.HostName;
+
     // The stage side takes a .changes as the sign that its files are complete: it goes last.
     private static readonly string[] PackageFirst = [".deb", ".udeb", ".ddeb", ".buildinfo", ".changes"];
 

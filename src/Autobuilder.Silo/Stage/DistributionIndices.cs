@@ -69,12 +69,13 @@ internal sealed class DistributionIndices : IDisposable
         }
     }
 
-    /// <summary>Every Packages index, and the Sources indices when the distribution holds any source.</summary>
+    /// <summary>
+    /// Every Packages and Sources index, empty ones too: uploads publish their sources (issue 12), so
+    /// a deb-src line is always valid, and apt warns about none even when a removal emptied the suite.
+    /// </summary>
     public IReadOnlyList<IndexImage> Build()
     {
-        var indices = _packages.Values.ToList();
-        if (_sources.Values.Any(s => s.Count > 0))
-            indices.AddRange(_sources.Values);
+        var indices = _packages.Values.Concat(_sources.Values).ToList();
         return indices.Select(i => i.Build()).ToList();
     }
 

@@ -24,9 +24,10 @@ public sealed class StageIncoming(StageFolders folders, IDebControlReader debs, 
     public Task<ChangesInspection?> InspectAsync(string repository, string product, string changesFile, CancellationToken ct = default) =>
         Task.Run(() => Inspect(repository, product, changesFile), ct);
 
-    private ChangesInspection? Inspect(string repository, string product, string name)
+    private ChangesInspection? Inspect(string repository, string product, string name) => Inspect(folders.Incoming(repository, product), name);
+
+    private ChangesInspection? Inspect(string folder, string name)
     {
-        var folder = folders.Incoming(repository, product);
         FileNames.Require(name, "queued .changes");
         var path = Path.Combine(folder, name);
         if (!Files.RegularFile.Exists(path))

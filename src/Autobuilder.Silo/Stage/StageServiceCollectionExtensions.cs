@@ -17,6 +17,7 @@ public static class StageServiceCollectionExtensions
         services.AddSingleton<IDebControlReader, DebControlReader>();
         services.AddSingleton<IPackageJournal, PackageJournal>();
         services.AddSingleton<IStageIncoming, StageIncoming>();
+        services.AddSingleton<IOfferedFiles, OfferedFiles>();
         services.AddSingleton<IRepositoryPool, RepositoryPool>();
         services.AddSingleton<SigningKeys>();
         services.AddSingleton<RemoteLiveSync>();

@@ -161,7 +161,7 @@ internal sealed class PipelineBenchmark(string work, Report report)
                 var d = await silo.Grains.GetGrain<IUploadGrain>(id).GetDetailsAsync();
                 return d?.Summary.State == UploadState.Done ? d : null;
             }, TimeSpan.FromMinutes(3), $"{id} done");
-            if (done!.Summary.Outcome != UploadState.Built)
+            if (done!.Summary.Outcome != UploadState.Published)
                 throw new InvalidOperationException($"{id} ended {done.Summary.Outcome}: {done.Summary.LastReason}");
             overheads.Add(((done.Summary.UpdatedAt - landed).TotalSeconds, buildAlone));
         }

@@ -92,7 +92,7 @@ internal sealed class SshFarmBenchmark(string work, Report report)
                 var d = await silo.Grains.GetGrain<IUploadGrain>(id).GetDetailsAsync();
                 return d?.Summary.State == UploadState.Done ? d : null;
             }, TimeSpan.FromMinutes(15), $"{id} done");
-            if (done!.Summary.Outcome != UploadState.Built)
+            if (done!.Summary.Outcome != UploadState.Published)
                 throw new InvalidOperationException($"{id} ended {done.Summary.Outcome}: {done.Summary.LastReason}");
             details.Add(done);
         }

@@ -22,7 +22,7 @@ public sealed class LeaseExpiryTests(GrainClusterFixture cluster) : GrainTest(cl
         await Cluster.Cluster.DeactivateAsync(Cluster.Client.GetGrain<IBuilderSlotGrain>(lostSlot));
 
         // Assert: the lease runs out, the build goes back to the queue and is built elsewhere.
-        var details = await Cluster.WaitForOutcomeAsync("built after lease expiry", upload.Id, UploadState.Built);
+        var details = await Cluster.WaitForOutcomeAsync("built after lease expiry", upload.Id, UploadState.Published);
         var runs = Cluster.Executor.RunsOf(build);
         Assert.Equal([1, 2], runs.Select(r => r.Attempt));
         Assert.NotEqual(lostSlot, runs[1].Slot);
@@ -41,7 +41,7 @@ public sealed class LeaseExpiryTests(GrainClusterFixture cluster) : GrainTest(cl
         var after = await Cluster.DetailsAsync(upload.Id);
         Assert.Equal(details.History.Count, after.History.Count);
         Assert.Equal(details.Builds, after.Builds);
-        Assert.Single(Cluster.Mail.About(upload.Id));
-        Assert.Single(Cluster.Handoff.Calls, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
+        Assert.Single(Cluster.Mail.AboutBuilds(upload.Id));
+        Assert.Single(Cluster.Offered, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
     }
 }

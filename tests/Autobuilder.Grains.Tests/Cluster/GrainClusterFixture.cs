@@ -46,6 +46,15 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public RecordingResultHandoff Handoff { get; } = new();
     public StubUploadInspector Inspector { get; } = new();
 
+    /// <summary>
+    /// Each build result the uploads offered to a distribution (the stand-in's record), in the shape
+    /// the hand-off tests read: results folder, repository and product.
+    /// </summary>
+    public IReadOnlyList<HandOff> Offered => [.. FakeDistributionGrain.Offers.SelectMany(o => o.Builds.Select(b => new HandOff(b.Folder, Distribution(o).Repository, Distribution(o).Product)))];
+
+    private static (string Repository, string Product) Distribution(UploadOffer offer) =>
+        (Repository, offer.UploadId.Split('/')[0]);
+
     public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("the cluster is not started");
     public IClusterClient Client => Cluster.Client;
 
@@ -79,6 +88,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             services.AddSingleton<IResultHandoff>(Handoff);
             services.AddSingleton<IBuildLogs, EmptyBuildLogs>();
             services.AddSingleton<IBuildExecutorFactory>(Executor);
+            // The stage's distribution is a stand-in here (no pool, journal or publisher): only it implements IDistributionGrain.
+            services.PostConfigure<Orleans.Configuration.GrainTypeOptions>(o => o.Classes.Remove(typeof(Autobuilder.Grains.Stage.DistributionGrain)));
+            services.PostConfigure<AutobuilderOptions>(o => o.PublishRetrySeconds = 0.5);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

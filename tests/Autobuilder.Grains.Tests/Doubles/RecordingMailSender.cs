@@ -32,4 +32,8 @@ public sealed class RecordingMailSender : IMailSender
     /// <summary>The mails about one upload, found by the X-Autobuilder-Upload header the mailer sets.</summary>
     public IReadOnlyList<MailMessage> About(string uploadId) =>
         [.. _sent.Where(m => m.Headers.TryGetValue("X-Autobuilder-Upload", out var id) && id == uploadId)];
+
+    /// <summary>The mails about one upload's builds: without the one that says where it was published (or why not).</summary>
+    public IReadOnlyList<MailMessage> AboutBuilds(string uploadId) =>
+        [.. About(uploadId).Where(m => !m.Subject.Contains("): published in ", StringComparison.Ordinal) && !m.Subject.EndsWith("REJECTED by the archive", StringComparison.Ordinal))];
 }

@@ -11,6 +11,8 @@ public sealed class RecordingResultHandoff : IResultHandoff
 
     public IReadOnlyList<HandOff> Calls => [.. _calls];
 
+    public string Host => "garage.test";
+
     /// <summary>Results of <paramref name="source"/> are refused with <paramref name="reasons"/>, as foreign files would be.</summary>
     public void Refuse(string source, params string[] reasons) => _refusals[source] = reasons;
 

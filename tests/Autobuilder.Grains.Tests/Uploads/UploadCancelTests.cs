@@ -29,7 +29,7 @@ public sealed class UploadCancelTests(GrainClusterFixture cluster) : GrainTest(c
         Assert.Equal((BuildOutcome.Cancelled, 1, "cancelled by tess: wrong tarball"), (build.Outcome!.Value, build.Attempt, build.Summary));
         Assert.Single(Cluster.Executor.RunsOf(upload.Build("amd64")));
         Assert.Equal("cancel-running 1.0 amd64 (fremantle): CANCELLED", Assert.Single(Cluster.Mail.About(upload.Id)).Subject);
-        Assert.DoesNotContain(Cluster.Handoff.Calls, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
+        Assert.DoesNotContain(Cluster.Offered, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
         Assert.Equal($"{upload.Id} is Done (Cancelled): no queued or running build to cancel", await Cluster.Upload(upload.Id).CancelAsync("again", "tess"));
     }
 
@@ -45,7 +45,7 @@ public sealed class UploadCancelTests(GrainClusterFixture cluster) : GrainTest(c
         var newer = await Cluster.SubmitAsync("supersede-me", "1.1", "amd64");
 
         // Assert
-        await Cluster.WaitForOutcomeAsync("newer built", newer.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("newer built", newer.Id, UploadState.Published);
         var details = await Cluster.WaitForOutcomeAsync("older superseded", older.Id, UploadState.Cancelled);
         var build = Assert.Single(details.Builds);
         Assert.Equal(BuildOutcome.Cancelled, build.Outcome);
@@ -58,15 +58,15 @@ public sealed class UploadCancelTests(GrainClusterFixture cluster) : GrainTest(c
     {
         // Arrange: the older upload finished already; a newer one must not change it.
         var older = await Cluster.SubmitAsync("supersede-done", "1.0", "amd64");
-        await Cluster.WaitForOutcomeAsync("older built", older.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("older built", older.Id, UploadState.Published);
 
         // Act
         var newer = await Cluster.SubmitAsync("supersede-done", "1.1", "amd64");
 
         // Assert
-        await Cluster.WaitForOutcomeAsync("newer built", newer.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("newer built", newer.Id, UploadState.Published);
         var details = await Cluster.DetailsAsync(older.Id);
-        Assert.Equal(UploadState.Built, details.Summary.Outcome);
+        Assert.Equal(UploadState.Published, details.Summary.Outcome);
         Assert.DoesNotContain(details.History, h => h.Reason.Contains("superseded", StringComparison.Ordinal));
     }
 }

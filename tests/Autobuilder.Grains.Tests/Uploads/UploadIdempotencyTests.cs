@@ -24,7 +24,7 @@ public sealed class UploadIdempotencyTests(GrainClusterFixture cluster) : GrainT
             () => Cluster.Executor.IsRunning($"{id}/amd64", 1), r => r, r => r ? "running" : $"not running; runs: {Cluster.Executor.RunsOfUpload(id).Count}");
         await Cluster.Upload(id).ReceiveAsync(received);
         Cluster.Executor.Release($"{id}/amd64", 1);
-        var done = await Cluster.WaitForOutcomeAsync("upload to Done", id, UploadState.Built);
+        var done = await Cluster.WaitForOutcomeAsync("upload to Done", id, UploadState.Published);
         await Cluster.Upload(id).ReceiveAsync(received);
 
         // Assert
@@ -35,8 +35,8 @@ public sealed class UploadIdempotencyTests(GrainClusterFixture cluster) : GrainT
         Assert.Single(after.History, h => h.Reason.Contains("attempt 1 started on", StringComparison.Ordinal));
         Assert.Single(Cluster.Inspector.Inspected, f => f == folder);
         Assert.Single(Cluster.Executor.RunsOfUpload(id));
-        Assert.Single(Cluster.Mail.About(id));
-        Assert.Single(Cluster.Handoff.Calls, c => c.ResultsFolder.Contains(id, StringComparison.Ordinal));
+        Assert.Single(Cluster.Mail.AboutBuilds(id));
+        Assert.Single(Cluster.Offered, c => c.ResultsFolder.Contains(id, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class UploadIdempotencyTests(GrainClusterFixture cluster) : GrainT
         var afterStale = await Cluster.DetailsAsync(upload.Id);
 
         Cluster.Executor.Release(build, 1);
-        var done = await Cluster.WaitForOutcomeAsync("upload to Done", upload.Id, UploadState.Built);
+        var done = await Cluster.WaitForOutcomeAsync("upload to Done", upload.Id, UploadState.Published);
         // The same attempt reported again, once as it was and once with another outcome.
         var repeat = Result(build, 1, slot, BuildOutcome.Success, now);
         await Cluster.Upload(upload.Id).BuildFinishedAsync(repeat);
@@ -71,9 +71,9 @@ public sealed class UploadIdempotencyTests(GrainClusterFixture cluster) : GrainT
         Assert.Equal(UploadState.Building, afterStale.Summary.State);
         Assert.Equal(done.History.Count, afterRepeat.History.Count);
         Assert.Equal(done.Builds, afterRepeat.Builds);
-        Assert.Equal((UploadState.Done, UploadState.Built), (afterRepeat.Summary.State, afterRepeat.Summary.Outcome));
-        Assert.Single(Cluster.Mail.About(upload.Id));
-        Assert.Single(Cluster.Handoff.Calls, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
+        Assert.Equal((UploadState.Done, UploadState.Published), (afterRepeat.Summary.State, afterRepeat.Summary.Outcome));
+        Assert.Single(Cluster.Mail.AboutBuilds(upload.Id));
+        Assert.Single(Cluster.Offered, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
     }
 
     private static BuildResult Result(string buildId, int attempt, string slot, BuildOutcome outcome, DateTimeOffset at) =>

@@ -54,7 +54,7 @@ public sealed class UploadRejectionTests(GrainClusterFixture cluster) : GrainTes
     {
         // Arrange: 2.0-1 is accepted and built.
         var accepted = await Cluster.SubmitAsync("reject-version", "2.0-1", "amd64");
-        await Cluster.WaitForOutcomeAsync("accepted upload built", accepted.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("accepted upload built", accepted.Id, UploadState.Published);
 
         // Act: the same version again, and an older one (dpkg order: ~ sorts before everything).
         var same = await Cluster.SubmitAsync("reject-version", "2.0-1", "amd64");
@@ -83,7 +83,7 @@ public sealed class UploadRejectionTests(GrainClusterFixture cluster) : GrainTes
         var fixedUpload = await Cluster.SubmitAsync("reject-keeps-version", "3.0", "amd64");
 
         // Assert
-        var details = await Cluster.WaitForOutcomeAsync("fixed upload built", fixedUpload.Id, UploadState.Built);
+        var details = await Cluster.WaitForOutcomeAsync("fixed upload built", fixedUpload.Id, UploadState.Published);
         Assert.Empty(details.Problems);
         Assert.Equal($"{GrainClusterFixture.Product}/reject-keeps-version_3.0/2", fixedUpload.Id);
     }
@@ -104,6 +104,6 @@ public sealed class UploadRejectionTests(GrainClusterFixture cluster) : GrainTes
 
         // A rejection for its architecture does not take the version either.
         var fixedUpload = await Cluster.SubmitAsync("reject-arch", "1.0", "any");
-        await Cluster.WaitForOutcomeAsync("fixed upload built", fixedUpload.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("fixed upload built", fixedUpload.Id, UploadState.Published);
     }
 }

@@ -21,7 +21,7 @@ public sealed class UploadResultOwnershipTests(GrainClusterFixture cluster) : Gr
         var build = Assert.Single(details.Builds);
         Assert.Equal(BuildOutcome.BuildFailed, build.Outcome);
         Assert.Equal($"results refused: {reason}", build.Summary);
-        Assert.DoesNotContain(Cluster.Handoff.Calls, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
+        Assert.DoesNotContain(Cluster.Offered, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
         var mail = Assert.Single(Cluster.Mail.About(upload.Id));
         Assert.Equal("foreign-results 1.0-1 amd64 (fremantle): FAILED", mail.Subject);
         Assert.Contains(reason, mail.Body);

@@ -16,7 +16,7 @@ public sealed class UploadRetryTests(GrainClusterFixture cluster) : GrainTest(cl
             script: u => Cluster.Executor.Script(u.Build("amd64"), 1, InfrastructureError));
 
         // Assert
-        var details = await Cluster.WaitForOutcomeAsync("built after a retry", upload.Id, UploadState.Built);
+        var details = await Cluster.WaitForOutcomeAsync("built after a retry", upload.Id, UploadState.Published);
         var runs = Cluster.Executor.RunsOf(upload.Build("amd64"));
         Assert.Equal([1, 2], runs.Select(r => r.Attempt));
         Assert.NotEqual(runs[0].Slot, runs[1].Slot);
@@ -24,7 +24,7 @@ public sealed class UploadRetryTests(GrainClusterFixture cluster) : GrainTest(cl
         var build = Assert.Single(details.Builds);
         Assert.Equal((BuildOutcome.Success, 2, runs[1].Slot), (build.Outcome!.Value, build.Attempt, build.Slot));
         // Only the final result is mailed: a retried infrastructure error is not news for the uploader.
-        Assert.Equal("retry-infra 1.0 amd64 (fremantle): built", Assert.Single(Cluster.Mail.About(upload.Id)).Subject);
+        Assert.Equal("retry-infra 1.0 amd64 (fremantle): built", Assert.Single(Cluster.Mail.AboutBuilds(upload.Id)).Subject);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class UploadRetryTests(GrainClusterFixture cluster) : GrainTest(cl
         var mail = Assert.Single(Cluster.Mail.About(upload.Id));
         Assert.Equal("retry-buildfailed 1.0 amd64 (fremantle): FAILED", mail.Subject);
         Assert.Contains("fake: make exited 2", mail.Body, StringComparison.Ordinal);
-        Assert.DoesNotContain(Cluster.Handoff.Calls, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
+        Assert.DoesNotContain(Cluster.Offered, c => c.ResultsFolder.Contains(upload.Id, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -99,15 +99,16 @@ public sealed class UploadRetryTests(GrainClusterFixture cluster) : GrainTest(cl
 
         // Assert
         Assert.Equal($"{upload.Id}: 1 build(s) queued again", answer);
-        var details = await Cluster.WaitForOutcomeAsync("built after retry", upload.Id, UploadState.Built);
+        var details = await Cluster.WaitForOutcomeAsync("built after retry", upload.Id, UploadState.Published);
         Assert.Contains(details.History, h => h.To == UploadState.Queued && h.Reason == "retry requested: amd64 queued again");
         Assert.Equal([1, 2], Cluster.Executor.RunsOf(upload.Build("amd64")).Select(r => r.Attempt));
         Assert.Single(Cluster.Executor.RunsOf(upload.Build("armhf")));
-        // armhf was handed off and mailed once, before the retry; amd64 once each for its two ends.
-        Assert.Single(Cluster.Handoff.Calls, c => c.ResultsFolder.Contains(upload.Build("armhf"), StringComparison.Ordinal));
-        Assert.Single(Cluster.Handoff.Calls, c => c.ResultsFolder.Contains(upload.Build("amd64"), StringComparison.Ordinal));
+        // Offered once, when both were built; armhf mailed once, before the retry; amd64 once each for its two ends.
+        Assert.Single(Cluster.Offered, c => c.ResultsFolder.Contains(upload.Build("armhf"), StringComparison.Ordinal));
+        Assert.Single(Cluster.Offered, c => c.ResultsFolder.Contains(upload.Build("amd64"), StringComparison.Ordinal));
         Assert.Equal(
-            ["retry-manual 1.0 amd64 (fremantle): FAILED", "retry-manual 1.0 amd64 (fremantle): built", "retry-manual 1.0 armhf (fremantle): built"],
+            ["retry-manual 1.0 (fremantle): published in extras-devel/fremantle", "retry-manual 1.0 amd64 (fremantle): FAILED",
+                "retry-manual 1.0 amd64 (fremantle): built", "retry-manual 1.0 armhf (fremantle): built"],
             Cluster.Mail.About(upload.Id).Select(m => m.Subject).Order(StringComparer.Ordinal));
     }
 
@@ -116,13 +117,13 @@ public sealed class UploadRetryTests(GrainClusterFixture cluster) : GrainTest(cl
     {
         // Arrange
         var upload = await Cluster.SubmitAsync("retry-built", "1.0", "amd64");
-        var before = await Cluster.WaitForOutcomeAsync("built", upload.Id, UploadState.Built);
+        var before = await Cluster.WaitForOutcomeAsync("built", upload.Id, UploadState.Published);
 
         // Act
         var answer = await Cluster.Upload(upload.Id).RetryAsync();
 
         // Assert
-        Assert.Equal($"{upload.Id} is Done (Built); only failed or dep-wait uploads can be retried", answer);
+        Assert.Equal($"{upload.Id} is Done (Published); only failed or dep-wait uploads can be retried", answer);
         var after = await Cluster.DetailsAsync(upload.Id);
         Assert.Equal(before.History.Count, after.History.Count);
         Assert.Single(Cluster.Executor.RunsOfUpload(upload.Id));
@@ -145,7 +146,7 @@ public sealed class UploadRetryTests(GrainClusterFixture cluster) : GrainTest(cl
         await Cluster.Upload(upload.Id).RetryAsync();
 
         // Assert: the retry gets its full share of infrastructure attempts, as a new upload would.
-        var details = await Cluster.WaitForOutcomeAsync("built after retry", upload.Id, UploadState.Built);
+        var details = await Cluster.WaitForOutcomeAsync("built after retry", upload.Id, UploadState.Published);
         Assert.Equal([1, 2, 3, 4], Cluster.Executor.RunsOf(upload.Build("amd64")).Select(r => r.Attempt));
         Assert.Contains(details.History, h => h.Reason.EndsWith("retrying elsewhere, attempt 3 (failed on 1 of at most 3 slots)", StringComparison.Ordinal));
         Assert.Contains(details.History, h => h.Reason.EndsWith("retrying elsewhere, attempt 4 (failed on 2 of at most 3 slots)", StringComparison.Ordinal));

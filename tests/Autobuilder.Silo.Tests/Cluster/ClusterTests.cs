@@ -47,7 +47,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var log = ClusterCli.Run("uploads", "log", done.Summary.Id, "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate).Ok();
 
         // Assert
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         // Policy "required" with rights, as garage.json ships: the upload is the signing account's.
         Assert.Equal("cluster", done.Identity?.Account);
         Assert.Equal(fixture.Uploader.Fingerprint, done.Identity?.SignerFingerprint);
@@ -61,8 +61,15 @@ public sealed class ClusterTests(ClusterFixture fixture)
         Assert.False(Directory.Exists(leftOnBuilder) && Directory.EnumerateFiles(leftOnBuilder, "*", SearchOption.AllDirectories).Any());
         // The log was sent to the garage line by line while the build ran: the console reads it there.
         Assert.Contains("dpkg-buildpackage", log.Stdout);
-        // The packages went on to the stage host, which published them: nothing waits on the garage.
-        Assert.Empty(Directory.GetFiles(Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm"), "ab-cluster-hello_*"));
+        // The upload offered its source and packages to the stage's distribution, which fetched them from the
+        // garage host through the silo-to-silo file path and answered: nothing went through repo-incoming.
+        var answer = Assert.Single(done.Publications!);
+        Assert.True(answer.Published, string.Join("; ", answer.Reasons));
+        Assert.Equal(published.Status.Generation, answer.Generation);
+        Assert.All(done.Latency!.Legs(), l => Assert.True(l.Took is not null, $"{l.Leg} not recorded"));
+        var garageQueue = Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm");
+        Assert.False(Directory.Exists(garageQueue) && Directory.EnumerateFiles(garageQueue).Any(), "files were queued on the garage");
+        Assert.Contains(published.Sources, s => s.Source == "ab-cluster-hello" && s.HasSource);
         Assert.Empty(published.Status.Rejections);
         StageQueue.AssertCleanUpdate(update);
         Assert.Equal("1.0-1", installed);

@@ -21,7 +21,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
         var done = await Uploads.WaitAsync(fixture.Garage, "ab-failover", d => d.Summary.State == UploadState.Done, "Done on the other builder",
             timeout: TimeSpan.FromSeconds(120));
 
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         var build = Assert.Single(done.Builds);
         Assert.NotEqual(firstSlot, build.Slot);
         Assert.Equal(2, build.Attempt);
@@ -70,7 +70,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
         {
             fixture.UploadSigned(new SourcePackage(Name: "ab-stage-down"));
             var done = await Uploads.WaitAsync(fixture.Garage, "ab-stage-down", d => d.Summary.State == UploadState.Done, "Done");
-            Assert.Equal(UploadState.Built, done.Summary.Outcome);
+            Assert.Equal(UploadState.Published, done.Summary.Outcome);
             var waiting = Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm");
             Assert.Single(Directory.GetFiles(waiting, "ab-stage-down_*.changes"));
             var show = ClusterCli.Run("repo", "show", "extras-devel/bookworm", "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate);
@@ -103,7 +103,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
             timeout: TimeSpan.FromSeconds(120));
 
         // Assert: the state kept in PostgreSQL carried the upload over the restart.
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         Assert.Equal(running.Summary.Id, done.Summary.Id);
         Assert.Equal(running.History, done.History.Take(running.History.Count));
         var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-garage-restart", "1.0-1");

@@ -43,7 +43,7 @@ public sealed class DropPipelineTests
         // Assert
         Assert.True(dput.ExitCode == 0, $"{dput}\nsshd:\n{host.Log}");
         var done = await Uploads.WaitAsync(silo, "drop-e2e", d => d.Summary.State is UploadState.Done or UploadState.Rejected, "done", TimeSpan.FromMinutes(5));
-        Assert.True(done.Summary.Outcome == UploadState.Built, $"{done.Summary.State}/{done.Summary.Outcome}: {done.Summary.LastReason}");
+        Assert.True(done.Summary.Outcome == UploadState.Published, $"{done.Summary.State}/{done.Summary.Outcome}: {done.Summary.LastReason}");
         Assert.Equal(UploadChannel.Ssh, done.Origin?.Channel);
         Assert.Equal("jane", done.Origin?.Login);
         Assert.Equal("jane", done.Identity?.Account);

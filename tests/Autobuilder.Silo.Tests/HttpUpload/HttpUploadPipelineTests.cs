@@ -59,7 +59,7 @@ public sealed class HttpUploadPipelineTests : IAsyncLifetime
         // Then it is built, recorded as hers through the HTTP channel, and published
         Assert.True(dput.ExitCode == 0, dput.ToString());
         var done = await Uploads.WaitAsync(_silo, "http-e2e", d => d.Summary.State is UploadState.Done or UploadState.Rejected, "done", TimeSpan.FromMinutes(5));
-        Assert.True(done.Summary.Outcome == UploadState.Built, $"{done.Summary.State}/{done.Summary.Outcome}: {done.Summary.LastReason}");
+        Assert.True(done.Summary.Outcome == UploadState.Published, $"{done.Summary.State}/{done.Summary.Outcome}: {done.Summary.LastReason}");
         Assert.Equal(UploadChannel.Http, done.Origin?.Channel);
         Assert.Equal("jane", done.Origin?.Login);
         Assert.Equal("jane", done.Identity?.Account);

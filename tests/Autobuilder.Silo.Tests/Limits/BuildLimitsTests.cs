@@ -30,7 +30,7 @@ public sealed class BuildLimitsTests(LimitsFixture fixture)
     {
         Uploads.Drop(Silo, new SourcePackage(Name: name), fixture.Scratch, product);
         var done = await Uploads.WaitAsync(Silo, name, d => d.Summary.State == UploadState.Done, "Done", TimeSpan.FromSeconds(180), product);
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class SupersedeTests(LimitsFixture fixture)
         // Assert
         var newer = await Uploads.WaitAsync(Silo, "ab-super", d => d.Summary.Version == "1.0-2" && d.Summary.State == UploadState.Done, "1.0-2 Done",
             TimeSpan.FromSeconds(180));
-        Assert.Equal(UploadState.Built, newer.Summary.Outcome);
+        Assert.Equal(UploadState.Published, newer.Summary.Outcome);
         var stopped = await Silo.Grains.GetGrain<IUploadGrain>(old.Summary.Id).GetDetailsAsync();
         var reason = $"superseded by {newer.Summary.Id} (version 1.0-2 of ab-super)";
         Assert.Equal(UploadState.Done, stopped!.Summary.State);

@@ -66,7 +66,7 @@ public sealed class SshBuildersConsoleTests(SshFarmFixture farm)
             Assert.Contains("drain it first", busyRemove.Stderr);
             Assert.Contains("it finishes bookworm/ab-ssh-added", drain.Stdout);
             Assert.Equal(Added, Assert.Single(built.Builds).Slot);
-            Assert.Equal(UploadState.Built, built.Summary.Outcome);
+            Assert.Equal(UploadState.Published, built.Summary.Outcome);
             Assert.NotEqual(Added, Assert.Single(after.Builds).Slot);
             Assert.Equal(1, configRemove.ExitCode);
             Assert.Contains("comes from silo-config", configRemove.Stderr);

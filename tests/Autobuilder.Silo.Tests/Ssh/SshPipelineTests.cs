@@ -97,7 +97,7 @@ public sealed class SshPipelineTests(SshFarmFixture farm)
 
         // Assert
         var build = Assert.Single(done.Builds);
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         Assert.Equal(BuildOutcome.Success, build.Outcome);
         Assert.Equal("hostb/abslot3", build.Slot);
         Assert.Contains(done.History, h => h.Reason.Contains($"infrastructure error on {first.Slot}", StringComparison.Ordinal));

@@ -31,7 +31,7 @@ public sealed class QuickStartTests
         var status = AdminCli.Run(silo, "status").Ok().Stdout;
 
         Assert.Contains("signed with key", upload.Stdout);
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         Assert.Equal(login, done.Identity?.Account);
         Assert.StartsWith("OpenPGP signature on hello-autobuilder_1.0.dsc by key", done.Identity?.How);
         Assert.Contains("Warning:  OpenPGP policy 'none' for extras-devel", status);

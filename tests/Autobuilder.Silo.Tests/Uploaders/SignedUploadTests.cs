@@ -24,7 +24,7 @@ public sealed class SignedUploadTests(UploadersFixture f)
         SignedSource.Build(Package(name, revision), f.Scratch).Sign(f.Jane).PutInto(f.Silo.Incoming());
         var done = await Uploads.WaitAsync(f.Silo, name, d => d.Summary.Id != after && d.Summary.State is UploadState.Done or UploadState.Rejected,
             "done", TimeSpan.FromMinutes(4));
-        Assert.True(done.Summary.Outcome == UploadState.Built, $"{name}: {done.Summary.State}/{done.Summary.Outcome}: {done.Summary.LastReason}");
+        Assert.True(done.Summary.Outcome == UploadState.Published, $"{name}: {done.Summary.State}/{done.Summary.Outcome}: {done.Summary.LastReason}");
         Assert.Equal("jane", done.Identity?.Account);
     }
 
@@ -47,7 +47,7 @@ public sealed class SignedUploadTests(UploadersFixture f)
         SignedSource.Build(Package("sig-accepted"), f.Scratch).Sign(f.Jane).PutInto(f.Silo.Incoming());
 
         var done = await Uploads.WaitAsync(f.Silo, "sig-accepted", d => d.Summary.State is UploadState.Done or UploadState.Rejected, "done", TimeSpan.FromMinutes(4));
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         Assert.Equal("jane", done.Identity?.Account);
         Assert.Equal(f.Jane.Fingerprint, done.Identity?.SignerFingerprint);
         Assert.Equal("sig-accepted_1.0-1_source.changes", done.Identity?.SignedFile);
@@ -162,7 +162,7 @@ public sealed class SignedUploadTests(UploadersFixture f)
 
         var done = await Uploads.WaitAsync(f.Silo, "sig-ssh", d => d.Summary.State is UploadState.Done or UploadState.Rejected, "done", TimeSpan.FromMinutes(4));
 
-        Assert.Equal(UploadState.Built, done.Summary.Outcome);
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         Assert.Equal(new UploadOrigin(UploadChannel.Ssh, "jane"), done.Origin);
         Assert.Equal("sig-ssh_1.0-1_source.changes", done.ChangesFileName);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(f.DropRoot, "jane", "bookworm")));

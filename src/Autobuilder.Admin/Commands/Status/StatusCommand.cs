@@ -16,17 +16,28 @@ public sealed class StatusCommand : AsyncCommand<ClusterSettings>
             uploads.AddRange(await cluster.Grains.GetGrain<IUploadRegistryGrain>(product).ListAsync(1000));
         var byState = uploads.GroupBy(u => u.Outcome ?? u.State).ToDictionary(g => g.Key.ToString(), g => g.Count());
         var slots = status.Slots.GroupBy(s => s.State).ToDictionary(g => g.Key.ToString(), g => g.Count());
+        // Over the uploads the registries still list (the active ones and the last 1,000 finished of each product).
+        var latency = UploadLatency.Percentiles(uploads.Select(u => u.Latency).OfType<UploadLatency>());
         if (settings.Json)
         {
-            Output.WriteJson(new { products = status.Products, uploads = byState, running = status.Running.Count, waiting = status.Waiting.Count, slots, dispatched = status.Dispatched, warnings = status.Warnings ?? [] });
+            Output.WriteJson(new { products = status.Products, uploads = byState, running = status.Running.Count, waiting = status.Waiting.Count, slots, dispatched = status.Dispatched, warnings = status.Warnings ?? [],
+                latency = latency.Select(l => new { leg = l.Leg, uploads = l.Uploads, p50Seconds = l.P50?.TotalSeconds, p95Seconds = l.P95?.TotalSeconds }) });
             return 0;
         }
         Console.WriteLine($"Products: {string.Join(", ", status.Products)}");
         Console.WriteLine($"Uploads:  {(byState.Count == 0 ? "none" : string.Join(", ", byState.Select(kv => $"{kv.Value} {kv.Key}")))}");
         Console.WriteLine($"Builds:   {status.Running.Count} running, {status.Waiting.Count} waiting, {status.Dispatched} dispatched since start");
         Console.WriteLine($"Slots:    {(slots.Count == 0 ? "none" : string.Join(", ", slots.Select(kv => $"{kv.Value} {kv.Key}")))}");
+        if (latency.Any(l => l.Uploads > 0))
+        {
+            Console.WriteLine("Latency:  p50 / p95 over recent uploads");
+            foreach (var l in latency.Where(l => l.Uploads > 0))
+                Console.WriteLine($"  {l.Leg,-24} {Seconds(l.P50)} / {Seconds(l.P95)}  ({l.Uploads} uploads)");
+        }
         foreach (var warning in status.Warnings ?? [])
             Console.WriteLine($"Warning:  {warning}");
         return 0;
     }
+
+    private static string Seconds(TimeSpan? t) => t is { } v ? $"{v.TotalSeconds:0.000} s" : "-";
 }

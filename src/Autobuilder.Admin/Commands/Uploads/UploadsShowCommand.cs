@@ -42,6 +42,14 @@ public sealed class UploadsShowCommand : AsyncCommand<UploadsShowCommand.Setting
             Console.WriteLine($"Problem:  {p}");
         foreach (var r in details.Rejections ?? [])
             Console.WriteLine($"Check:    {r.Check} refused {r.File}{(r.Field is { } f ? $" ({f})" : "")}: expected {r.Expected ?? "-"}, found {r.Found ?? "-"}");
+        foreach (var p in details.Publications ?? [])
+            Console.WriteLine(p.Published
+                ? $"Archive:  published in {p.Distribution}, generation {p.Generation} (live at {p.LiveAt?.UtcDateTime:yyyy-MM-dd HH:mm:ss'Z'})"
+                : $"Archive:  rejected by {p.Distribution}: {string.Join("; ", p.Reasons)}{(p.RejectedFolder is { } rf ? $" (files kept in {rf} on the stage host)" : "")}");
+        if (details.Latency is { } latency)
+        {
+            Console.WriteLine($"Latency:  {string.Join(", ", latency.Legs().Select(l => $"{l.Leg} {(l.Took is { } t ? $"{t.TotalSeconds:0.000} s" : "-")}"))}");
+        }
         if (details.Builds.Count > 0)
         {
             Console.WriteLine();
