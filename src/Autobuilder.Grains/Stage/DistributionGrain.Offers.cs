@@ -1,3 +1,5 @@
+using Autobuilder.Grains.Uploads.Checks;
+using Autobuilder.Acceptance;
 using Autobuilder.Debian.Checksums;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -58,27 +60,27 @@ public sealed partial class DistributionGrain
         }
 
         var now = time.GetUtcNow();
-        var problems = new List<string>();
+        var problems = new List<CheckRejection>();
         var planned = new List<(ChangesInspection Changes, IReadOnlyList<PackageRecord> Records, IReadOnlyList<PoolPlacement> Placements)>();
         foreach (var part in fresh)
         {
-            var found = IncomingRules.Check(part, _repositoryName, _repository, _product, KnownProducts(), _set).ToList();
+            var found = (await IncomingRules.CheckAsync(part, _repositoryName, _repository, _product, KnownProducts(), _set)).ToList();
             if (found.Count == 0)
             {
                 var (records, placements) = IncomingRecords.Build(part, _repository!, now);
                 var placed = placements.Select(p => p.PoolPath).ToHashSet(StringComparer.Ordinal);
                 var fromPool = records.SelectMany(r => r.Files).Select(f => f.Path).Where(p => !placed.Contains(p)).Distinct().ToList();
                 foreach (var missing in fromPool.Count > 0 ? await pool.MissingAsync(_repository!, fromPool) : [])
-                    found.Add($"{Path.GetFileName(missing)} is named by the .dsc but neither uploaded nor in the pool");
+                    found.Add(IncomingRules.PoolMissing(Path.GetFileName(missing)));
                 planned.Add((part, records, placements));
             }
-            problems.AddRange(found.Select(f => f.Contains(part.ChangesFile, StringComparison.Ordinal) ? f : $"{part.ChangesFile}: {f}"));
+            problems.AddRange(found.Select(f => f.Reason.Contains(part.ChangesFile, StringComparison.Ordinal) ? f : f with { Reason = $"{part.ChangesFile}: {f.Reason}" }));
         }
         // Every part into the pool before any joins the set: a refusal here leaves the set as it was.
         if (problems.Count == 0)
         {
             foreach (var (changes, _, placements) in planned)
-                problems.AddRange(await pool.AddAsync(_repository!, changes.Folder, placements, durable: false));
+                problems.AddRange((await pool.AddAsync(_repository!, changes.Folder, placements, durable: false)).Select(IncomingRules.PoolRefused));
         }
         if (problems.Count > 0)
             return await RejectOfferAsync(offer, fetched, fresh, problems);
@@ -119,14 +121,15 @@ public sealed partial class DistributionGrain
         return new OfferAnswer(Key, true, S.PublishedGeneration, S.PublishedAt, [], null, acceptedAt);
     }
 
-    private async Task<OfferAnswer> RejectOfferAsync(UploadOffer offer, OfferedFolder fetched, IReadOnlyList<ChangesInspection> parts, IReadOnlyList<string> problems)
+    private async Task<OfferAnswer> RejectOfferAsync(UploadOffer offer, OfferedFolder fetched, IReadOnlyList<ChangesInspection> parts, IReadOnlyList<CheckRejection> rejections)
     {
+        var problems = rejections.Select(r => r.Reason).ToList();
         string? first = null;
         foreach (var part in parts)
         {
-            var folder = await incoming.RejectAsync(_repositoryName, _product, part, problems);
+            var folder = await incoming.RejectAsync(_repositoryName, _product, part, rejections);
             first ??= folder;
-            S.Rejections.Add(new StageRejection(part.ChangesFile, time.GetUtcNow(), folder, problems));
+            S.Rejections.Add(new StageRejection(part.ChangesFile, time.GetUtcNow(), folder, problems, [.. rejections.Select(r => r.ToUpload())]));
         }
         if (S.Rejections.Count > RejectionsKept)
             S.Rejections.RemoveRange(0, S.Rejections.Count - RejectionsKept);

@@ -1,3 +1,5 @@
+using Autobuilder.Acceptance;
+using System.Text;
 using System.Security.Cryptography;
 using Autobuilder.Debian;
 using Autobuilder.Debian.Checksums;
@@ -17,14 +19,20 @@ public sealed partial class StageIncoming
     public Task<ChangesInspection?> InspectSourceAsync(string folder, string dscFile, CancellationToken ct = default) =>
         Task.Run(() => InspectSource(folder, dscFile), ct);
 
-    private static ChangesInspection? InspectSource(string folder, string name)
+    /// <summary>
+    /// An offered source package (a .dsc and its files, no .changes): judged by the stage's list as
+    /// the source-only .changes dpkg-genchanges -S would write for it — listing the .dsc with the
+    /// sums read here and each of its files with the sums the .dsc gives (so file-sums compares the
+    /// files against the signed .dsc, not against themselves).
+    /// </summary>
+    private ChangesInspection? InspectSource(string folder, string name)
     {
         FileNames.Require(name, "offered .dsc");
         var path = Path.Combine(folder, name);
         if (!Files.RegularFile.Exists(path))
             return null;
         if (Files.RegularFile.Problem(path) is { } kind)
-            return new ChangesInspection(name, folder, "", null, null, null, [], [], null, [name], [$"{name}: {kind}"]);
+            return Unreadable(name, folder, "", $"{name}: {kind}");
         byte[] bytes;
         try
         {
@@ -32,7 +40,7 @@ public sealed partial class StageIncoming
         }
         catch (IOException ex)
         {
-            return new ChangesInspection(name, folder, "", null, null, null, [], [], null, [name], [$"{name} cannot be read: {ex.Message.Replace(path, name, StringComparison.Ordinal)}"]);
+            return Unreadable(name, folder, "", $"{name} cannot be read: {ex.Message.Replace(path, name, StringComparison.Ordinal)}");
         }
         var sums = ChecksumSet.Compute(bytes);
         DscFile dsc;
@@ -42,32 +50,54 @@ public sealed partial class StageIncoming
         }
         catch (DebianFormatException ex)
         {
-            return new ChangesInspection(name, folder, sums.Sha256, null, null, null, [], [], null, [name], [$"{name} cannot be read: {ex.Message}"]);
+            return Unreadable(name, folder, sums.Sha256, $"{name} cannot be read: {ex.Message}");
         }
-        var problems = new List<string>();
-        if (!PackageName().IsMatch(dsc.Source))
-            problems.Add($"source name '{dsc.Source}' is not valid (Debian Policy 5.6.1)");
-        if (!DebianVersion.TryParse(dsc.Version, out _, out var versionError))
-            problems.Add($"{name}: {versionError}");
-        var named = dsc.Files.Where(f => FileNames.IsSafe(f.Name)).ToList();
-        foreach (var f in dsc.Files.Where(f => !FileNames.IsSafe(f.Name)))
-            problems.Add($"{name} names '{f.Name}', which is not a plain file name");
-        var notRegular = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var f in named)
-        {
-            var filePath = Path.Combine(folder, f.Name);
-            if (Files.RegularFile.Exists(filePath) && Files.RegularFile.Problem(filePath) is { } k)
-            {
-                problems.Add($"{f.Name}: {k}");
-                notRegular.Add(f.Name);
-            }
-        }
-        problems.AddRange(UploadFileVerifier.Verify([.. named.Where(f => !notRegular.Contains(f.Name))], folder, name).Select(p => p.Message));
         var entry = new FileEntry(name, sums.Size, sums.Md5, sums.Sha1, sums.Sha256);
-        foreach (var f in dsc.Files.Where(f => f.Sha256 is null))
-            problems.Add($"{name}: {f.Name} has no SHA-256 sum in the .dsc");
-        var source = new IncomingSource(dsc, entry);
-        var present = named.Select(f => f.Name).Where(n => Files.RegularFile.Exists(Path.Combine(folder, n))).Append(name).ToList();
-        return new ChangesInspection(name, folder, sums.Sha256, dsc.Source, dsc.Version, null, [entry, .. named], [], source, present, problems);
+        ChangesFile changes;
+        try
+        {
+            changes = ChangesFile.Parse(Encoding.UTF8.GetBytes(SourceChanges(dsc, entry, folder)), name);
+        }
+        catch (DebianFormatException ex)
+        {
+            return Unreadable(name, folder, sums.Sha256, $"{name}: {ex.Message}");
+        }
+        var staged = StagedChanges.Read(name, changes, Take(folder, changes), folder, debs);
+        var present = changes.Files.Select(f => f.Name).Where(FileNames.IsSafe).Where(n => Files.RegularFile.Exists(Path.Combine(folder, n))).ToList();
+        return new ChangesInspection(name, folder, sums.Sha256, dsc.Source, dsc.Version, null, changes.Files, [], new IncomingSource(dsc, entry), present, staged);
+    }
+
+    /// <summary>The text of a source-only .changes for <paramref name="dsc"/>; a sum the .dsc lacks is read from the file here.</summary>
+    private static string SourceChanges(DscFile dsc, FileEntry dscEntry, string folder)
+    {
+        var files = new List<FileEntry> { dscEntry };
+        foreach (var f in dsc.Files)
+        {
+            var onDisk = new Lazy<ChecksumSet?>(() =>
+            {
+                var p = Path.Combine(folder, f.Name);
+                if (!FileNames.IsSafe(f.Name) || Files.RegularFile.Problem(p) is not null || !Files.RegularFile.Exists(p))
+                    return null;
+                using var stream = Files.RegularFile.OpenRead(p);
+                return ChecksumSet.Compute(stream);
+            });
+            files.Add(new FileEntry(f.Name, f.Size, f.Md5 ?? onDisk.Value?.Md5 ?? "", f.Sha1 ?? onDisk.Value?.Sha1 ?? "", f.Sha256 ?? ""));
+        }
+        var text = new StringBuilder();
+        text.Append("Format: 1.8\n");
+        text.Append($"Source: {dsc.Source}\n");
+        text.Append("Architecture: source\n");
+        text.Append($"Version: {dsc.Version}\n");
+        text.Append("Changes:\n .\n");
+        text.Append("Checksums-Sha1:\n");
+        foreach (var f in files)
+            text.Append($" {f.Sha1} {f.Size} {f.Name}\n");
+        text.Append("Checksums-Sha256:\n");
+        foreach (var f in files)
+            text.Append($" {f.Sha256} {f.Size} {f.Name}\n");
+        text.Append("Files:\n");
+        foreach (var f in files)
+            text.Append($" {f.Md5} {f.Size} misc optional {f.Name}\n");
+        return text.ToString();
     }
 }

@@ -16,7 +16,7 @@ namespace Autobuilder.Silo.Stage;
 /// rejected ones move, whole, to a folder of their own. The queue is fed by builds, so only regular
 /// files are read (no link followed, no FIFO opened); anything else is named in the rejection.
 /// </summary>
-public sealed class StageIncoming(StageFolders folders, IDebControlReader debs, TimeProvider time) : IStageIncoming
+public sealed partial class StageIncoming(StageFolders folders, IDebControlReader debs, TimeProvider time) : IStageIncoming
 {
     // A .changes is a few KiB; one of many MiB is not read into memory.
     private const long MaxChangesBytes = 4 << 20;
