@@ -73,7 +73,7 @@ public sealed class DependencyChainTests(ChrootFixture chroot, ITestOutputHelper
         Assert.Contains("ab-dw-lib (>= 1.0) (by ab-dw-lib 1.0-1)", requeued.Reason);
         Assert.Equal(UploadState.Built, built.Summary.Outcome);
         var log = File.ReadAllText(Assert.Single(built.Builds).LogPath!);
-        Assert.Contains("[autobuilder] build source: extras-devel/bookworm at http://127.0.0.1:", log);
+        Assert.Contains("extra repository: http://127.0.0.1:", log);
         Assert.Contains("Unpacking ab-dw-lib (1.0-1)", log);
         Assert.Contains(withApp.Sources, s => s.Source == "ab-dw-app" && s.Version == "1.0-1");
         Assert.Empty(await _silo.Grains.GetGrain<IDependencyWaitGrain>(0).ListAsync());
