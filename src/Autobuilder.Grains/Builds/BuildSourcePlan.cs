@@ -20,7 +20,8 @@ public sealed class BuildSourcePlan
         foreach (var (key, repositories) in configured)
         {
             var (repository, product) = key.Contains('/') ? StageConfiguration.SplitKey(key) : (key, null);
-            FileNames.Require(repository, "Autobuilder:BuildSources:Repositories key");
+            if (!FileNames.IsSafe(repository) || (product is not null && !FileNames.IsSafe(product)))
+                throw new ArgumentException($"Autobuilder:BuildSources:Repositories key '{key}' is not REPOSITORY or REPOSITORY/PRODUCT");
             if (product is not null && !options.Products.Contains(product, StringComparer.Ordinal))
                 throw new ArgumentException($"Autobuilder:BuildSources:Repositories: '{key}' names product '{product}', which this autobuilder does not build (it builds: {string.Join(", ", options.Products)})");
             foreach (var name in repositories)
