@@ -26,27 +26,7 @@ public sealed partial class DistributionGrain
         }
     }
 
-    private static PublishedBinary ToPublished(PackageRecord r) => new(r.Package, r.Version, r.Architecture, ProvidesOf(r.Stanza));
-
-    /// <summary>The Provides field of a Packages stanza, one relation per entry (continuation lines joined).</summary>
-    internal static IReadOnlyList<string> ProvidesOf(string stanza)
-    {
-        var value = new List<string>();
-        var inField = false;
-        foreach (var line in stanza.Split('\n'))
-        {
-            if (inField && line.Length > 0 && line[0] is ' ' or '\t')
-                value.Add(line.Trim());
-            else if (line.StartsWith("Provides:", StringComparison.OrdinalIgnoreCase))
-            {
-                inField = true;
-                value.Add(line["Provides:".Length..].Trim());
-            }
-            else
-                inField = false;
-        }
-        return string.Join(' ', value).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
+    private static PublishedBinary ToPublished(PackageRecord r) => new(r.Package, r.Version, r.Architecture, PackagesStanza.Provides(r.Stanza));
 
     [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Warning,
         Message = "{Distribution}: generation {Generation} not announced to builds waiting for dependencies: {Reason}")]
