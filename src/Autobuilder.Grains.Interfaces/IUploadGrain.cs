@@ -55,6 +55,16 @@ public interface IUploadGrain : IGrainWithStringKey
     Task SupersedeAsync(string newerUploadId, string newerVersion);
 
     /// <summary>
+    /// A distribution the build uses published what its dep-wait missed (<paramref name="reason"/>
+    /// says what): the build is queued again at once, unless that attempt no longer waits (retried,
+    /// cancelled, superseded). One-way: the dependency-wait grain forgets the wait as it sends this,
+    /// and never waits on an upload (an upload waits on it when it records a wait).
+    /// </summary>
+    [SiloOnly]
+    [OneWay]
+    Task DependenciesAvailableAsync(string buildId, int attempt, string reason);
+
+    /// <summary>
     /// Interleaves: it only reads, and it must answer while the upload waits for a distribution's
     /// answer to its offer (Publishing), which may take as long as a publish.
     /// </summary>

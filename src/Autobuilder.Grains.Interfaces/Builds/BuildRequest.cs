@@ -5,6 +5,9 @@ namespace Autobuilder.Grains;
 /// "&lt;upload id&gt;/&lt;architecture&gt;". <see cref="SourceFolder"/> is on the garage host.
 /// <see cref="Timeout"/> is the wall-clock limit the garage set for the build's product; null
 /// (a request queued before it existed) means the executor's silo's default.
+/// <see cref="BuildSources"/>: the distributions ("repository/product") a chroot build gets as extra
+/// apt sources besides its base tarball (the executor's silo knows where they are and their keys);
+/// host mode builds only against what the builder host has installed.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record BuildRequest(
@@ -20,4 +23,5 @@ public sealed record BuildRequest(
     [property: Id(9)] string DscFileName,
     [property: Id(10)] IReadOnlyList<string> Files,
     [property: Id(11)] string SourceFolder,
-    [property: Id(12)] TimeSpan? Timeout = null);
+    [property: Id(12)] TimeSpan? Timeout = null,
+    [property: Id(13)] IReadOnlyList<string>? BuildSources = null);

@@ -105,6 +105,9 @@ public sealed class AutobuilderOptions
     /// </summary>
     public double ShutdownSeconds { get; set; } = 30;
 
+    /// <summary>The autobuilder's own repositories builds use besides the base system, and where builders reach them.</summary>
+    public BuildSourcesOptions BuildSources { get; set; } = new();
+
     /// <summary>Build timeout (per product), log and line limits.</summary>
     public BuildLimitsOptions BuildLimits { get; set; } = new();
 

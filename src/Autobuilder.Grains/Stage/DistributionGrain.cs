@@ -255,6 +255,7 @@ public sealed partial class DistributionGrain(
             return WithRemote(new StageResult(true, $"{Key}: generation {generation} is already live", generation));
         }
 
+        var announce = ChangedBinaries();
         var now = time.GetUtcNow();
         try
         {
@@ -275,6 +276,7 @@ public sealed partial class DistributionGrain(
                 S.History.RemoveRange(0, S.History.Count - HistoryKept);
             LogPublished(logger, Key, generation, _set.Count);
             await state.WriteStateAsync();
+            AnnouncePublished(generation, announce);
             // The remote follows only a complete local publish, in the background: a slow remote
             // must not hold this distribution's queue (a sync still running goes on to this generation when it ends).
             StartRemoteSync();

@@ -175,7 +175,7 @@ public sealed partial class UploadGrain(
 
     private QueuedBuild ToQueued(BuildRecord b) => new(
         new BuildRequest(UploadIds.Build(Id, b.Architecture), Id, S.Product, S.Source, S.Version, b.Architecture, b.Type,
-            Priority: 0, S.ReceivedAt, S.DscFileName, S.Files, S.Folder, _options.BuildLimits.TimeoutFor(S.Product)),
+            Priority: 0, S.ReceivedAt, S.DscFileName, S.Files, S.Folder, _options.BuildLimits.TimeoutFor(S.Product), BuildSourcesOfProduct()),
         b.Attempt, b.FailedSlots);
 
     async Task IUploadGrain.BuildStartedAsync(BuildAssignment assignment)
@@ -256,6 +256,8 @@ public sealed partial class UploadGrain(
         build.ResultsFolder = result.ResultsFolder;
         build.Finished = result.Finished;
         build.MissingDependencies = [.. result.MissingDependencies];
+        if (result.Outcome == BuildOutcome.DepWait)
+            await RecordDependencyWaitAsync(build, result);
         await TransitionAsync(S.State, $"{build.Architecture}: {Describe(build)}");
         await SettleIfAllFinishedAsync();
         // The result is safe: the slot is answered now, the offers and mails follow in a turn of their own.
@@ -281,7 +283,10 @@ public sealed partial class UploadGrain(
         // Who acted is the certificate the silo verified, not what the console says it is.
         by = VerifiedCaller.Name ?? by;
         var why = $"cancelled by {by}: {(reason.Length > 0 ? reason : "no reason given")}";
+        var forgotten = await StopDependencyWaitsAsync(why);
         var (dropped, stopping) = await StopBuildsAsync(why, by);
+        if (forgotten > 0)
+            return $"{Id}: {forgotten} build(s) waiting for build dependencies cancelled, {dropped} queued build(s) cancelled, {stopping} running build(s) being stopped";
         return dropped + stopping == 0
             ? $"{Id} is {S.State}{(S.Outcome is { } o ? $" ({o})" : "")}: no queued or running build to cancel"
             : $"{Id}: {dropped} queued build(s) cancelled, {stopping} running build(s) being stopped";
@@ -291,6 +296,7 @@ public sealed partial class UploadGrain(
     {
         if (S.Ticket is null)
             return;
+        await StopDependencyWaitsAsync($"superseded by {newerUploadId} (version {newerVersion} of {S.Source})");
         await StopBuildsAsync($"superseded by {newerUploadId} (version {newerVersion} of {S.Source})", "autobuilder");
     }
 
@@ -299,6 +305,8 @@ public sealed partial class UploadGrain(
     {
         foreach (var older in await Registry.ActiveUploadsOfAsync(S.Source, Id))
             await GrainFactory.GetGrain<IUploadGrain>(older).SupersedeAsync(Id, S.Version);
+        // Settled uploads in dep-wait are not among the active ones; the waits know them.
+        await DependencyWaits.SupersedeOlderAsync(Id, S.Version);
     }
 
     /// <summary>
@@ -424,6 +432,7 @@ public sealed partial class UploadGrain(
             b.InfrastructureErrors = 0;
             b.CancelRequested = null;
         }
+        await ForgetDependencyWaitsAsync(again);
         S.Outcome = null;
         await TransitionAsync(UploadState.Queued, $"retry requested: {string.Join(", ", again.Select(b => b.Architecture))} queued again");
         await EnqueueWaitingBuildsAsync();

@@ -2,6 +2,7 @@ using Autobuilder.BuildRunner;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
+using Autobuilder.Silo.BuildSources;
 using Autobuilder.Silo.Execution.Sandbox;
 using Autobuilder.Silo.Execution.Ssh;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,8 @@ public sealed class BuildExecutorFactory(
     DataPaths paths,
     SshConnectionPool pool,
     IOptions<AutobuilderOptions> options,
-    ILoggerFactory loggers) : IBuildExecutorFactory
+    ILoggerFactory loggers,
+    BuildSourceLocator? buildSources = null) : IBuildExecutorFactory
 {
     // The runner ships next to the silo unless configured otherwise; found once.
     private readonly Lazy<string> _runner = new(() => options.Value.BuildRunner is { Length: > 0 } configured
@@ -25,7 +27,7 @@ public sealed class BuildExecutorFactory(
 
     public IBuildExecutor Create(SlotConfig slot) => slot.Executor switch
     {
-        SlotConfig.LocalExecutor => new LocalBuildExecutor(slot, paths, _runner.Value, _sandbox.Value, options.Value.BuildLimits),
+        SlotConfig.LocalExecutor => new LocalBuildExecutor(slot, paths, _runner.Value, _sandbox.Value, options.Value.BuildLimits, buildSources),
         SlotConfig.SshExecutor => new SshBuildExecutor(slot, paths, pool, options.Value.Ssh, loggers.CreateLogger<SshBuildExecutor>(), options.Value.BuildLimits),
         _ => throw new InvalidOperationException($"slot {slot.Key}: executor '{slot.Executor}' is not available (local or ssh)"),
     };

@@ -5,6 +5,7 @@ using Autobuilder.Debian.Safety;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
+using Autobuilder.Silo.BuildSources;
 using Autobuilder.Silo.Execution.Sandbox;
 
 namespace Autobuilder.Silo.Execution;
@@ -18,7 +19,8 @@ namespace Autobuilder.Silo.Execution;
 /// in a network namespace of sbuild's), started from work/ with a clean environment. Either way the
 /// build leads a session of its own, so a timeout, a log limit or a cancel kills every process of it.
 /// </summary>
-public sealed class LocalBuildExecutor(SlotConfig slot, DataPaths paths, string runner, BuildSandbox sandbox, BuildLimitsOptions? limitOptions = null)
+public sealed partial class LocalBuildExecutor(SlotConfig slot, DataPaths paths, string runner, BuildSandbox sandbox, BuildLimitsOptions? limitOptions = null,
+    BuildSourceLocator? buildSources = null)
     : IBuildExecutor
 {
     public Task<BuildResult> RunAsync(BuildAssignment assignment, Action<string>? log, CancellationToken ct) =>
@@ -134,11 +136,16 @@ public sealed class LocalBuildExecutor(SlotConfig slot, DataPaths paths, string 
         {
             foreach (var name in build.Files.Append(build.DscFileName).Distinct())
                 File.Copy(FileNames.Combine(build.SourceFolder, name, build.DscFileName), FileNames.Combine(work, name, build.DscFileName));
+            var (extra, notes) = ExtraRepositoryArguments(build, work);
 
             int? exitCode;
             BuildStop? stopped;
             await using (var live = limits.OpenLiveLog(BuildOutput.LiveLogPath(paths, assignment), log))
-                (exitCode, stopped) = await RunRunnerAsync(build, work, live, limits, ct);
+            {
+                foreach (var note in notes)
+                    live.Note(note);
+                (exitCode, stopped) = await RunRunnerAsync(build, work, live, limits, ct, extra);
+            }
             return BuildOutput.Publish(paths, slot, assignment, BuildRunnerResult.Read(work, exitCode), started, stopped);
         }
         finally
@@ -148,9 +155,9 @@ public sealed class LocalBuildExecutor(SlotConfig slot, DataPaths paths, string 
     }
 
     private async Task<(int? ExitCode, BuildStop? Stopped)> RunRunnerAsync(BuildRequest build, string work, LiveLog live, ExecutionLimits limits,
-        CancellationToken ct)
+        CancellationToken ct, IReadOnlyList<string>? extra = null)
     {
-        var psi = RunnerStartInfo(build, work, limits);
+        var psi = RunnerStartInfo(build, work, limits, extra ?? []);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {runner}");
         return await SuperviseAsync(process, live, limits, ct);
     }
@@ -159,7 +166,7 @@ public sealed class LocalBuildExecutor(SlotConfig slot, DataPaths paths, string 
     /// How the runner is started: through setsid(1), so that it leads a new session whose id is its
     /// pid (a child of ours is no process group leader, so setsid execs in place rather than forking).
     /// </summary>
-    private ProcessStartInfo RunnerStartInfo(BuildRequest build, string work, ExecutionLimits limits)
+    private ProcessStartInfo RunnerStartInfo(BuildRequest build, string work, ExecutionLimits limits, IReadOnlyList<string> extra)
     {
         var psi = new ProcessStartInfo("setsid")
         {
@@ -170,7 +177,7 @@ public sealed class LocalBuildExecutor(SlotConfig slot, DataPaths paths, string 
         };
         psi.ArgumentList.Add(runner);
         // Every value goes in as its own argument: nothing from the upload meets a shell.
-        foreach (var arg in RunnerArguments.For(build, slot).Concat(limits.RunnerArguments()))
+        foreach (var arg in RunnerArguments.For(build, slot).Concat(extra).Concat(limits.RunnerArguments()))
             psi.ArgumentList.Add(arg);
         // Nothing of the silo's environment (connection strings, secrets) reaches sbuild; it
         // needs its PATH, its HOME (~/.sbuildrc, caches) and who it is.

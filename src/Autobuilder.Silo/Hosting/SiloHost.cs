@@ -7,6 +7,7 @@ using Autobuilder.Grains.Stage;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Mail;
 using Autobuilder.Silo.Accounts;
+using Autobuilder.Silo.BuildSources;
 using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Execution;
 using Autobuilder.Silo.Execution.Ssh;
@@ -86,6 +87,8 @@ public static class SiloHost
         }
         if (identity.Role != SiloRoles.All)
             services.AddSingleton<ClusterHosts>();
+        // Builds against our own repositories: the plan (garage), the live-tree server (stage), the locator (builder).
+        services.AddAutobuilderBuildSources(identity, configuration);
         // Stage: repositories, publishing, promotions. Elsewhere only the repository list (a
         // stateless grain the console may reach through any silo) needs the configuration.
         if (identity.Plays(SiloRoles.Stage))

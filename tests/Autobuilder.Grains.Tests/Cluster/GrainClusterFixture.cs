@@ -1,12 +1,15 @@
+using Autobuilder.Grains.Builds;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Placement;
 using Autobuilder.Grains.Services;
 using Autobuilder.Grains.Slots;
+using Autobuilder.Grains.Stage;
 using Autobuilder.Grains.Tests.Doubles;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Mail;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Orleans.TestingHost;
 
@@ -91,6 +94,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             // The stage's distribution is a stand-in here (no pool, journal or publisher): only it implements IDistributionGrain.
             services.PostConfigure<Orleans.Configuration.GrainTypeOptions>(o => o.Classes.Remove(typeof(Autobuilder.Grains.Stage.DistributionGrain)));
             services.PostConfigure<AutobuilderOptions>(o => o.PublishRetrySeconds = 0.5);
+            // Builds use extras-devel (the default plan), so publishes there release their dep-waits.
+            services.AddSingleton(sp => new BuildSourcePlan(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value,
+                new StageConfiguration(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value)));
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
