@@ -39,6 +39,14 @@ public interface IBuildSchedulerGrain : IGrainWithIntegerKey
     [OneWay]
     Task AttemptEndedAsync(string slot, string buildId, int attempt, SlotStatus status);
 
+    /// <summary>
+    /// The queued builds of an upload take <paramref name="priority"/> (an operator's
+    /// <c>uploads rescore</c>, through the upload): they move to their new place in the order.
+    /// </summary>
+    [SiloOnly]
+    Task RescoreAsync(string uploadId, int priority);
+
+    /// <summary>Slots, running builds and waiting builds in the order they will be given out, each with why it waits.</summary>
     [Reader]
     Task<SchedulerStatus> GetStatusAsync();
 

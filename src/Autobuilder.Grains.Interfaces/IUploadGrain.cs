@@ -54,6 +54,14 @@ public interface IUploadGrain : IGrainWithStringKey
     [OneWay]
     Task SupersedeAsync(string newerUploadId, string newerVersion);
 
+    /// <summary>
+    /// An operator sets the upload's build priority (<c>uploads rescore</c>; higher is built
+    /// first): its waiting builds move in the queue, later retries keep it, and the change and
+    /// <paramref name="by"/> are recorded in the history. Returns what was done, or why not.
+    /// </summary>
+    [Operator]
+    Task<string> RescoreAsync(int priority, string by);
+
     [Reader]
     Task<UploadDetails?> GetDetailsAsync();
 

@@ -19,6 +19,7 @@ public sealed partial class UploadGrain(
     IUploadInspector inspector,
     IResultHandoff handoff,
     IBuildLogs logs,
+    IBuildDiagnosis diagnosis,
     UploadMailer mailer,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
@@ -210,7 +211,7 @@ public sealed partial class UploadGrain(
 
     private QueuedBuild ToQueued(BuildRecord b) => new(
         new BuildRequest(UploadIds.Build(Id, b.Architecture), Id, S.Product, S.Source, S.Version, b.Architecture, b.Type,
-            Priority: 0, S.ReceivedAt, S.DscFileName, S.Files, S.Folder, _options.BuildLimits.TimeoutFor(S.Product)),
+            Priority, S.ReceivedAt, S.DscFileName, S.Files, S.Folder, _options.BuildLimits.TimeoutFor(S.Product)),
         b.Attempt, b.FailedSlots);
 
     async Task IUploadGrain.BuildStartedAsync(BuildAssignment assignment)
@@ -291,6 +292,7 @@ public sealed partial class UploadGrain(
         build.ResultsFolder = result.ResultsFolder;
         build.Finished = result.Finished;
         build.MissingDependencies = [.. result.MissingDependencies];
+        await DiagnoseAsync(build);
         await TransitionAsync(S.State, $"{build.Architecture}: {Describe(build)}");
         await SettleIfAllFinishedAsync();
         await FinishAsync();

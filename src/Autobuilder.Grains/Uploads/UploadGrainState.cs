@@ -34,6 +34,8 @@ public sealed class UploadGrainState
     [Id(23)] public string? ChangesFileName { get; set; }
     /// <summary>The account's registered address, where its mail goes (null: no account, or none registered).</summary>
     [Id(24)] public string? AccountEmail { get; set; }
+    /// <summary>The priority an operator set with <c>uploads rescore</c>; null: the configured base priority.</summary>
+    [Id(40)] public int? Priority { get; set; }
 }
 
 /// <summary>One build of the upload as the upload tracks it, across its attempts.</summary>
@@ -60,7 +62,9 @@ public sealed class BuildRecord
     [Id(15)] public int InfrastructureErrors { get; set; }
     /// <summary>Set while a running attempt is being stopped: whatever it reports then, it ends Cancelled with this reason.</summary>
     [Id(16)] public string? CancelRequested { get; set; }
+    /// <summary>A failed attempt's error lines from its log, and its diff against the last good build's log.</summary>
+    [Id(40)] public BuildDiagnosis? Diagnosis { get; set; }
 
     public BuildProgress ToProgress() =>
-        new(Architecture, Type, State, Attempt, Slot, Outcome, Summary, LogPath, ResultsFolder, Started, Finished);
+        new(Architecture, Type, State, Attempt, Slot, Outcome, Summary, LogPath, ResultsFolder, Started, Finished, Diagnosis);
 }

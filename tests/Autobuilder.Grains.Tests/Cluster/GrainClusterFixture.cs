@@ -78,6 +78,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             services.AddSingleton<IUploadInspector>(Inspector);
             services.AddSingleton<IResultHandoff>(Handoff);
             services.AddSingleton<IBuildLogs, EmptyBuildLogs>();
+            services.AddSingleton<IBuildDiagnosis, NoBuildDiagnosis>();
             services.AddSingleton<IBuildExecutorFactory>(Executor);
         });
         _cluster = builder.Build();
