@@ -109,15 +109,16 @@ public static class BuildLogDiff
                 x++;
                 y++;
             }
-            else if (y < b.Length && (x == a.Length || lcs[x, y + 1] >= lcs[x + 1, y]))
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1]))
             {
-                edits.Add(new Edit('+', x, y, b[y]));
-                y++;
+                // Removed lines before added ones, as diff -u writes them.
+                edits.Add(new Edit('-', x, y, a[x]));
+                x++;
             }
             else
             {
-                edits.Add(new Edit('-', x, y, a[x]));
-                x++;
+                edits.Add(new Edit('+', x, y, b[y]));
+                y++;
             }
         }
         return edits;
