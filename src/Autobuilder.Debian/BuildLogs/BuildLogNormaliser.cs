@@ -12,12 +12,19 @@ public sealed partial class BuildLogNormaliser
 {
     private readonly (string Literal, string Placeholder)[] _literals;
     private readonly Regex? _sourceTree;
+    private readonly Regex[] _buildFolders;
 
     /// <param name="source">The source package's name: the folder it unpacks into ("NAME-UPSTREAM") marks where a build path ends.</param>
     /// <param name="version">The version built: it and its upstream part read as &lt;version&gt; and &lt;upstream&gt;.</param>
-    /// <param name="literals">More volatile text (the build folder, the slot's user) and what to write instead.</param>
-    public BuildLogNormaliser(string source, string version, IEnumerable<(string Literal, string Placeholder)>? literals = null)
+    /// <param name="literals">More volatile text and what to write instead.</param>
+    /// <param name="buildRoots">Folders holding one folder per builder and in it one per build
+    /// (ROOT/&lt;user or slot&gt;/&lt;build&gt;.&lt;attempt&gt;): such a build's folder reads as &lt;build&gt;,
+    /// whichever slot ran it.</param>
+    public BuildLogNormaliser(string source, string version, IEnumerable<(string Literal, string Placeholder)>? literals = null,
+        IEnumerable<string>? buildRoots = null)
     {
+        _buildFolders = [.. (buildRoots ?? []).Where(r => r.Length > 1).Select(r =>
+            new Regex(Regex.Escape(r.TrimEnd('/')) + @"/[^\s/'""`]+/[^\s/'""`]+", RegexOptions.CultureInvariant))];
         var all = new List<(string, string)>(literals ?? []);
         if (version.Length > 0)
         {
@@ -37,6 +44,8 @@ public sealed partial class BuildLogNormaliser
 
     public string Normalise(string line)
     {
+        foreach (var folder in _buildFolders)
+            line = folder.Replace(line, "<build>");
         foreach (var (literal, placeholder) in _literals)
             line = line.Replace(literal, placeholder, StringComparison.Ordinal);
         if (_sourceTree is not null)

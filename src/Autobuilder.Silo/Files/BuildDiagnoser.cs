@@ -52,9 +52,9 @@ public sealed class BuildDiagnoser(DataPaths paths, IOptions<AutobuilderOptions>
             {
                 var (good, goodFirst) = await ReadTailAsync(lastGood.LogPath, ct);
                 var (start, end) = Region(errors, failingFirst, failing.Count);
-                var ownFolders = Literals();
-                var normalFailing = new BuildLogNormaliser(context.Source, context.Version, ownFolders);
-                var normalGood = new BuildLogNormaliser(context.Source, lastGood.Version, ownFolders);
+                var (literals, roots) = OwnFolders();
+                var normalFailing = new BuildLogNormaliser(context.Source, context.Version, literals, roots);
+                var normalGood = new BuildLogNormaliser(context.Source, lastGood.Version, literals, roots);
                 diff = BuildLogDiff.Around(good.Select(normalGood.Normalise).ToList(), goodFirst,
                     failing.Select(normalFailing.Normalise).ToList(), failingFirst, start, end,
                     $"{lastGood.UploadId} (last good build, version {lastGood.Version})", $"this build (version {context.Version})",
@@ -78,9 +78,12 @@ public sealed class BuildDiagnoser(DataPaths paths, IOptions<AutobuilderOptions>
         return (first - Before, last - first <= Spread ? last + After : first + AfterFirst);
     }
 
-    /// <summary>The silo's own folders, which differ between builds only by the attempt's name.</summary>
-    private List<(string, string)> Literals() =>
-        [(options.Value.BuildRoot.TrimEnd('/'), "<buildroot>"), (paths.Root, "<data>")];
+    /// <summary>
+    /// The silo's own folders: host mode builds in BuildRoot/&lt;user&gt;/&lt;build&gt;.&lt;attempt&gt;,
+    /// chroot mode in work/&lt;slot&gt;/&lt;build&gt;.&lt;attempt&gt;; both read as &lt;build&gt;, and the data root as &lt;data&gt;.
+    /// </summary>
+    private (List<(string, string)> Literals, List<string> BuildRoots) OwnFolders() =>
+        ([(paths.Root, "<data>")], [options.Value.BuildRoot, paths.Work]);
 
     /// <summary>
     /// The last <see cref="ScanBytes"/> of a log as lines, and the number of the first of them: the

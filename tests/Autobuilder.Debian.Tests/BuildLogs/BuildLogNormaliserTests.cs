@@ -29,4 +29,16 @@ public sealed class BuildLogNormaliserTests
 
         Assert.Equal("rm -rf <buildroot>/abbuild1/x", normaliser.Normalise("rm -rf /srv/builds/abbuild1/x"));
     }
+
+    [Fact]
+    public void Should_ReadEveryBuildFolderAlike_When_DifferentSlotsRanTheBuilds()
+    {
+        var one = new BuildLogNormaliser("hello", "1.0-1", buildRoots: ["/var/lib/autobuilder-builds/"]);
+        var two = new BuildLogNormaliser("hello", "1.1-1", buildRoots: ["/var/lib/autobuilder-builds/"]);
+
+        Assert.Equal(
+            one.Normalise("make[1]: Entering directory '/var/lib/autobuilder-builds/abbuild1/bookworm_hello_1.0-1_1_amd64.1/src'"),
+            two.Normalise("make[1]: Entering directory '/var/lib/autobuilder-builds/abbuild2/bookworm_hello_1.1-1_1_amd64.3/src'"));
+        Assert.Equal("cd '<build>/src'", one.Normalise("cd '/var/lib/autobuilder-builds/abbuild1/b.1/src'"));
+    }
 }
