@@ -168,15 +168,15 @@ public sealed partial class BuildSchedulerGrain(
     /// <summary>The waiting builds in order, each with why it waits, from the slot table as it is now.</summary>
     private List<QueueEntry> WaitingWithReasons()
     {
-        var table = _slots.Values.Select(e => new WaitReasons.Slot(e.Status.Slot, e.LeaseLost ? SlotState.Offline : e.Status.State,
-            e.Status.Architectures, _idle.Contains(e.Status.Slot), e.Status.Reason)).ToList();
+        var reasons = new WaitReasons([.. _slots.Values.Select(e => new WaitReasons.Slot(e.Status.Slot, e.LeaseLost ? SlotState.Offline : e.Status.State,
+            e.Status.Architectures, _idle.Contains(e.Status.Slot), e.Status.Reason))]);
         var ahead = new Dictionary<string, int>(StringComparer.Ordinal);
         var waiting = new List<QueueEntry>(_queue.Count);
         foreach (var q in _queue.InOrder())
         {
             var before = ahead.GetValueOrDefault(q.Build.Architecture);
             ahead[q.Build.Architecture] = before + 1;
-            var (kind, reason) = WaitReasons.Of(q, table, before);
+            var (kind, reason) = reasons.Of(q, before);
             waiting.Add(new QueueEntry(q.Build.Id, q.Build.Architecture, q.Build.Priority, q.Attempt, q.Build.QueuedAt, null, reason, kind));
         }
         return waiting;

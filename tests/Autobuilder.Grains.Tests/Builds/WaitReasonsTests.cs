@@ -23,7 +23,7 @@ public sealed class WaitReasonsTests
         ];
 
         // Then both are named
-        Assert.Equal((WaitKind.SlotsUnavailable, "slots b1/u2 drained, b2/u1 offline (host down: connection refused)"), WaitReasons.Of(Build, table, 0));
+        Assert.Equal((WaitKind.SlotsUnavailable, "slots b1/u2 drained, b2/u1 offline (host down: connection refused)"), new WaitReasons(table).Of(Build, 0));
     }
 
     [Fact]
@@ -33,12 +33,12 @@ public sealed class WaitReasonsTests
         var table = Enumerable.Range(1, 4).Select(i => Slot($"b1/u{i}", SlotState.Busy)).Append(Slot("b1/u5", SlotState.Draining)).ToList();
 
         // Then the reason counts the busy ones and names the drained one
-        Assert.Equal((WaitKind.SlotsBusy, "all 4 amd64 slots busy; 3 builds ahead of it; also b1/u5 drained"), WaitReasons.Of(Build, table, 3));
+        Assert.Equal((WaitKind.SlotsBusy, "all 4 amd64 slots busy; 3 builds ahead of it; also b1/u5 drained"), new WaitReasons(table).Of(Build, 3));
     }
 
     [Fact]
     public void Should_SayItIsNext_When_AFittingSlotIsFree()
     {
-        Assert.Equal((WaitKind.Dispatching, "next for free slot b1/u1"), WaitReasons.Of(Build, [Slot("b1/u1", SlotState.Idle, free: true)], 0));
+        Assert.Equal((WaitKind.Dispatching, "next for free slot b1/u1"), new WaitReasons([Slot("b1/u1", SlotState.Idle, free: true)]).Of(Build, 0));
     }
 }
