@@ -149,13 +149,17 @@ public sealed partial class BuildSchedulerGrain(
     /// <summary>The reason a slot gives when it refuses an assignment because it is not idle.</summary>
     public const string SlotRefusal = "refused: not idle";
 
-    Task<SchedulerStatus> IBuildSchedulerGrain.GetStatusAsync()
+    Task<SchedulerStatus> IBuildSchedulerGrain.GetStatusAsync() =>
+        Task.FromResult(Status(_queue.InOrder().Select(q => new QueueEntry(q.Build.Id, q.Build.Architecture, q.Build.Priority, q.Attempt, q.Build.QueuedAt, null)).ToList()));
+
+    Task<SchedulerStatus> IBuildSchedulerGrain.GetQueueAsync() => Task.FromResult(Status(WaitingWithReasons()));
+
+    private SchedulerStatus Status(List<QueueEntry> waiting)
     {
-        var waiting = WaitingWithReasons();
         var running = _running.Values.OrderBy(r => r.Since)
             .Select(r => new QueueEntry(r.Build.Build.Id, r.Build.Build.Architecture, r.Build.Build.Priority, r.Build.Attempt, r.Build.Build.QueuedAt, r.Slot)).ToList();
         var slots = _slots.Values.Select(e => e.Status).OrderBy(s => s.Slot, StringComparer.Ordinal).ToList();
-        return Task.FromResult(new SchedulerStatus(waiting, running, slots, _dispatched, _products, Uploads.Checks.UploaderWarnings.Of(_options)));
+        return new SchedulerStatus(waiting, running, slots, _dispatched, _products, Uploads.Checks.UploaderWarnings.Of(_options));
     }
 
     Task IBuildSchedulerGrain.RescoreAsync(string uploadId, int priority)

@@ -124,7 +124,7 @@ public sealed class QueueReasonTests(GrainClusterFixture cluster) : GrainTest(cl
 
     private async Task<QueueEntry> WaitingAsync(QueuedBuild build) =>
         (await Eventually.UntilAsync("listed as waiting", build.Build.Id, "in the waiting list with a reason",
-            async () => (await Cluster.Scheduler.GetStatusAsync()).Waiting.FirstOrDefault(w => w.BuildId == build.Build.Id),
+            async () => (await Cluster.Scheduler.GetQueueAsync()).Waiting.FirstOrDefault(w => w.BuildId == build.Build.Id),
             w => w?.Reason is not null && w.Wait is not WaitKind.Dispatching,
             w => w is null ? "not waiting" : $"{w.Wait}: {w.Reason}"))!;
 

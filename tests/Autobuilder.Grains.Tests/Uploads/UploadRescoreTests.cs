@@ -27,7 +27,7 @@ public sealed class UploadRescoreTests(GrainClusterFixture cluster) : GrainTest(
 
         // Then it waits first, shows its priority and why it waits, and its history says who moved it
         Assert.Equal($"{newer.Id}: priority 10 (was 0); 1 waiting build(s) reordered", answer);
-        var status = await Cluster.Scheduler.GetStatusAsync();
+        var status = await Cluster.Scheduler.GetQueueAsync();
         var waiting = status.Waiting.Where(w => w.Architecture == "armhf").ToList();
         Assert.Equal([newer.Build("armhf"), older.Build("armhf")], waiting.Select(w => w.BuildId));
         Assert.Equal([10, 0], waiting.Select(w => w.Priority));
@@ -75,7 +75,7 @@ public sealed class UploadRescoreTests(GrainClusterFixture cluster) : GrainTest(
         await Cluster.Upload(upload.Id).RetryAsync();
 
         // Then its retry is queued with that priority
-        var entry = (await Cluster.Scheduler.GetStatusAsync()).Waiting.Single(w => w.BuildId == upload.Build("armhf"));
+        var entry = (await Cluster.Scheduler.GetQueueAsync()).Waiting.Single(w => w.BuildId == upload.Build("armhf"));
         Assert.Equal((-5, 2), (entry.Priority, entry.Attempt));
         Assert.Contains((await Cluster.DetailsAsync(upload.Id)).History, h => h.Reason == "priority 0 -> -5, set by operator-test; no build waiting now: retries keep it");
         Cluster.Executor.Release(blocker.Build("armhf"), 1);
@@ -83,5 +83,5 @@ public sealed class UploadRescoreTests(GrainClusterFixture cluster) : GrainTest(
     }
 
     private async Task<List<string>> WaitingArmhfAsync() =>
-        (await Cluster.Scheduler.GetStatusAsync()).Waiting.Where(w => w.Architecture == "armhf").Select(w => w.BuildId).ToList();
+        (await Cluster.Scheduler.GetQueueAsync()).Waiting.Where(w => w.Architecture == "armhf").Select(w => w.BuildId).ToList();
 }

@@ -15,7 +15,7 @@ public sealed class QueueCommand : AsyncCommand<ClusterSettings>
     public override async Task<int> ExecuteAsync(CommandContext context, ClusterSettings settings, CancellationToken cancellationToken)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        var status = await cluster.Grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
+        var status = await cluster.Grains.GetGrain<IBuildSchedulerGrain>(0).GetQueueAsync();
         var depWait = await DependencyWaitsAsync(cluster);
         var waiting = status.Waiting.Concat(depWait).ToList();
         if (settings.Json)
