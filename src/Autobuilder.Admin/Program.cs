@@ -45,6 +45,9 @@ app.Configure(config =>
         uploads.AddCommand<UploadsCancelCommand>("cancel")
             .WithDescription("Stop an upload's queued and running builds; they end Cancelled and are not retried.")
             .WithExample("uploads", "cancel", "bookworm/hello_1.0-1/1", "--reason", "wrong tarball uploaded");
+        uploads.AddCommand<UploadsRescoreCommand>("rescore")
+            .WithDescription("Set an upload's build priority (higher is built first); its waiting builds move in the queue.")
+            .WithExample("uploads", "rescore", "bookworm/hello_1.0-1/1", "50");
     });
     config.AddBranch("builders", builders =>
     {

@@ -39,8 +39,22 @@ public interface IBuildSchedulerGrain : IGrainWithIntegerKey
     [OneWay]
     Task AttemptEndedAsync(string slot, string buildId, int attempt, SlotStatus status);
 
+    /// <summary>
+    /// The queued builds of an upload take <paramref name="priority"/> (an operator's
+    /// <c>uploads rescore</c>, through the upload): they move to their new place in the order.
+    /// </summary>
+    [SiloOnly]
+    Task RescoreAsync(string uploadId, int priority);
+
     [Reader]
     Task<SchedulerStatus> GetStatusAsync();
+
+    /// <summary>
+    /// As <see cref="GetStatusAsync"/>, with each waiting build's reason (<c>queue</c>). Apart, so
+    /// that the frequent status calls of dashboards and tests cost the scheduler nothing more.
+    /// </summary>
+    [Reader]
+    Task<SchedulerStatus> GetQueueAsync();
 
     /// <summary>
     /// The silo that ran these slots is gone (cluster membership says so): they get no new builds

@@ -65,6 +65,14 @@ public interface IUploadGrain : IGrainWithStringKey
     Task DependenciesAvailableAsync(string buildId, int attempt, string reason);
 
     /// <summary>
+    /// An operator sets the upload's build priority (<c>uploads rescore</c>; higher is built
+    /// first): its waiting builds move in the queue, later retries keep it, and the change and
+    /// <paramref name="by"/> are recorded in the history. Returns what was done, or why not.
+    /// </summary>
+    [Operator]
+    Task<string> RescoreAsync(int priority, string by);
+
+    /// <summary>
     /// Interleaves: it only reads, and it must answer while the upload waits for a distribution's
     /// answer to its offer (Publishing), which may take as long as a publish.
     /// </summary>

@@ -110,6 +110,12 @@ using (dataRootLock)
         Console.Error.WriteLine($"autobuilder-silo: error: {taken.Message}");
         return 2;
     }
+    catch (Exception ex) when (Find<Microsoft.Extensions.Options.OptionsValidationException>(ex) is { } invalid)
+    {
+        // A setting checked at start (AutobuilderOptionsValidator): the key and the reason, not a stack trace.
+        Console.Error.WriteLine($"autobuilder-silo: error: {configFile}: {string.Join("; ", invalid.Failures)}");
+        return 2;
+    }
 }
 return 0;
 

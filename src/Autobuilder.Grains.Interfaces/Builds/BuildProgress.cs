@@ -20,4 +20,5 @@ public sealed record BuildProgress(
     [property: Id(7)] string? LogPath,
     [property: Id(8)] string? ResultsFolder,
     [property: Id(9)] DateTimeOffset? Started,
-    [property: Id(10)] DateTimeOffset? Finished);
+    [property: Id(10)] DateTimeOffset? Finished,
+    [property: Id(11)] BuildDiagnosis? Diagnosis = null);

@@ -57,6 +57,15 @@ public sealed class BuildQueue
             Remove(id);
     }
 
+    /// <summary>The queued builds of an upload take a new priority (and their new place); returns how many moved.</summary>
+    public int RescoreUpload(string uploadId, int priority)
+    {
+        var builds = _byId.Values.Where(e => e.Build.Build.UploadId == uploadId && e.Build.Build.Priority != priority).Select(e => e.Build).ToList();
+        foreach (var b in builds)
+            Add(b with { Build = b.Build with { Priority = priority } });
+        return builds.Count;
+    }
+
     /// <summary>
     /// The best waiting build this slot may take. A build avoids slots that already failed it with
     /// infrastructure errors, unless <paramref name="mayUseAvoided"/> says no other slot could run it.

@@ -149,13 +149,41 @@ public sealed partial class BuildSchedulerGrain(
     /// <summary>The reason a slot gives when it refuses an assignment because it is not idle.</summary>
     public const string SlotRefusal = "refused: not idle";
 
-    Task<SchedulerStatus> IBuildSchedulerGrain.GetStatusAsync()
+    Task<SchedulerStatus> IBuildSchedulerGrain.GetStatusAsync() =>
+        Task.FromResult(Status(_queue.InOrder().Select(q => new QueueEntry(q.Build.Id, q.Build.Architecture, q.Build.Priority, q.Attempt, q.Build.QueuedAt, null)).ToList()));
+
+    Task<SchedulerStatus> IBuildSchedulerGrain.GetQueueAsync() => Task.FromResult(Status(WaitingWithReasons()));
+
+    private SchedulerStatus Status(List<QueueEntry> waiting)
     {
-        var waiting = _queue.InOrder().Select(q => new QueueEntry(q.Build.Id, q.Build.Architecture, q.Build.Priority, q.Attempt, q.Build.QueuedAt, null)).ToList();
         var running = _running.Values.OrderBy(r => r.Since)
             .Select(r => new QueueEntry(r.Build.Build.Id, r.Build.Build.Architecture, r.Build.Build.Priority, r.Build.Attempt, r.Build.Build.QueuedAt, r.Slot)).ToList();
         var slots = _slots.Values.Select(e => e.Status).OrderBy(s => s.Slot, StringComparer.Ordinal).ToList();
-        return Task.FromResult(new SchedulerStatus(waiting, running, slots, _dispatched, _products, Uploads.Checks.UploaderWarnings.Of(_options)));
+        return new SchedulerStatus(waiting, running, slots, _dispatched, _products, Uploads.Checks.UploaderWarnings.Of(_options));
+    }
+
+    Task IBuildSchedulerGrain.RescoreAsync(string uploadId, int priority)
+    {
+        if (_queue.RescoreUpload(uploadId, priority) > 0)
+            Dispatch();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The waiting builds in order, each with why it waits, from the slot table as it is now.</summary>
+    private List<QueueEntry> WaitingWithReasons()
+    {
+        var reasons = new WaitReasons([.. _slots.Values.Select(e => new WaitReasons.Slot(e.Status.Slot, e.LeaseLost ? SlotState.Offline : e.Status.State,
+            e.Status.Architectures, _idle.Contains(e.Status.Slot), e.Status.Reason))]);
+        var ahead = new Dictionary<string, int>(StringComparer.Ordinal);
+        var waiting = new List<QueueEntry>(_queue.Count);
+        foreach (var q in _queue.InOrder())
+        {
+            var before = ahead.GetValueOrDefault(q.Build.Architecture);
+            ahead[q.Build.Architecture] = before + 1;
+            var (kind, reason) = reasons.Of(q, before);
+            waiting.Add(new QueueEntry(q.Build.Id, q.Build.Architecture, q.Build.Priority, q.Attempt, q.Build.QueuedAt, null, reason, kind));
+        }
+        return waiting;
     }
 
     private SlotEntry Upsert(SlotStatus status)

@@ -116,4 +116,7 @@ public sealed class AutobuilderOptions
     /// uploads of that source (they end Cancelled, the reason recorded and mailed).
     /// </summary>
     public bool SupersedeOlderUploads { get; set; } = true;
+
+    /// <summary>Base build priorities per distribution, product or repository (higher first).</summary>
+    public BuildPriorityOptions Priorities { get; set; } = new();
 }

@@ -19,6 +19,7 @@ public sealed partial class UploadGrain(
     IUploadInspector inspector,
     IResultHandoff handoff,
     IBuildLogs logs,
+    IBuildDiagnosis diagnosis,
     UploadMailer mailer,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
@@ -175,7 +176,7 @@ public sealed partial class UploadGrain(
 
     private QueuedBuild ToQueued(BuildRecord b) => new(
         new BuildRequest(UploadIds.Build(Id, b.Architecture), Id, S.Product, S.Source, S.Version, b.Architecture, b.Type,
-            Priority: 0, S.ReceivedAt, S.DscFileName, S.Files, S.Folder, _options.BuildLimits.TimeoutFor(S.Product), BuildSourcesOfProduct()),
+            Priority, S.ReceivedAt, S.DscFileName, S.Files, S.Folder, _options.BuildLimits.TimeoutFor(S.Product), BuildSourcesOfProduct()),
         b.Attempt, b.FailedSlots);
 
     async Task IUploadGrain.BuildStartedAsync(BuildAssignment assignment)
@@ -258,6 +259,7 @@ public sealed partial class UploadGrain(
         build.MissingDependencies = [.. result.MissingDependencies];
         if (result.Outcome == BuildOutcome.DepWait)
             await RecordDependencyWaitAsync(build, result);
+        await DiagnoseAsync(build);
         await TransitionAsync(S.State, $"{build.Architecture}: {Describe(build)}");
         await SettleIfAllFinishedAsync();
         // The result is safe: the slot is answered now, the offers and mails follow in a turn of their own.

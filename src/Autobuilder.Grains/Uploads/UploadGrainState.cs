@@ -38,6 +38,8 @@ public sealed class UploadGrainState
     [Id(40)] public List<OfferAnswer> Publications { get; set; } = [];
     /// <summary>Whether the stage's answer has been mailed.</summary>
     [Id(41)] public bool PublicationMailed { get; set; }
+    /// <summary>The priority an operator set with <c>uploads rescore</c>; null: the configured base priority.</summary>
+    [Id(50)] public int? Priority { get; set; }
 }
 
 /// <summary>One build of the upload as the upload tracks it, across its attempts.</summary>
@@ -64,7 +66,9 @@ public sealed class BuildRecord
     [Id(15)] public int InfrastructureErrors { get; set; }
     /// <summary>Set while a running attempt is being stopped: whatever it reports then, it ends Cancelled with this reason.</summary>
     [Id(16)] public string? CancelRequested { get; set; }
+    /// <summary>A failed attempt's error lines from its log, and its diff against the last good build's log.</summary>
+    [Id(40)] public BuildDiagnosis? Diagnosis { get; set; }
 
     public BuildProgress ToProgress() =>
-        new(Architecture, Type, State, Attempt, Slot, Outcome, Summary, LogPath, ResultsFolder, Started, Finished);
+        new(Architecture, Type, State, Attempt, Slot, Outcome, Summary, LogPath, ResultsFolder, Started, Finished, Diagnosis);
 }

@@ -54,6 +54,7 @@ public sealed partial class UploadMailer(IMailSender sender, IOptions<MailSettin
             body.AppendLine("Missing build dependencies:").AppendLine(Indent(string.Join("\n", missing))).AppendLine();
         else if (build.Summary is { Length: > 0 } summary)
             body.AppendLine(summary).AppendLine();
+        BuildDiagnosisText.AppendTo(body, build.Diagnosis);
         body.AppendLine($"Upload id: {upload.Id}");
         if (uploader.Verified.Length > 0)
             body.AppendLine(uploader.Verified);

@@ -52,6 +52,8 @@ public static class SiloHost
         services.AddPlacementFilter<RolePlacementFilterStrategy, RolePlacementFilterDirector>(ServiceLifetime.Transient);
         services.AddPlacementFilter<HostPlacementFilterStrategy, HostPlacementFilterDirector>(ServiceLifetime.Transient);
         services.Configure<AutobuilderOptions>(configuration.GetSection(AutobuilderOptions.Section));
+        services.AddSingleton<IValidateOptions<AutobuilderOptions>, AutobuilderOptionsValidator>();
+        services.AddOptions<AutobuilderOptions>().ValidateOnStart();
         services.AddAutobuilderMail(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => DataRootAccess.Restrict(new DataPaths(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value.DataRoot)));
@@ -65,6 +67,7 @@ public static class SiloHost
             services.AddSingleton<IUploadInspector, UploadInspector>();
             services.AddSingleton<IResultHandoff, ResultHandoff>();
             services.AddSingleton<IBuildLogs, BuildLogs>();
+            services.AddSingleton<IBuildDiagnosis, BuildDiagnoser>();
             services.AddSingleton<UploadMailer>();
             services.AddSingleton<IntakeService>();
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<IntakeService>());

@@ -90,6 +90,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             services.AddSingleton<IUploadInspector>(Inspector);
             services.AddSingleton<IResultHandoff>(Handoff);
             services.AddSingleton<IBuildLogs, EmptyBuildLogs>();
+            services.AddSingleton<IBuildDiagnosis, NoBuildDiagnosis>();
             services.AddSingleton<IBuildExecutorFactory>(Executor);
             // The stage's distribution is a stand-in here (no pool, journal or publisher): only it implements IDistributionGrain.
             services.PostConfigure<Orleans.Configuration.GrainTypeOptions>(o => o.Classes.Remove(typeof(Autobuilder.Grains.Stage.DistributionGrain)));

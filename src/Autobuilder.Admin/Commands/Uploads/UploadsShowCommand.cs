@@ -55,6 +55,8 @@ public sealed class UploadsShowCommand : AsyncCommand<UploadsShowCommand.Setting
             Console.WriteLine();
             Output.WriteTable(["ARCH", "TYPE", "STATE", "OUTCOME", "ATTEMPT", "SLOT", "LOG"],
                 details.Builds.Select(b => new[] { b.Architecture, b.Type.ToString(), b.State.ToString(), b.Outcome?.ToString() ?? "", b.Attempt.ToString(), b.Slot ?? "", b.LogPath ?? "" }));
+            foreach (var b in details.Builds.Where(b => b.Diagnosis is not null))
+                UploadDiagnosisOutput.Write(b.Architecture, b.Diagnosis!);
         }
         Console.WriteLine();
         Output.WriteTable(["WHEN", "FROM", "TO", "REASON"],
