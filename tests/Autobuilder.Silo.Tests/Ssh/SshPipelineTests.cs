@@ -12,7 +12,7 @@ namespace Autobuilder.Silo.Tests.Ssh;
 public sealed class SshPipelineTests(SshFarmFixture farm)
 {
     private SiloProcess Silo => farm.Silo;
-    /// <summary>Where the stage puts a source's packages once it has taken them from repo-incoming.</summary>
+    /// <summary>Where the stage puts a source's packages once the upload offered them.</summary>
     private string Pool(string source) =>
         Path.Combine(Stage.StageQueue.Live(Silo, "extras-devel"), "pool", "main", source[..1], source);
 
