@@ -21,7 +21,7 @@ public sealed class PipelineTests(PipelineFixture fixture)
         Assert.Equal(UploadState.Published, done.Summary.Outcome);
         var states = done.History.Select(h => h.To).Distinct().ToList();
         Assert.Equal([UploadState.Received, UploadState.Verified, UploadState.Queued, UploadState.Building, UploadState.Built, UploadState.Publishing, UploadState.Published, UploadState.Done], states);
-        // The stage takes the hand-off from repo-incoming into the extras-devel pool.
+        // The upload offered its packages to extras-devel, which took them into its pool.
         await Stage.StageQueue.WaitForAsync(Silo, "extras-devel/bookworm", "ab-good", "1.0-1");
         var deb = Path.Combine(Stage.StageQueue.Live(Silo, "extras-devel"), "pool", "main", "a", "ab-good", $"ab-good_1.0-1_{SiloProcess.HostArchitecture}.deb");
         Assert.True(File.Exists(deb), $"{deb} missing");

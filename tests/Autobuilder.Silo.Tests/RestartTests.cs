@@ -25,12 +25,14 @@ public sealed class RestartTests
         Assert.Equal(BuildOutcome.Success, build.Outcome);
         Assert.Equal(2, build.Attempt);
         Assert.Contains(done.History, h => h.Reason.Contains("restarted during the build", StringComparison.Ordinal));
-        // Handed off once: the stage published one .deb (with its .buildinfo) and took nothing twice.
+        // Offered once: the stage published one .deb (with its .buildinfo) and the source (.dsc, orig and debian tarballs), nothing twice.
         var published = await Stage.StageQueue.WaitForAsync(silo, "extras-devel/bookworm", "ab-crash", "1.0-1");
         Assert.Empty(published.Status.Rejections);
         var pool = Directory.GetFiles(Path.Combine(Stage.StageQueue.Live(silo, "extras-devel"), "pool", "main", "a", "ab-crash"));
-        Assert.Equal(2, pool.Length);
+        Assert.Equal(5, pool.Length);
         Assert.Single(pool, f => f.EndsWith(".deb", StringComparison.Ordinal));
+        Assert.Single(pool, f => f.EndsWith(".dsc", StringComparison.Ordinal));
+        Assert.Single(done.Publications!, p => p.Published);
         var mails = Directory.GetFiles(Path.Combine(silo.DataRoot, "outbox"), "*.eml");
         Assert.Single(mails, m => File.ReadAllText(m).Contains("(bookworm): built", StringComparison.Ordinal));
     }

@@ -1,54 +1,22 @@
-using Autobuilder.Debian.Checksums;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
-using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Autobuilder.Silo.Files;
 
 /// <summary>
-/// Copies a successful build's packages into the repository queue, once, and only when every file
-/// belongs to the upload (<see cref="ResultOwnership"/>).
+/// A successful build's results: checked as the upload's (<see cref="ResultOwnership"/>) before the
+/// success is recorded; the stage fetches them when the upload offers them (issue 12).
 /// </summary>
-public sealed class ResultHandoff(DataPaths paths, IOptions<AutobuilderOptions> options, Cluster.SiloIdentity identity) : IResultHandoff
+public sealed class ResultHandoff(IOptions<AutobuilderOptions> options, Cluster.SiloIdentity identity) : IResultHandoff
 {
     public string Host => identity.HostName;
-
-    // The stage side takes a .changes as the sign that its files are complete: it goes last.
-    private static readonly string[] PackageFirst = [".deb", ".udeb", ".ddeb", ".buildinfo", ".changes"];
 
     public Task<IReadOnlyList<string>> CheckAsync(string resultsFolder, BuildOrigin origin, CancellationToken ct = default) =>
         Task.Run(() => Check(resultsFolder, origin), ct);
 
     private IReadOnlyList<string> Check(string resultsFolder, BuildOrigin origin) =>
         ResultOwnership.Check(resultsFolder, origin, options.Value.BinNmuProducts.Contains(origin.Product, StringComparer.Ordinal));
-
-    public Task<IReadOnlyList<string>> HandOffAsync(string resultsFolder, BuildOrigin origin, string repository, CancellationToken ct = default) =>
-        Task.Run<IReadOnlyList<string>>(() =>
-        {
-            // Checked again here, right before copying: nothing of results that fail goes to the queue.
-            if (Check(resultsFolder, origin) is { Count: > 0 } problems)
-                throw new InvalidDataException($"results of {origin.Source} {origin.Version} {origin.Architecture} not handed off: {string.Join("; ", problems)}");
-            var product = origin.Product;
-            var target = paths.RepoIncoming(repository, product);
-            Directory.CreateDirectory(target);
-            var files = Directory.EnumerateFiles(resultsFolder)
-                .Where(f => Array.IndexOf(PackageFirst, Path.GetExtension(f)) >= 0)
-                .OrderBy(f => Array.IndexOf(PackageFirst, Path.GetExtension(f)))
-                .ThenBy(f => f, StringComparer.Ordinal)
-                .ToList();
-            var copied = new List<string>();
-            foreach (var file in files)
-            {
-                var destination = Path.Combine(target, Path.GetFileName(file));
-                copied.Add(destination);
-                if (SameContent(file, destination))
-                    continue;
-                CopyAtomically(file, destination);
-            }
-            DurableFile.SyncDirectory(target);
-            return copied;
-        }, ct);
 
     // A log may be up to the log limit (100 MiB by default) and one line may be most of it: the
     // tail is read from the end, bounded, and each quoted line cut.
@@ -72,12 +40,6 @@ public sealed class ResultHandoff(DataPaths paths, IOptions<AutobuilderOptions> 
         var tail = whole.TakeLast(lines)
             .Select(l => l.Length > TailLineChars ? l[..TailLineChars] + $" [line cut at {TailLineChars} characters]" : l.TrimEnd('\r'));
         return string.Join("\n", tail);
-    }
-
-    private static bool SameContent(string a, string b)
-    {
-        var info = new FileInfo(b);
-        return info.Exists && info.Length == new FileInfo(a).Length && ChecksumSet.ComputeFile(a).Sha256 == ChecksumSet.ComputeFile(b).Sha256;
     }
 
     /// <summary>Copies to a hidden temporary name in the target folder, then renames: readers never see half a file.</summary>

@@ -1,4 +1,4 @@
 namespace Autobuilder.Grains.Tests.Doubles;
 
-/// <summary>One call of <see cref="RecordingResultHandoff.HandOffAsync"/>.</summary>
+/// <summary>One build's results offered to a distribution (<see cref="FakeDistributionGrain"/>), as the tests read it.</summary>
 public sealed record HandOff(string ResultsFolder, string Repository, string Product);

@@ -64,15 +64,15 @@ public sealed class FailoverTests(ClusterFixture fixture)
     [Fact]
     public async Task Should_publish_the_waiting_packages_When_the_stage_silo_comes_back()
     {
-        // Arrange: the stage is gone while a package is built.
+        // Arrange: the stage is gone while a package is built: the upload waits in Publishing, offering again.
         await fixture.Stage.KillAsync();
         try
         {
             fixture.UploadSigned(new SourcePackage(Name: "ab-stage-down"));
-            var done = await Uploads.WaitAsync(fixture.Garage, "ab-stage-down", d => d.Summary.State == UploadState.Done, "Done");
-            Assert.Equal(UploadState.Published, done.Summary.Outcome);
-            var waiting = Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm");
-            Assert.Single(Directory.GetFiles(waiting, "ab-stage-down_*.changes"));
+            var waiting = await Uploads.WaitAsync(fixture.Garage, "ab-stage-down",
+                d => d.Summary.State == UploadState.Publishing && d.History.Any(h => h.Reason.StartsWith("offer to extras-devel/bookworm failed", StringComparison.Ordinal)),
+                "Publishing, its offer refused for want of a stage");
+            Assert.Empty(waiting.Publications ?? []);
             var show = ClusterCli.Run("repo", "show", "extras-devel/bookworm", "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate);
             Assert.Equal(69, show.ExitCode);
             Assert.Contains("no silo of role 'stage' is up", show.Stderr);
@@ -83,10 +83,12 @@ public sealed class FailoverTests(ClusterFixture fixture)
             await fixture.Stage.StartAsync();
         }
 
-        // Assert: the queue drains into the stage, which publishes once.
+        // Assert: offered again, the upload is published once.
+        var done = await Uploads.WaitAsync(fixture.Garage, "ab-stage-down", d => d.Summary.State == UploadState.Done, "Done", TimeSpan.FromMinutes(3));
+        Assert.Equal(UploadState.Published, done.Summary.Outcome);
         var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-stage-down", "1.0-1");
         Assert.Empty(published.Status.Rejections);
-        Assert.Empty(Directory.GetFiles(Path.Combine(fixture.Garage.DataRoot, "repo-incoming", "extras-devel", "bookworm"), "ab-stage-down_*"));
+        Assert.Equal(published.Status.Generation, Assert.Single(done.Publications!).Generation);
     }
 
     [Fact]

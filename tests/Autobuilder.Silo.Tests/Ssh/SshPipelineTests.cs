@@ -12,7 +12,7 @@ namespace Autobuilder.Silo.Tests.Ssh;
 public sealed class SshPipelineTests(SshFarmFixture farm)
 {
     private SiloProcess Silo => farm.Silo;
-    /// <summary>Where the stage puts a source's packages once it has taken them from repo-incoming.</summary>
+    /// <summary>Where the stage puts a source's packages once the upload offered them.</summary>
     private string Pool(string source) =>
         Path.Combine(Stage.StageQueue.Live(Silo, "extras-devel"), "pool", "main", source[..1], source);
 
@@ -112,9 +112,11 @@ public sealed class SshPipelineTests(SshFarmFixture farm)
         var published = await Stage.StageQueue.WaitForAsync(Silo, "extras-devel/bookworm", "ab-ssh-failover", "1.0-1");
         Assert.Empty(published.Status.Rejections);
         var landed = Directory.GetFiles(Pool("ab-ssh-failover"));
-        Assert.Equal(2, landed.Length);
+        // One .deb and its .buildinfo, with the source (.dsc, orig and debian tarballs): nothing twice.
+        Assert.Equal(5, landed.Length);
         Assert.Single(landed, f => f.EndsWith(".deb", StringComparison.Ordinal));
         Assert.Single(landed, f => f.EndsWith(".buildinfo", StringComparison.Ordinal));
+        Assert.Single(landed, f => f.EndsWith(".dsc", StringComparison.Ordinal));
         await farm.WaitForSlotAsync("hosta/abslot1", s => s.State == SlotState.Idle, "idle again after sshd came back");
         await farm.WaitForSlotAsync("hosta/abslot2", s => s.State == SlotState.Idle, "idle again after sshd came back");
     }

@@ -144,6 +144,7 @@ public sealed class PublishedUploadTests(PipelineFixture fixture)
         var mail = await fixture.WaitForMailAsync("ab-held 1.0-1 (bookworm): REJECTED by the archive");
         Assert.Contains("is not newer than 2.0-1, which extras-devel/bookworm holds", mail.TextBody);
         var show = AdminCli.Run(Silo, "uploads", "show", done.Summary.Id);
+        Assert.True(show.ExitCode == 0, show.Stderr);
         Assert.Contains("Archive:  rejected by extras-devel/bookworm", show.Stdout);
     }
 }
