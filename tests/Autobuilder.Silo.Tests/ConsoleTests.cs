@@ -29,9 +29,9 @@ public sealed class ConsoleTests(PipelineFixture fixture)
         var queue = Cli("queue", "--json").Ok();
 
         using (var doc = JsonDocument.Parse(list.Stdout))
-            Assert.Contains(doc.RootElement.EnumerateArray(), u => u.GetProperty("id").GetString() == id && u.GetProperty("outcome").GetString() == "built");
+            Assert.Contains(doc.RootElement.EnumerateArray(), u => u.GetProperty("id").GetString() == id && u.GetProperty("outcome").GetString() == "published");
         Assert.Contains("Verified", show.Stdout);
-        Assert.Contains("packages queued for extras-devel/bookworm", show.Stdout);
+        Assert.Contains("published in extras-devel/bookworm, generation", show.Stdout);
         using (var doc = JsonDocument.Parse(showJson.Stdout))
             Assert.True(doc.RootElement.GetProperty("history").GetArrayLength() >= 6);
         using (var doc = JsonDocument.Parse(builders.Stdout))

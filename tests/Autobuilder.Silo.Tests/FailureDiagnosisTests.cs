@@ -61,7 +61,7 @@ public sealed class FailureDiagnosisTests(PipelineFixture fixture)
         // Given version 1.0-1 of a source that built
         Uploads.Drop(Silo, Package("ab-diag-diff", "1.0", GoodC), fixture.Scratch);
         var good = await Uploads.WaitAsync(Silo, "ab-diag-diff", d => d.Summary.State == UploadState.Done && d.Summary.Version == "1.0-1", "1.0-1 Done");
-        Assert.Equal(UploadState.Built, good.Summary.Outcome);
+        Assert.Equal(UploadState.Published, good.Summary.Outcome);
 
         // When version 1.1-1 breaks the C
         Uploads.Drop(Silo, Package("ab-diag-diff", "1.1", BrokenC), fixture.Scratch);

@@ -95,7 +95,7 @@ public sealed class WebPagesTests(WebPagesTests.Fixture f) : IClassFixture<WebPa
         Assert.Equal("done", uploads[0]!["state"]!.GetValue<string>());
 
         var one = JsonNode.Parse(await _http.GetStringAsync("/api/v1/uploads/" + id))!;
-        Assert.Equal("built", one["summary"]!["outcome"]!.GetValue<string>());
+        Assert.Equal("published", one["summary"]!["outcome"]!.GetValue<string>());
         Assert.Equal(_built.History.Count, one["history"]!.AsArray().Count);
 
         var status = JsonNode.Parse(await _http.GetStringAsync("/api/v1/status"))!;
