@@ -73,9 +73,9 @@ public sealed class DependencyChainTests(ChrootFixture chroot, ITestOutputHelper
         Assert.Contains("ab-dw-lib (>= 1.0) (by ab-dw-lib 1.0-1)", requeued.Reason);
         Assert.Equal(UploadState.Published, built.Summary.Outcome);
         // Both show Published with every latency leg (landing → verified → build started → built → published → live).
-        var lib = await Uploads.WaitAsync(_silo, "ab-dw-lib", d => d.Summary.State == UploadState.Done, "Done", BuildTimeout);
-        Assert.Equal(UploadState.Published, lib.Summary.Outcome);
-        foreach (var upload in new[] { lib, built })
+        var libUpload = await Uploads.WaitAsync(_silo, "ab-dw-lib", d => d.Summary.State == UploadState.Done, "Done", BuildTimeout);
+        Assert.Equal(UploadState.Published, libUpload.Summary.Outcome);
+        foreach (var upload in new[] { libUpload, built })
             Assert.All(upload.Latency!.Legs(), l => Assert.True(l.Took is not null, $"{upload.Summary.Id}: leg {l.Leg} missing"));
         var log = File.ReadAllText(Assert.Single(built.Builds).LogPath!);
         Assert.Contains("extra repository: http://127.0.0.1:", log);
