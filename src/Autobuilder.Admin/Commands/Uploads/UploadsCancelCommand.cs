@@ -26,11 +26,8 @@ public sealed class UploadsCancelCommand : AsyncCommand<UploadsCancelCommand.Set
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        var upload = cluster.Grains.GetGrain<IUploadGrain>(settings.Id);
-        if (await upload.GetDetailsAsync() is null)
-            throw new ConsoleException($"no upload '{settings.Id}' (list them with: autobuilder uploads list)");
-        // Who, as this console knows it; a silo that authenticates its callers records their name instead.
-        var by = $"{Environment.UserName}@{Environment.MachineName}";
+        var upload = await KnownUpload.FindAsync(cluster, settings.Id);
+        var by = KnownUpload.Caller;
         var answer = await upload.CancelAsync(settings.Reason.Trim(), by);
         var ok = answer.Contains("cancelled", StringComparison.Ordinal) || answer.Contains("being stopped", StringComparison.Ordinal);
         if (settings.Json)

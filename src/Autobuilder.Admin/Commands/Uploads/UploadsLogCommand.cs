@@ -26,9 +26,7 @@ public sealed class UploadsLogCommand : AsyncCommand<UploadsLogCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        var upload = cluster.Grains.GetGrain<IUploadGrain>(settings.Id);
-        if (await upload.GetDetailsAsync() is null)
-            throw new ConsoleException($"no upload '{settings.Id}' (list them with: autobuilder uploads list)");
+        var upload = await KnownUpload.FindAsync(cluster, settings.Id);
         long offset = 0;
         int? attempt = null;
         while (true)

@@ -26,11 +26,8 @@ public sealed class UploadsRescoreCommand : AsyncCommand<UploadsRescoreCommand.S
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        var upload = cluster.Grains.GetGrain<IUploadGrain>(settings.Id);
-        if (await upload.GetDetailsAsync() is null)
-            throw new ConsoleException($"no upload '{settings.Id}' (list them with: autobuilder uploads list)");
-        // Who, as this console knows it; a silo that authenticates its callers records their name instead.
-        var by = $"{Environment.UserName}@{Environment.MachineName}";
+        var upload = await KnownUpload.FindAsync(cluster, settings.Id);
+        var by = KnownUpload.Caller;
         var answer = await upload.RescoreAsync(settings.Priority, by);
         var ok = answer.Contains("reordered", StringComparison.Ordinal);
         if (settings.Json)

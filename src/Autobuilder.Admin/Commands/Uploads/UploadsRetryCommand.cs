@@ -18,9 +18,7 @@ public sealed class UploadsRetryCommand : AsyncCommand<UploadsRetryCommand.Setti
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(settings, cancellationToken);
-        var upload = cluster.Grains.GetGrain<IUploadGrain>(settings.Id);
-        if (await upload.GetDetailsAsync() is null)
-            throw new ConsoleException($"no upload '{settings.Id}' (list them with: autobuilder uploads list)");
+        var upload = await KnownUpload.FindAsync(cluster, settings.Id);
         var answer = await upload.RetryAsync();
         var ok = answer.Contains("queued again", StringComparison.Ordinal);
         if (settings.Json)
