@@ -25,8 +25,8 @@ public sealed class DependencyWaitTests(GrainClusterFixture cluster) : GrainTest
 
     /// <summary>A dep-wait upload is settled until the wake arrives (one-way): wait for the outcome itself.</summary>
     private Task<UploadDetails> BuiltAsync(string phase, string id) =>
-        Eventually.UntilAsync(phase, id, "settled with outcome Built", () => Cluster.DetailsAsync(id),
-            d => d.Summary.Settled && d.Summary.Outcome == UploadState.Built, GrainClusterFixture.Describe);
+        Eventually.UntilAsync(phase, id, "settled with outcome Published", () => Cluster.DetailsAsync(id),
+            d => d.Summary.Settled && d.Summary.Outcome == UploadState.Published, GrainClusterFixture.Describe);
 
     private async Task<DependencyWait?> WaitOfAsync(string uploadId) =>
         (await Waits.ListAsync()).FirstOrDefault(w => w.UploadId == uploadId);
@@ -121,7 +121,7 @@ public sealed class DependencyWaitTests(GrainClusterFixture cluster) : GrainTest
 
         // Act
         await Cluster.Upload(upload.Id).RetryAsync();
-        await Cluster.WaitForOutcomeAsync("built after the retry", upload.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("built after the retry", upload.Id, UploadState.Published);
         await Waits.PublishedAsync(Devel, 13, [Binary("dw-retry-dev", "1.0-1")]);
 
         // Assert
@@ -158,7 +158,7 @@ public sealed class DependencyWaitTests(GrainClusterFixture cluster) : GrainTest
 
         // Act
         var newer = await Cluster.SubmitAsync("dw-super", "2.0", "amd64");
-        await Cluster.WaitForOutcomeAsync("newer built", newer.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("newer built", newer.Id, UploadState.Published);
 
         // Assert
         var details = await Eventually.UntilAsync("older cancelled", older.Id, "outcome Cancelled",

@@ -38,7 +38,7 @@ public sealed class UploadRescoreTests(GrainClusterFixture cluster) : GrainTest(
 
         // And when the slot frees, the rescored upload is built before the older one
         Cluster.Executor.Release(blocker.Build("armhf"), 1);
-        await Cluster.WaitForOutcomeAsync("older built", older.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("older built", older.Id, UploadState.Published);
         var newerRun = Cluster.Executor.RunsOf(newer.Build("armhf")).Single();
         var olderRun = Cluster.Executor.RunsOf(older.Build("armhf")).Single();
         Assert.True(newerRun.Started <= olderRun.Started, $"newer started {newerRun.Started:O}, older {olderRun.Started:O}");
@@ -49,7 +49,7 @@ public sealed class UploadRescoreTests(GrainClusterFixture cluster) : GrainTest(
     {
         // Given a built upload
         var upload = await Cluster.SubmitAsync("rescore-range", "1.0", "amd64");
-        await Cluster.WaitForOutcomeAsync("built", upload.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("built", upload.Id, UploadState.Published);
 
         // When an operator asks for a priority out of range
         var answer = await Cluster.Upload(upload.Id).RescoreAsync(BuildPriorityOptions.Max + 1, "operator-test");
@@ -79,7 +79,7 @@ public sealed class UploadRescoreTests(GrainClusterFixture cluster) : GrainTest(
         Assert.Equal((-5, 2), (entry.Priority, entry.Attempt));
         Assert.Contains((await Cluster.DetailsAsync(upload.Id)).History, h => h.Reason == "priority 0 -> -5, set by operator-test; no build waiting now: retries keep it");
         Cluster.Executor.Release(blocker.Build("armhf"), 1);
-        await Cluster.WaitForOutcomeAsync("built after the retry", upload.Id, UploadState.Built);
+        await Cluster.WaitForOutcomeAsync("built after the retry", upload.Id, UploadState.Published);
     }
 
     private async Task<List<string>> WaitingArmhfAsync() =>
