@@ -24,14 +24,15 @@ public sealed class WebReadModel(IGrainFactory grains, IOptions<AutobuilderOptio
 
     /// <summary>One upload, or null when the id is not one or names no upload.</summary>
     public async Task<UploadDetails?> UploadAsync(string id) =>
-        UploadIds.IsValid(id) && _options.Products.Contains(id.Split('/')[0], StringComparer.Ordinal)
-            ? await grains.GetGrain<IUploadGrain>(id).GetDetailsAsync()
-            : null;
+        Known(id) ? await grains.GetGrain<IUploadGrain>(id).GetDetailsAsync() : null;
+
+    /// <summary>An id of a configured product's upload: anything else activates no grain.</summary>
+    private bool Known(string id) => UploadIds.IsValid(id) && _options.Products.Contains(id.Split('/')[0], StringComparer.Ordinal);
 
     /// <summary>A build's log from the start, up to <paramref name="limit"/> bytes (its chunks read in turn).</summary>
     public async Task<(LogChunk? First, string Text, bool Cut)> LogAsync(string id, string? architecture, long limit)
     {
-        if (!UploadIds.IsValid(id))
+        if (!Known(id))
             return (null, "", false);
         var upload = grains.GetGrain<IUploadGrain>(id);
         var first = await upload.ReadLogAsync(architecture, 0);
