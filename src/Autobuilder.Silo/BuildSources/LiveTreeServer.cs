@@ -205,8 +205,13 @@ public sealed partial class LiveTreeServer(StageConfiguration stage, IOptions<Au
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+~-]{0,254}$")]
     private static partial Regex PlainSegment();
 
+    private int _disposed;
+
+    // The container disposes it once per registration it is reachable by: only the first stops it.
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         await _stop.CancelAsync();
         _listener?.Stop();
         if (_loop is not null)
