@@ -76,6 +76,10 @@ public static class WebHosting
                 headers.XFrameOptions = "DENY";
                 headers["Referrer-Policy"] = "no-referrer";
                 headers.CacheControl = "no-store";
+                // The web host's own routing ran first and may have chosen one of the dashboard's
+                // endpoints (its "/" too): forget it, so only this branch's routes can answer here.
+                context.SetEndpoint(null);
+                context.Request.RouteValues.Clear();
                 await next(context);
             });
             branch.UseRouting();

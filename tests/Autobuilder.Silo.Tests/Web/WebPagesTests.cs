@@ -25,8 +25,12 @@ public sealed class WebPagesTests(WebPagesTests.Fixture f) : IClassFixture<WebPa
 
         public async Task InitializeAsync()
         {
+            // With the dashboard on, as all.json has it: its routes (its "/" too) must never answer on the pages' port.
             _silo = new SiloProcess(_dir["var"], config =>
-                config["Autobuilder"]!["Web"] = new JsonObject { ["Enabled"] = true, ["Port"] = _port });
+            {
+                config["Autobuilder"]!["Web"] = new JsonObject { ["Enabled"] = true, ["Port"] = _port };
+                config["Dashboard"] = new JsonObject { ["Enabled"] = true, ["Address"] = "127.0.0.1", ["Port"] = SiloProcess.FreePort() };
+            });
             await _silo.StartAsync();
             Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/"), Timeout = TimeSpan.FromSeconds(30) };
             Uploads.Drop(_silo, new SourcePackage(Name: "ab-web-hello"), _dir["scratch"]);
@@ -64,6 +68,7 @@ public sealed class WebPagesTests(WebPagesTests.Fixture f) : IClassFixture<WebPa
         var href = "/uploads/" + string.Join('/', id.Split('/').Select(Uri.EscapeDataString));
 
         var overview = await PageAsync("/");
+        Assert.DoesNotContain("Orleans Dashboard", overview);
         Assert.Contains($"href=\"{href}\"", overview);
         Assert.Contains("extras-devel/bookworm", overview);
         Assert.Contains("Builds per architecture", overview);
@@ -127,6 +132,9 @@ public sealed class WebPagesTests(WebPagesTests.Fixture f) : IClassFixture<WebPa
             Assert.Equal(HttpStatusCode.NotFound, odd.StatusCode);
         using (var unknown = await _http.GetAsync("/nothing-here"))
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        // The dashboard (same web host, its own port and login) is not reachable through this port.
+        using (var dashboardAsset = await _http.GetAsync("/index.min.js"))
+            Assert.Equal(HttpStatusCode.NotFound, dashboardAsset.StatusCode);
     }
 
     /// <summary>
