@@ -100,11 +100,11 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
                 var version = Version(i);
                 var run = await system.UploadAsync(dscs[i], version);
                 Console.Error.WriteLine($"cluster: {system.Name} {version}: {run.Total:0.00} s = {run.ToBuilding:0.00} to Building + " +
-                                        $"{run.Building:0.00} to Done + {run.Publish:0.00} to apt-visible (load {Report.Load()})");
+                                        $"{run.Building:0.00} to Built + {run.Publish:0.00} to apt-visible (load {Report.Load()})");
             }
         }
 
-        report.Line("| system | p50 | p99 | max | landing → Building (p50) | Building → Done (p50) | Done → apt-visible (p50) |");
+        report.Line("| system | p50 | p99 | max | landing → Building (p50) | Building → Built (p50) | Built → apt-visible (p50) |");
         report.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var s in systems)
         {
@@ -304,7 +304,8 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
                 ?? throw new InvalidOperationException($"{name}: {id} is visible but the garage does not know it");
             DateTimeOffset At(UploadState state) => details.History.First(t => t.To == state).At;
             var building = At(UploadState.Building);
-            var done = At(UploadState.Done);
+            // Since issue 12 the upload ends Done only after the stage's answer: the build ends at Built.
+            var done = At(UploadState.Built);
             var run = new UploadRun((visible!.Value - landed).TotalSeconds, (building - landed).TotalSeconds,
                 (done - building).TotalSeconds, (visible.Value - done).TotalSeconds);
             if (version != "1.0")
