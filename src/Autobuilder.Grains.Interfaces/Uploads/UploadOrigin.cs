@@ -23,4 +23,15 @@ public enum UploadChannel
 public sealed record UploadOrigin(
     [property: Id(0)] UploadChannel Channel,
     [property: Id(1)] string? Login,
-    [property: Id(2)] string? LocalUser = null);
+    [property: Id(2)] string? LocalUser = null)
+{
+    /// <summary>Where the upload came from, in the words the console and the pages show.</summary>
+    public static string Describe(UploadOrigin? origin) => origin switch
+    {
+        { Channel: UploadChannel.Local, LocalUser: { Length: > 0 } user } => $"incoming/ on the garage (local; put there by unix user {user})",
+        null or { Channel: UploadChannel.Local } => "incoming/ on the garage (local)",
+        { Channel: UploadChannel.Ssh } => $"SSH upload area of {origin.Login}",
+        { Channel: UploadChannel.Http } => $"HTTP upload of {origin.Login}",
+        _ => origin.Channel.ToString(),
+    };
+}

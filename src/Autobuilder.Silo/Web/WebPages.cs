@@ -76,7 +76,7 @@ public sealed class WebPages(WebReadModel model)
         Pair(h, "Received", Html.Time(u.ReceivedAt));
         Pair(h, "Uploader", d.Identity is { } i ? $"{i.Account ?? "no account"} ({i.How})" : "not verified");
         Pair(h, "Changed-By (unverified)", d.Uploader ?? "-");
-        Pair(h, "Came through", d.Origin is null ? "-" : d.Origin.Channel + (d.Origin.Login is { } l ? $" ({l})" : d.Origin.LocalUser is { } lu ? $" (unix user {lu})" : ""));
+        Pair(h, "Came through", UploadOrigin.Describe(d.Origin));
         h.Raw("</dl>");
         if (d.Problems.Count > 0)
         {

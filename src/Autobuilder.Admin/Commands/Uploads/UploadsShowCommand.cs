@@ -33,7 +33,7 @@ public sealed class UploadsShowCommand : AsyncCommand<UploadsShowCommand.Setting
         Console.WriteLine($"Uploader: {identity?.Account ?? "-"}{(identity is null ? "" : $" ({identity.How})")}");
         if (identity?.SignerFingerprint is { } signer)
             Console.WriteLine($"Signer:   {signer}{(identity.SignedFile is { } signed ? $" (signature on {signed})" : "")}");
-        Console.WriteLine($"Origin:   {Origin(details.Origin)}");
+        Console.WriteLine($"Origin:   {UploadOrigin.Describe(details.Origin)}");
         Console.WriteLine($"Changed-By (unverified): {details.Uploader ?? "-"}");
         if (details.ChangesFileName is { } changes)
             Console.WriteLine($"Changes:  {changes}");
@@ -64,12 +64,4 @@ public sealed class UploadsShowCommand : AsyncCommand<UploadsShowCommand.Setting
         return 0;
     }
 
-    private static string Origin(UploadOrigin? origin) => origin switch
-    {
-        { Channel: UploadChannel.Local, LocalUser: { Length: > 0 } user } => $"incoming/ on the garage (local; put there by unix user {user})",
-        null or { Channel: UploadChannel.Local } => "incoming/ on the garage (local)",
-        { Channel: UploadChannel.Ssh } => $"SSH upload area of {origin.Login}",
-        { Channel: UploadChannel.Http } => $"HTTP upload of {origin.Login}",
-        _ => origin.Channel.ToString(),
-    };
 }
