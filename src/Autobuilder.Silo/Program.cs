@@ -1,5 +1,4 @@
 using Autobuilder.Grains;
-using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Dashboard;
 using Autobuilder.Silo.Hosting;
 using Autobuilder.Silo.HttpUpload;

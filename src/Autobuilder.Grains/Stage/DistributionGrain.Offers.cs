@@ -1,3 +1,6 @@
+using Autobuilder.Grains.Stage.Incoming;
+using Autobuilder.Grains.Stage.Journal;
+using Autobuilder.Grains.Stage.Pool;
 using Autobuilder.Grains.Uploads.Checks;
 using Autobuilder.Acceptance;
 using Autobuilder.Debian.Checksums;

@@ -1,4 +1,9 @@
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Stage.Incoming;
+using Autobuilder.Grains.Stage.Journal;
+using Autobuilder.Grains.Stage.Maintenance;
+using Autobuilder.Grains.Stage.Pool;
+using Autobuilder.Grains.Stage.Publishing;
 using Autobuilder.Grains.Uploads.Checks;
 using Autobuilder.Grains.Placement;
 using Microsoft.Extensions.Logging;

@@ -1,3 +1,5 @@
+using Autobuilder.Grains.Stage.Journal;
+
 namespace Autobuilder.Grains.Stage;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Autobuilder.Debian.Versions;
+using Autobuilder.Grains.Stage.Journal;
 
 namespace Autobuilder.Grains.Stage;
 

@@ -1,3 +1,5 @@
+using Autobuilder.Grains.Stage.LiveTree;
+
 namespace Autobuilder.Grains.Stage;
 
 /// <summary>One repository's effective configuration: the options with every default filled in.</summary>

@@ -1,4 +1,6 @@
 using Autobuilder.Grains.Placement;
+using Autobuilder.Grains.Stage.Pool;
+using Autobuilder.Grains.Stage.Publishing;
 using Microsoft.Extensions.Logging;
 
 namespace Autobuilder.Grains.Stage;

@@ -1,5 +1,6 @@
 using Autobuilder.Debian.Safety;
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Stage.LiveTree;
 
 namespace Autobuilder.Grains.Stage;
 

@@ -1,7 +1,7 @@
 using Autobuilder.Grains.Accounts;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
-using Autobuilder.Silo.Cluster;
+using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

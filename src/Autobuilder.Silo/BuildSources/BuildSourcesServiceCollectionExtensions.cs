@@ -2,7 +2,7 @@ using Autobuilder.Grains.Builds;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Stage;
-using Autobuilder.Silo.Cluster;
+using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
+using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Autobuilder.Silo.Files;
@@ -8,7 +9,7 @@ namespace Autobuilder.Silo.Files;
 /// A successful build's results: checked as the upload's (<see cref="ResultOwnership"/>) before the
 /// success is recorded; the stage fetches them when the upload offers them (issue 12).
 /// </summary>
-public sealed class ResultHandoff(IOptions<AutobuilderOptions> options, Cluster.SiloIdentity identity) : IResultHandoff
+public sealed class ResultHandoff(IOptions<AutobuilderOptions> options, SiloIdentity identity) : IResultHandoff
 {
     public string Host => identity.HostName;
 

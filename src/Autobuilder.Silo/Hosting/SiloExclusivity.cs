@@ -1,5 +1,4 @@
 using Autobuilder.Grains.Options;
-using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Dashboard;
 using Autobuilder.Silo.HttpUpload;
 using Microsoft.Extensions.Configuration;

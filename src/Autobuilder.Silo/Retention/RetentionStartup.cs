@@ -1,6 +1,6 @@
 using Autobuilder.Grains;
 using Autobuilder.Grains.Placement;
-using Autobuilder.Silo.Cluster;
+using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Autobuilder.Silo.Retention;

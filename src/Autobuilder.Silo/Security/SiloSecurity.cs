@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Security;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Security;
-using Autobuilder.Silo.Cluster;
+using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Connections.Security;

@@ -1,6 +1,15 @@
 using Autobuilder.Debian.Deb;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Stage;
+using Autobuilder.Grains.Stage.Incoming;
+using Autobuilder.Grains.Stage.Journal;
+using Autobuilder.Grains.Stage.Pool;
+using Autobuilder.Grains.Stage.Publishing;
+using Autobuilder.Silo.Stage.Incoming;
+using Autobuilder.Silo.Stage.Journal;
+using Autobuilder.Silo.Stage.LiveTree;
+using Autobuilder.Silo.Stage.Pool;
+using Autobuilder.Silo.Stage.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,3 @@
-using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Dashboard;
 using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;

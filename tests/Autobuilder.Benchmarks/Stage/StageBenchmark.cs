@@ -4,7 +4,11 @@ using Autobuilder.Benchmarks.Pipeline;
 using Autobuilder.Debian.Signing;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Stage;
+using Autobuilder.Grains.Stage.Journal;
+using Autobuilder.Grains.Stage.Publishing;
 using Autobuilder.Silo.Stage;
+using Autobuilder.Silo.Stage.Incoming;
+using Autobuilder.Silo.Stage.Publishing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Autobuilder.Benchmarks.Stage;

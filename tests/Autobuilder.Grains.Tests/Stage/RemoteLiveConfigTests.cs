@@ -1,5 +1,6 @@
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Stage;
+using Autobuilder.Grains.Stage.LiveTree;
 
 namespace Autobuilder.Grains.Tests.Stage;
 

@@ -1,6 +1,6 @@
 using Autobuilder.Grains;
-using Autobuilder.Silo.Cluster;
 using Autobuilder.Silo.Dashboard;
+using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 
 namespace Autobuilder.Silo.Tests.Cluster;

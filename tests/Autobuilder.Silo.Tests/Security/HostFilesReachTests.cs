@@ -1,4 +1,4 @@
-using Autobuilder.Silo.Cluster;
+using Autobuilder.Silo.FileTransfer;
 using Autobuilder.Testing;
 
 namespace Autobuilder.Silo.Tests.Security;

@@ -6,7 +6,10 @@ using Autobuilder.Debian.Tests.Indices;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Stage;
+using Autobuilder.Grains.Stage.Publishing;
 using Autobuilder.Silo.Stage;
+using Autobuilder.Silo.Stage.LiveTree;
+using Autobuilder.Silo.Stage.Publishing;
 using Autobuilder.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,9 @@
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Stage;
+using Autobuilder.Grains.Stage.Journal;
 using Autobuilder.Silo.Stage;
+using Autobuilder.Silo.Stage.Journal;
 using Autobuilder.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,4 +1,0 @@
-namespace Autobuilder.Grains.Stage;
-
-/// <summary>One incoming file and the pool path (below the repository root) it goes to.</summary>
-public sealed record PoolPlacement(string FileName, string PoolPath, string Sha256);
