@@ -29,7 +29,7 @@ public static class StageServiceCollectionExtensions
         services.AddSingleton<IOfferedFiles, OfferedFiles>();
         services.AddSingleton<IRepositoryPool, RepositoryPool>();
         services.AddSingleton<SigningKeys>();
-        services.AddSingleton<RemoteLiveSync>();
+        services.AddSingleton<RsyncLiveTree>();
         services.AddSingleton<IDistributionPublisher, DistributionPublisher>();
         services.AddSingleton<RepoIncomingService>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RepoIncomingService>());

@@ -298,8 +298,8 @@ public sealed class RemoteLiveTests
         });
         var configuration = new Autobuilder.Grains.Stage.StageConfiguration(options);
         var repository = configuration.Find("extras-devel")!;
-        var sync = new Autobuilder.Silo.Stage.LiveTree.RemoteLiveSync(configuration,
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<Autobuilder.Silo.Stage.LiveTree.RemoteLiveSync>.Instance);
+        var sync = new Autobuilder.Silo.Stage.LiveTree.RsyncLiveTree(configuration,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<Autobuilder.Silo.Stage.LiveTree.RsyncLiveTree>.Instance);
         var dists = Path.Combine(repository.LivePath, "dists");
         var mtime = new DateTime(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
         void Generation(string name, char content)

@@ -14,7 +14,7 @@ namespace Autobuilder.Silo.Stage.Pool;
 /// one lock: a file being taken again is never removed in the same moment. A file that is reused
 /// has its modification time renewed, which clean-up reads as "referenced just now".
 /// </summary>
-public sealed class RepositoryPool(StageFolders folders, TimeProvider time, RemoteLiveSync remote) : IRepositoryPool
+public sealed class RepositoryPool(StageFolders folders, TimeProvider time, RsyncLiveTree remote) : IRepositoryPool
 {
     public const string OrphansFile = "pool-orphans.json";
 

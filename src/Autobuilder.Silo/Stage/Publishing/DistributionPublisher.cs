@@ -22,12 +22,12 @@ namespace Autobuilder.Silo.Stage.Publishing;
 /// <item>live: the new pool files first, then the generation folder (hard links), then
 /// dists/&lt;product&gt; — a symbolic link — replaced by rename(2) in one step.</item>
 /// <item>a remote live tree, when configured: the same order over rsync and SSH
-/// (<see cref="RemoteLiveSync"/>), asked for by the grain after the local publish.</item>
+/// (<see cref="RsyncLiveTree"/>), asked for by the grain after the local publish.</item>
 /// </list>
 /// A crash anywhere leaves live on the old generation or the new one, never a mix: nothing a
 /// client can reach is ever written in place.
 /// </summary>
-public sealed partial class DistributionPublisher(StageConfiguration configuration, SigningKeys keys, RemoteLiveSync remote, ILogger<DistributionPublisher> logger)
+public sealed partial class DistributionPublisher(StageConfiguration configuration, SigningKeys keys, RsyncLiveTree remote, ILogger<DistributionPublisher> logger)
     : IDistributionPublisher
 {
     private static readonly string[] Variants = ["", ".gz", ".xz"];

@@ -33,7 +33,7 @@ namespace Autobuilder.Silo.Stage.LiveTree;
 /// directories are transferred whole, arguments go as argv, and the two remote commands are words
 /// quoted by <see cref="ShellQuote"/>.
 /// </summary>
-public sealed partial class RemoteLiveSync(StageConfiguration configuration, ILogger<RemoteLiveSync> logger)
+public sealed partial class RsyncLiveTree(StageConfiguration configuration, ILogger<RsyncLiveTree> logger)
 {
     // The name ssh knows the remote by in its configuration and known_hosts: a fixed alias, so the
     // pinned key is looked up whatever host and port are configured.
