@@ -29,6 +29,7 @@ public static class StageServiceCollectionExtensions
         services.AddSingleton<IOfferedFiles, OfferedFiles>();
         services.AddSingleton<IRepositoryPool, RepositoryPool>();
         services.AddSingleton<SigningKeys>();
+        services.AddSingleton<LocalLiveTree>();
         services.AddSingleton<RsyncLiveTree>();
         services.AddSingleton<IDistributionPublisher, DistributionPublisher>();
         services.AddSingleton<RepoIncomingService>();

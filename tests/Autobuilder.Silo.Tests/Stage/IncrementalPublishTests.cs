@@ -38,7 +38,7 @@ public sealed class IncrementalPublishTests
         };
         var configuration = new StageConfiguration(options);
         var keys = new SigningKeys(NullLogger<SigningKeys>.Instance);
-        return (new DistributionPublisher(configuration, keys, new RsyncLiveTree(configuration, NullLogger<RsyncLiveTree>.Instance), NullLogger<DistributionPublisher>.Instance), configuration.Get("bench"));
+        return (new DistributionPublisher(configuration, keys, new LocalLiveTree(), new RsyncLiveTree(configuration, NullLogger<RsyncLiveTree>.Instance), NullLogger<DistributionPublisher>.Instance), configuration.Get("bench"));
     }
 
     private static PackageRecord Record(int i, int version, Random random, DateTimeOffset at)

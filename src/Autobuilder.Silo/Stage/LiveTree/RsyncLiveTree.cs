@@ -33,7 +33,7 @@ namespace Autobuilder.Silo.Stage.LiveTree;
 /// directories are transferred whole, arguments go as argv, and the two remote commands are words
 /// quoted by <see cref="ShellQuote"/>.
 /// </summary>
-public sealed partial class RsyncLiveTree(StageConfiguration configuration, ILogger<RsyncLiveTree> logger)
+public sealed partial class RsyncLiveTree(StageConfiguration configuration, ILogger<RsyncLiveTree> logger) : ILiveTree
 {
     // The name ssh knows the remote by in its configuration and known_hosts: a fixed alias, so the
     // pinned key is looked up whatever host and port are configured.
@@ -56,15 +56,21 @@ public sealed partial class RsyncLiveTree(StageConfiguration configuration, ILog
     /// <summary>Called after the local pool lost files: the next sync deletes them on the remote too.</summary>
     public void PoolChanged(string repository) => _poolPruned.TryRemove(repository, out _);
 
+    /// <summary>Brings the remote to the generation the local live tree serves for <paramref name="product"/>.</summary>
     public async Task<RemoteSyncOutcome> SyncAsync(RepositoryConfig repository, string product, CancellationToken ct = default)
     {
         var remote = repository.LiveRemote ?? throw new InvalidOperationException($"{repository.Name} has no LiveRemote");
-        // The distributions of a repository share its remote pool; one sync at a time there.
-        var gate = _gates.GetOrAdd(repository.Name, _ => new SemaphoreSlim(1, 1));
+        var gate = Gate(repository);
         await gate.WaitAsync(ct);
         try
         {
-            return await SyncLockedAsync(repository, remote, product, ct);
+            // Read under the gate: a sync that waited must send what is served when it runs, never an older generation.
+            var name = LocalLiveTree.ServedFolder(repository, product);
+            if (name is null || !GenerationFolder.TryParse(name, out var generation, out var attempt))
+                throw new IOException($"{repository.Name}/{product} has no live generation here yet, so there is nothing to send to {remote}");
+            var folder = new GenerationFolder(generation, attempt, Path.Combine(StageFolders.LiveGenerations(repository, product), name));
+            var outcome = await MakeLiveLockedAsync(new LiveTreeRequest(repository, product, folder, []), remote, ct);
+            return new RemoteSyncOutcome(outcome.Generation, outcome.Folder, outcome.At);
         }
         finally
         {
@@ -72,13 +78,29 @@ public sealed partial class RsyncLiveTree(StageConfiguration configuration, ILog
         }
     }
 
-    private async Task<RemoteSyncOutcome> SyncLockedAsync(RepositoryConfig repository, RemoteLiveConfig remote, string product, CancellationToken ct)
+    /// <inheritdoc/>
+    /// <remarks>The generation folder is sent from where it is on this host (the local live tree's, as a rule).</remarks>
+    public async Task<LiveTreeOutcome> MakeLiveAsync(LiveTreeRequest request, CancellationToken ct = default)
     {
-        var link = new FileInfo(Path.Combine(StageFolders.LiveDists(repository), product));
-        var name = link.LinkTarget is { } target ? Path.GetFileName(target) : null;
-        if (name is null || !GenerationFolder.TryParse(name, out var generation, out _))
-            throw new IOException($"{repository.Name}/{product} has no live generation here yet, so there is nothing to send to {remote}");
+        var remote = request.Repository.LiveRemote ?? throw new InvalidOperationException($"{request.Repository.Name} has no LiveRemote");
+        var gate = Gate(request.Repository);
+        await gate.WaitAsync(ct);
+        try
+        {
+            return await MakeLiveLockedAsync(request, remote, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
 
+    // The distributions of a repository share its remote pool; one sync at a time there.
+    private SemaphoreSlim Gate(RepositoryConfig repository) => _gates.GetOrAdd(repository.Name, _ => new SemaphoreSlim(1, 1));
+
+    private async Task<LiveTreeOutcome> MakeLiveLockedAsync(LiveTreeRequest request, RemoteLiveConfig remote, CancellationToken ct)
+    {
+        var (repository, product, name, generation) = (request.Repository, request.Product, request.Generation.Name, request.Generation.Generation);
         if (!File.Exists(remote.KeyFile))
             throw new IOException($"its private key file {remote.KeyFile} (LiveRemote.KeyFile) is not on this host");
         var ssh = await PrepareSshAsync(repository, remote, ct);
@@ -124,7 +146,7 @@ public sealed partial class RsyncLiveTree(StageConfiguration configuration, ILog
         List<string> send = ["-rltH", "--checksum", "--delete", "--delay-updates"];
         if (previous is not null && previous != name)
             send.Add($"--link-dest={generations}/{previous}");
-        send.AddRange([Path.Combine(StageFolders.LiveGenerations(repository, product), name) + "/", $"{Alias}:{generations}/{name}/"]);
+        send.AddRange([request.Generation.Path + "/", $"{Alias}:{generations}/{name}/"]);
         await RsyncAsync(ssh, send, $"sending generation folder {name}", false, ct);
         if (previous is not null && previous != name)
             await CarryByHashAsync(ssh, repository, product, previous, name, generations, ct);
@@ -160,7 +182,7 @@ public sealed partial class RsyncLiveTree(StageConfiguration configuration, ILog
         {
             LogCleanupFailed(logger, repository.Name, product, remote.ToString(), ex.Message);
         }
-        return new RemoteSyncOutcome(generation, name, at);
+        return new LiveTreeOutcome(generation, name, at);
     }
 
     /// <summary>

@@ -19,15 +19,16 @@ namespace Autobuilder.Silo.Stage.Publishing;
 /// change recompresses and rehashes only what it touched; a file whose bytes did not change is
 /// linked from the previous generation — by-hash copies (its own, and those of generations superseded within Stage:ByHashMinutes),
 /// Release, InRelease and Release.gpg, all in a ".partial" folder that is synced and renamed;</item>
-/// <item>live: the new pool files first, then the generation folder (hard links), then
-/// dists/&lt;product&gt; — a symbolic link — replaced by rename(2) in one step.</item>
+/// <item>live (<see cref="LocalLiveTree"/>): the new pool files first, then the generation folder
+/// (hard links), then dists/&lt;product&gt; — a symbolic link — replaced by rename(2) in one step.</item>
 /// <item>a remote live tree, when configured: the same order over rsync and SSH
-/// (<see cref="RsyncLiveTree"/>), asked for by the grain after the local publish.</item>
+/// (<see cref="RsyncLiveTree"/>), asked for by the grain after the local publish. Both are
+/// <see cref="ILiveTree"/> backends: the publisher writes a generation, a live tree makes it served.</item>
 /// </list>
 /// A crash anywhere leaves live on the old generation or the new one, never a mix: nothing a
 /// client can reach is ever written in place.
 /// </summary>
-public sealed partial class DistributionPublisher(StageConfiguration configuration, SigningKeys keys, RsyncLiveTree remote, ILogger<DistributionPublisher> logger)
+public sealed partial class DistributionPublisher(StageConfiguration configuration, SigningKeys keys, LocalLiveTree local, RsyncLiveTree remote, ILogger<DistributionPublisher> logger)
     : IDistributionPublisher
 {
     private static readonly string[] Variants = ["", ".gz", ".xz"];
@@ -38,7 +39,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
     // Each distribution's clean-up of old generation folders, running after its publish returned.
     private readonly Dictionary<string, Task> _pruning = new(StringComparer.Ordinal);
 
-    public Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken ct = default) => Task.Run(() => Publish(request), ct);
+    public Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken ct = default) => Task.Run(() => PublishCoreAsync(request), ct);
 
     public Task<string> EnsureSigningKeyAsync(RepositoryConfig repository, CancellationToken ct = default) => Task.Run(() => keys.Ensure(repository), ct);
 
@@ -50,9 +51,9 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
     }
 
     public Task<long?> LiveGenerationAsync(RepositoryConfig repository, string product, CancellationToken ct = default) =>
-        Task.FromResult(LiveFolderName(repository, product) is { } name && GenerationFolder.TryParse(name, out var g, out _) ? g : (long?)null);
+        Task.FromResult(LocalLiveTree.ServedFolder(repository, product) is { } name && GenerationFolder.TryParse(name, out var g, out _) ? g : (long?)null);
 
-    private PublishOutcome Publish(PublishRequest r)
+    private async Task<PublishOutcome> PublishCoreAsync(PublishRequest r)
     {
         var repo = r.Repository;
         var key = StageConfiguration.DistributionKey(repo.Name, r.Product);
@@ -99,13 +100,8 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
         Posix.Sync(staging);
 
         // 2. Live: pool files before anything names them, then the generation, then the one rename.
-        SyncPool(repo, r);
-        var liveWork = Path.Combine(live, name + GenerationFolder.PartialSuffix);
-        LinkTree(final, liveWork);
-        Posix.SyncFolders(liveWork);
-        Posix.Rename(liveWork, Path.Combine(live, name));
-        Posix.Sync(live);
-        Swap(repo, r.Product, name);
+        await local.MakeLiveAsync(new LiveTreeRequest(repo, r.Product, new GenerationFolder(r.Generation, attempt, final),
+            r.NewPoolFiles ?? r.Packages.SelectMany(p => p.Files).ToList()));
         keys.Ensure(repo);
 
         lock (indices)
@@ -221,7 +217,7 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
     /// <summary>Links the by-hash files of earlier generations' indices into this one, for clients still reading those.</summary>
     private static void CarryByHash(string work, string staging, IReadOnlyList<long> generations, RepositoryConfig repo, string product)
     {
-        var liveName = LiveFolderName(repo, product);
+        var liveName = LocalLiveTree.ServedFolder(repo, product);
         var folders = GenerationFolder.List(staging);
         foreach (var generation in generations)
         {
@@ -241,62 +237,6 @@ public sealed partial class DistributionPublisher(StageConfiguration configurati
                 Posix.LinkOrCopy(source, target);
             }
         }
-    }
-
-    private static void SyncPool(RepositoryConfig repo, PublishRequest r)
-    {
-        var files = r.NewPoolFiles ?? (IEnumerable<PoolFile>)r.Packages.SelectMany(p => p.Files).ToList();
-        var folders = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var path in files.Select(f => f.Path).Distinct(StringComparer.Ordinal))
-        {
-            var target = Path.Combine(repo.LivePath, path);
-            if (File.Exists(target))
-                continue;
-            var source = Path.Combine(repo.StagingPath, path);
-            if (!File.Exists(source))
-                throw new IOException($"{path} is missing from {repo.Name}'s staging pool");
-            var folder = Path.GetDirectoryName(target)!;
-            Directory.CreateDirectory(folder);
-            Posix.LinkOrCopy(source, target);
-            folders.Add(folder);
-        }
-        Posix.SyncMany(folders);
-    }
-
-    private static void LinkTree(string source, string target)
-    {
-        Directory.CreateDirectory(target);
-        foreach (var dir in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, dir)));
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-            Posix.LinkOrCopy(file, Path.Combine(target, Path.GetRelativePath(source, file)));
-    }
-
-    /// <summary>dists/&lt;product&gt; → .&lt;product&gt;/&lt;name&gt;: a new link made beside it and renamed over it.</summary>
-    private static void Swap(RepositoryConfig repo, string product, string name)
-    {
-        var dists = StageFolders.LiveDists(repo);
-        var link = Path.Combine(dists, product);
-        if (Directory.Exists(link) && new DirectoryInfo(link).LinkTarget is null)
-            throw new IOException($"{link} is a real folder, not the link the publisher swaps; move it away once and publish again");
-        var temp = Path.Combine(dists, $".{product}.{Guid.NewGuid():N}.link");
-        File.CreateSymbolicLink(temp, $".{product}/{name}");
-        try
-        {
-            Posix.Rename(temp, link);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-        Posix.Sync(dists);
-    }
-
-    private static string? LiveFolderName(RepositoryConfig repo, string product)
-    {
-        var link = new FileInfo(Path.Combine(StageFolders.LiveDists(repo), product));
-        return link.LinkTarget is { } target ? Path.GetFileName(target) : null;
     }
 
     private void AwaitPruning(string key)
