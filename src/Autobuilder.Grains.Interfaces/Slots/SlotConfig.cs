@@ -27,9 +27,6 @@ public sealed record SlotConfig(
     public const string HostMode = "host";
     public const string ChrootMode = "chroot";
 
-    /// <summary>The base tarball a chroot build of <paramref name="product"/> for <paramref name="architecture"/> uses, on the builder.</summary>
-    public string ChrootTarballFor(string product, string architecture) => ChrootTarball.PathFor(ChrootTarballs, product, architecture);
-
     public string Key => SlotKey(Host, User);
 
     public static string SlotKey(string host, string user) => $"{host}/{user}";

@@ -1,3 +1,4 @@
+using Autobuilder.BuildRunner;
 using Autobuilder.Grains;
 
 namespace Autobuilder.Silo.Execution;
@@ -16,7 +17,7 @@ public static class RunnerArguments
         {
             // The product is the distribution codename: it picks the tarball and is what the
             // .changes says it was built for.
-            args.AddRange(["--dist", build.Product, "--chroot-tarball", slot.ChrootTarballFor(build.Product, build.Architecture)]);
+            args.AddRange(["--dist", build.Product, "--chroot-tarball", ChrootTarball.PathFor(slot.ChrootTarballs, build.Product, build.Architecture)]);
         }
         return args;
     }
