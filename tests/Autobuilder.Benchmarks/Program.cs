@@ -4,7 +4,7 @@ using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
 //        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
-//        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
+//        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;
@@ -13,6 +13,7 @@ var sshUploads = 40;
 var stagePackages = 50_000;
 var clusterUploads = 10;
 var publishUploads = 20;
+var clusterBuilds = 10_000;
 var intakeUploads = 1000;
 var dropAccounts = 10_000;
 long intakeBig = 2L << 30;
@@ -33,6 +34,7 @@ for (var i = 0; i < args.Length; i++)
         case "--ssh-uploads": sshUploads = int.Parse(args[++i]); break;
         case "--cluster-uploads": clusterUploads = int.Parse(args[++i]); break;
         case "--publish-uploads": publishUploads = int.Parse(args[++i]); break;
+        case "--cluster-builds": clusterBuilds = int.Parse(args[++i]); break;
         case "--only": only = args[++i]; break;
         case "--runs": runs = int.Parse(args[++i]); break;
         case "--work": work = args[++i]; break;
@@ -117,7 +119,7 @@ if (only is null or "drop")
 }
 // A real PostgreSQL and silo processes (garage, builder, stage, and one of role "all"): see Cluster/ClusterBenchmark.cs.
 if (only is null or "cluster")
-    await new Autobuilder.Benchmarks.Cluster.ClusterBenchmark(repo, work, report).RunAsync(clusterUploads);
+    await new Autobuilder.Benchmarks.Cluster.ClusterBenchmark(repo, work, report).RunAsync(clusterUploads, clusterBuilds);
 // A real sshd, a silo with the HTTP upload on, scp, curl and dput: see HttpUpload/HttpUploadBenchmark.cs.
 if (only is null or "http")
 {
