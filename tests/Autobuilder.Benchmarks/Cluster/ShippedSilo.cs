@@ -6,7 +6,8 @@ namespace Autobuilder.Benchmarks.Cluster;
 /// <summary>
 /// A silo process configured by the shipped silo-config/&lt;role&gt;.json, with only what a
 /// second installation on the same machine must change: data root, ports, the database, the
-/// address it advertises, the certificates folder and the dashboard's port.
+/// address it advertises, the certificates folder and the ports of the dashboard, pages, metrics
+/// and other listeners of the shipped files.
 /// </summary>
 internal static class ShippedSilo
 {
@@ -34,6 +35,8 @@ internal static class ShippedSilo
                 web["Port"] = SiloProcess.FreePort();
             if (ab["Uploaders"]?["Http"] is JsonObject http)
                 http["Port"] = SiloProcess.FreePort();
+            if (ab["Metrics"] is JsonObject metrics)
+                metrics["Port"] = SiloProcess.FreePort();
             if (ab["BuildSources"] is JsonObject sources && sources["ServePort"]?.GetValue<int>() is > 0)
                 sources["ServePort"] = SiloProcess.FreePort();
             if (database is not null)
