@@ -3,8 +3,8 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|cluster|http|drop] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
-//        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--intake-uploads N] [--intake-big BYTES]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;
@@ -12,6 +12,8 @@ var uploads = 100;
 var sshUploads = 40;
 var stagePackages = 50_000;
 var clusterUploads = 10;
+var publishUploads = 20;
+var clusterBuilds = 10_000;
 var intakeUploads = 1000;
 var dropAccounts = 10_000;
 long intakeBig = 2L << 30;
@@ -22,7 +24,7 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
-        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; publishUploads = 4; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; break;
         case "--drop-accounts": dropAccounts = int.Parse(args[++i]); break;
         case "--intake-uploads": intakeUploads = int.Parse(args[++i]); break;
         case "--intake-big": intakeBig = long.Parse(args[++i]); break;
@@ -31,6 +33,8 @@ for (var i = 0; i < args.Length; i++)
         case "--uploads": uploads = int.Parse(args[++i]); break;
         case "--ssh-uploads": sshUploads = int.Parse(args[++i]); break;
         case "--cluster-uploads": clusterUploads = int.Parse(args[++i]); break;
+        case "--publish-uploads": publishUploads = int.Parse(args[++i]); break;
+        case "--cluster-builds": clusterBuilds = int.Parse(args[++i]); break;
         case "--only": only = args[++i]; break;
         case "--runs": runs = int.Parse(args[++i]); break;
         case "--work": work = args[++i]; break;
@@ -41,9 +45,9 @@ for (var i = 0; i < args.Length; i++)
             return 2;
     }
 }
-if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "cluster" or "http" or "drop"))
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "publish" or "cluster" or "http" or "drop"))
 {
-    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, cluster, http or drop");
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, publish, cluster, http or drop");
     return 2;
 }
 
@@ -104,6 +108,9 @@ if (only is null or "ssh")
 }
 if (only is null or "stage")
     await new Autobuilder.Benchmarks.Stage.StageBenchmark(work, report, runs).RunAsync(stagePackages);
+// The real silo process of role all (shipped all.json) and reprepro processincoming: see Stage/PublishBenchmark.cs.
+if (only is null or "publish")
+    await new Autobuilder.Benchmarks.Stage.PublishBenchmark(repo, work, report).RunAsync(stagePackages, publishUploads);
 if (only is null or "drop")
 {
     // Real sshd with the shipped snippet, the upload and abdropkeys users (as root): see Drop/DropBenchmark.cs.
@@ -112,7 +119,7 @@ if (only is null or "drop")
 }
 // A real PostgreSQL and silo processes (garage, builder, stage, and one of role "all"): see Cluster/ClusterBenchmark.cs.
 if (only is null or "cluster")
-    await new Autobuilder.Benchmarks.Cluster.ClusterBenchmark(repo, work, report).RunAsync(clusterUploads);
+    await new Autobuilder.Benchmarks.Cluster.ClusterBenchmark(repo, work, report).RunAsync(clusterUploads, clusterBuilds);
 // A real sshd, a silo with the HTTP upload on, scp, curl and dput: see HttpUpload/HttpUploadBenchmark.cs.
 if (only is null or "http")
 {

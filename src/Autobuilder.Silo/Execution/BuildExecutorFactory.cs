@@ -28,7 +28,7 @@ public sealed class BuildExecutorFactory(
     public IBuildExecutor Create(SlotConfig slot) => slot.Executor switch
     {
         SlotConfig.LocalExecutor => new LocalBuildExecutor(slot, paths, _runner.Value, _sandbox.Value, options.Value.BuildLimits, buildSources),
-        SlotConfig.SshExecutor => new SshBuildExecutor(slot, paths, pool, options.Value.Ssh, loggers.CreateLogger<SshBuildExecutor>(), options.Value.BuildLimits),
+        SlotConfig.SshExecutor => new SshBuildExecutor(slot, paths, pool, options.Value.Ssh, loggers.CreateLogger<SshBuildExecutor>(), options.Value.BuildLimits, buildSources),
         _ => throw new InvalidOperationException($"slot {slot.Key}: executor '{slot.Executor}' is not available (local or ssh)"),
     };
 }

@@ -7,27 +7,14 @@ public sealed partial class LocalBuildExecutor
 {
     /// <summary>
     /// The runner's --extra-repository/--extra-repository-key pairs for the distributions the
-    /// request names, each key copied into the build folder under a fixed name (the runner takes
-    /// only plain names there); and the lines that say which were left out and why, for the log.
+    /// request names, each key copied into the build folder under its plain name; and the lines
+    /// that say which were used and which left out and why, for the log.
     /// </summary>
     private (List<string> Arguments, List<string> Notes) ExtraRepositoryArguments(BuildRequest build, string work)
     {
-        var args = new List<string>();
-        var notes = new List<string>();
-        var n = 0;
-        foreach (var distribution in build.BuildSources ?? [])
-        {
-            string? why = $"{distribution}: this silo has no build-source locator";
-            if (buildSources?.Locate(distribution, out why) is not { } location)
-            {
-                notes.Add($"[autobuilder] build source left out: {why}");
-                continue;
-            }
-            var key = $"build-source-{++n}.gpg";
-            File.Copy(location.KeyFile, Path.Combine(work, key));
-            args.AddRange(["--extra-repository", location.RunnerSpec, "--extra-repository-key", key]);
-            notes.Add($"[autobuilder] build source: {distribution} at {location.Url} ({location.Suite} {string.Join(' ', location.Components)})");
-        }
-        return (args, notes);
+        var sources = BuildSourceArguments.Resolve(build, buildSources);
+        foreach (var (keyFile, name) in sources.Keys)
+            File.Copy(keyFile, Path.Combine(work, name));
+        return ([.. sources.RunnerArguments], [.. sources.Notes]);
     }
 }

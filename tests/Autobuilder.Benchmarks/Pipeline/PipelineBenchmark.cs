@@ -211,7 +211,7 @@ internal sealed class PipelineBenchmark(string work, Report report)
         return null;
     }
 
-    private static double DpkgBuildpackageAlone(string dsc, string folder)
+    internal static double DpkgBuildpackageAlone(string dsc, string folder)
     {
         Directory.CreateDirectory(folder);
         Tool.Run("dpkg-source", ["-x", dsc, Path.Combine(folder, "src")]).Ok();

@@ -24,7 +24,8 @@ internal sealed class RepreproArchive
 
     /// <summary>
     /// conf/distributions. The indices match what our stage serves: Packages.gz (and .xz), not the
-    /// uncompressed Packages (reprepro's default also writes that).
+    /// uncompressed Packages (reprepro's default also writes that), and Sources (our stage publishes
+    /// sources since issue 12).
     /// </summary>
     public void Configure(bool xz) =>
         File.WriteAllText(Path.Combine(_root, "conf", "distributions"), $"""
@@ -32,11 +33,12 @@ internal sealed class RepreproArchive
             Label: Bench
             Codename: {StageUploads.Product}
             Suite: {StageUploads.Product}
-            Architectures: amd64
+            Architectures: amd64 source
             Components: main
             Description: the reprepro side of the stage benchmark
             SignWith: {_fingerprint}
             DebIndices: Packages Release .gz{(xz ? " .xz" : "")}
+            DscIndices: Sources Release .gz{(xz ? " .xz" : "")}
 
             """.Replace("\r\n", "\n"));
 
@@ -63,4 +65,30 @@ internal sealed class RepreproArchive
     public double Export() => Measure.Run("/dev/null", "reprepro", "-b", _root, "--silent", "export", StageUploads.Product);
 
     public string Suite => Path.Combine(_root, "dists", StageUploads.Product);
+
+    /// <summary>The folder processincoming takes .changes (and their files) from.</summary>
+    public string Incoming => Path.Combine(_root, "incoming");
+
+    /// <summary>
+    /// conf/incoming for <see cref="ProcessIncoming"/>, as an operator sets up reprepro's queue
+    /// (the peer of our stage taking an upload): one rule set "bench" that takes .changes for the
+    /// suite from <see cref="Incoming"/>; .buildinfo files dpkg-buildpackage lists are allowed through.
+    /// </summary>
+    public void ConfigureIncoming()
+    {
+        Directory.CreateDirectory(Incoming);
+        Directory.CreateDirectory(Path.Combine(_root, "tmp"));
+        File.WriteAllText(Path.Combine(_root, "conf", "incoming"), $"""
+            Name: bench
+            IncomingDir: {Incoming}
+            TempDir: {Path.Combine(_root, "tmp")}
+            Allow: {StageUploads.Product}
+            Permit: unused_files
+            Cleanup: on_deny on_error unused_files
+
+            """.Replace("\r\n", "\n"));
+    }
+
+    /// <summary>reprepro processincoming, as cron runs it: every .changes in the queue taken (checked, pooled), then the indices exported and signed.</summary>
+    public double ProcessIncoming() => Measure.Run("/dev/null", "reprepro", "-b", _root, "--silent", "processincoming", "bench");
 }

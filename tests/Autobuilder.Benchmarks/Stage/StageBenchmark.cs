@@ -115,16 +115,8 @@ internal sealed class StageBenchmark(string work, Report report, int runs)
 
     private void Prepare(int total)
     {
-        var marker = Path.Combine(_uploads, ".generated");
-        if (File.Exists(marker) && File.ReadAllText(marker) == total.ToString(CultureInfo.InvariantCulture))
-            return;
-        if (Directory.Exists(_uploads))
-            Directory.Delete(_uploads, recursive: true);
-        var sw = Stopwatch.StartNew();
-        StageUploads.Generate(_uploads, total);
-        Console.Error.WriteLine($"generated {total} uploads in {sw.Elapsed.TotalSeconds:0.0} s");
+        StageUploads.EnsureGenerated(_uploads, total);
         Measure.Capture("dpkg-deb", "--info", Path.Combine(_uploads, StageUploads.Deb(total - 1)));
-        File.WriteAllText(marker, total.ToString(CultureInfo.InvariantCulture));
     }
 
     private Dictionary<string, string?> Settings(string data, bool xz)

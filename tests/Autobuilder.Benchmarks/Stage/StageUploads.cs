@@ -61,6 +61,20 @@ internal static partial class StageUploads
         File.WriteAllText(Path.Combine(folder, Changes(i)), changes);
     }
 
+    /// <summary>Uploads 0 … <paramref name="count"/>-1 in <paramref name="folder"/>, generated unless a marker says they are there from an earlier run.</summary>
+    public static void EnsureGenerated(string folder, int count)
+    {
+        var marker = Path.Combine(folder, ".generated");
+        if (File.Exists(marker) && File.ReadAllText(marker) == count.ToString(CultureInfo.InvariantCulture))
+            return;
+        if (Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        Generate(folder, count);
+        Console.Error.WriteLine($"generated {count} uploads in {sw.Elapsed.TotalSeconds:0.0} s");
+        File.WriteAllText(marker, count.ToString(CultureInfo.InvariantCulture));
+    }
+
     /// <summary>Hard-links upload <paramref name="i"/> into a queue folder, the .deb first and the .changes last, as the hand-off does.</summary>
     public static void Link(string from, string queue, int i)
     {

@@ -5,7 +5,9 @@ using Autobuilder.Debian.Safety;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
+using Autobuilder.Silo.BuildSources;
 using Microsoft.Extensions.Logging;
+using Renci.SshNet;
 using Renci.SshNet.Common;
 
 namespace Autobuilder.Silo.Execution.Ssh;
@@ -25,7 +27,8 @@ public sealed partial class SshBuildExecutor(
     SshConnectionPool pool,
     SshOptions options,
     ILogger<SshBuildExecutor> logger,
-    BuildLimitsOptions? limitOptions = null) : IBuildExecutor
+    BuildLimitsOptions? limitOptions = null,
+    BuildSourceLocator? buildSources = null) : IBuildExecutor
 {
     private const string RunnerName = BuildRunnerScript.FileName;
     // SSH.NET reads the digits as octal ones: 755 is rwxr-xr-x.
@@ -49,6 +52,7 @@ public sealed partial class SshBuildExecutor(
         var live = limits.OpenLiveLog(BuildOutput.LiveLogPath(paths, assignment), log);
         SshConnection? connection = null;
         var healthy = false;
+        var forwards = new List<ForwardedPortRemote>();
         try
         {
             (connection, var reused) = await pool.RentAsync(_target, ct);
@@ -76,11 +80,14 @@ public sealed partial class SshBuildExecutor(
             await using (var script = new MemoryStream(BuildRunnerScript.ReadBytes()))
                 await connection.Sftp.UploadFileAsync(script, runner, ct);
             connection.Sftp.ChangePermissions(runner, Executable);
+            var sources = await BuildSourcesOnHostAsync(connection, build, buildFolder, forwards, ct, buildSources);
+            foreach (var note in sources.Notes)
+                live.Note(note);
 
             // sshd runs the command's shell as the leader of a new session: "$$" (the one word not
             // quoted, and no value of ours) is that session's id, and exec keeps it for the runner.
             var command = ShellQuote.Command(["cd", "--", buildFolder]) + " && echo " + SessionLinePrefix + "$$ && "
-                + ShellQuote.Command(["exec", runner, .. RunnerArguments.For(build, slot), .. limits.RunnerArguments()]) + " 2>&1";
+                + ShellQuote.Command(["exec", runner, .. RunnerArguments.For(build, slot), .. sources.RunnerArguments, .. limits.RunnerArguments()]) + " 2>&1";
             var (exitCode, stopped) = await RunStreamingAsync(connection, command, live, limits, ct);
             // From here on a cancel has been dealt with (the build is stopped): its log is still
             // fetched and the remote folder removed, bounded by the SFTP operation timeout.
@@ -115,7 +122,10 @@ public sealed partial class SshBuildExecutor(
         finally
         {
             if (connection is not null)
+            {
+                healthy &= StopForwards(connection, forwards);
                 pool.Return(connection, healthy);
+            }
             await live.DisposeAsync();
             BuildOutput.TryDelete(work);
         }
@@ -160,6 +170,87 @@ public sealed partial class SshBuildExecutor(
             if (connection is not null)
                 pool.Return(connection, healthy);
         }
+    }
+
+    /// <summary>
+    /// The request's build sources as the builder host reaches them: each key file copied into the
+    /// build folder, and a live tree this silo serves on its own loopback (role all, or a builder
+    /// beside the stage) reached through a remote forward of this very connection (ssh -R): a port
+    /// on the builder host's loopback that leads back to the live-tree server, so nothing of this
+    /// host is opened to the network. Repositories with a configured URL are used as they are.
+    /// </summary>
+    private static async Task<BuildSourceArguments> BuildSourcesOnHostAsync(SshConnection connection, BuildRequest build, string buildFolder,
+        List<ForwardedPortRemote> forwards, CancellationToken ct, BuildSourceLocator? locator)
+    {
+        var sources = BuildSourceArguments.Resolve(build, locator);
+        if (sources.IsEmpty)
+            return sources;
+        var remotePorts = new Dictionary<string, uint>(StringComparer.Ordinal);
+        foreach (var location in sources.OnLoopback)
+        {
+            var local = new Uri(location.Url);
+            if (!remotePorts.ContainsKey(local.Authority))
+                remotePorts[local.Authority] = Forward(connection, local, forwards);
+        }
+        sources = sources.WithUrls(l => remotePorts.TryGetValue(new Uri(l.Url).Authority, out var port)
+            ? new UriBuilder(l.Url) { Host = "127.0.0.1", Port = (int)port }.Uri.ToString().TrimEnd('/')
+            : l.Url);
+        foreach (var (keyFile, name) in sources.Keys)
+        {
+            await using var key = File.OpenRead(keyFile);
+            await connection.Sftp.UploadFileAsync(key, $"{buildFolder}/{name}", ct);
+        }
+        return sources;
+    }
+
+    /// <summary>
+    /// A remote forward from a free port on the builder host's 127.0.0.1 to <paramref name="local"/>:
+    /// sshd picks no port for us through SSH.NET, so a few random ones of the dynamic range are tried.
+    /// </summary>
+    private static uint Forward(SshConnection connection, Uri local, List<ForwardedPortRemote> forwards)
+    {
+        var target = System.Net.IPAddress.Parse(local.Host.Trim('[', ']'));
+        Exception? last = null;
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var port = (uint)Random.Shared.Next(20_000, 60_000);
+            var forward = new ForwardedPortRemote(System.Net.IPAddress.Loopback, port, target, (uint)local.Port);
+            connection.Ssh.AddForwardedPort(forward);
+            try
+            {
+                forward.Start();
+                forwards.Add(forward);
+                return port;
+            }
+            catch (SshException ex)
+            {
+                last = ex;
+                connection.Ssh.RemoveForwardedPort(forward);
+                forward.Dispose();
+            }
+        }
+        throw new InvalidOperationException($"{connection.Target}: the builder host refused a remote forward to this silo's live-tree server " +
+            $"({last?.Message}); allow TCP forwarding for the slot user in its sshd (AllowTcpForwarding remote), or configure Autobuilder:BuildSources:Urls", last);
+    }
+
+    /// <summary>Ends this build's forwards; false when the connection could not end them (it is then not pooled again).</summary>
+    private static bool StopForwards(SshConnection connection, List<ForwardedPortRemote> forwards)
+    {
+        var clean = true;
+        foreach (var forward in forwards)
+        {
+            try
+            {
+                forward.Stop();
+                connection.Ssh.RemoveForwardedPort(forward);
+            }
+            catch (Exception ex) when (ex is SshException or ObjectDisposedException or InvalidOperationException)
+            {
+                clean = false;
+            }
+            forward.Dispose();
+        }
+        return clean;
     }
 
     /// <summary>Both sessions answer: a build needs the command channel and the file channel.</summary>
