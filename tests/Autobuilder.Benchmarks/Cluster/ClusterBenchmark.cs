@@ -222,7 +222,7 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
     /// <summary>
     /// A silo process configured by the shipped silo-config/&lt;role&gt;.json, with only what a
     /// second installation on the same machine must change: data root, ports, the database, the
-    /// address it advertises, and the dashboard's port.
+    /// address it advertises, and the dashboard's and metrics' ports.
     /// </summary>
     private SiloProcess Shipped(string role, string dataRoot, string? database, Action<JsonObject>? extra = null) =>
         new(dataRoot, config =>
@@ -242,6 +242,8 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
             config["Mail"] = new JsonObject { ["Host"] = "", ["BuildsList"] = "builds@localhost", ["OutboxDirectory"] = Path.Combine(dataRoot, "outbox") };
             if (config["Dashboard"] is JsonObject dashboard)
                 dashboard["Port"] = SiloProcess.FreePort();
+            if (ab["Metrics"] is JsonObject metrics)
+                metrics["Port"] = SiloProcess.FreePort();
             if (database is not null)
             {
                 config["Cluster"]!["ConnectionString"] = database;
