@@ -24,6 +24,11 @@ public sealed class PrometheusScrapeTests(PrometheusScrapeTests.Fixture f) : ICl
         public int PrometheusPort { get; } = SiloProcess.FreePort();
         public SiloProcess Silo { get; private set; } = null!;
 
+        /// <summary>`uploads log ID --follow` started while the build ran, and the whole log asked for after it ended; `repo sync`.</summary>
+        public ToolResult Followed { get; private set; } = null!;
+        public ToolResult FullLog { get; private set; } = null!;
+        public ToolResult Synced { get; private set; } = null!;
+
         /// <summary>The checks that refused the tampered upload, as the upload records them.</summary>
         public IReadOnlyList<string> RejectedBy { get; private set; } = [];
         public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -59,7 +64,8 @@ public sealed class PrometheusScrapeTests(PrometheusScrapeTests.Fixture f) : ICl
             _prometheus.BeginErrorReadLine();
 
             // Three uploads at once: one builds, one fails its build, one is rejected at verification.
-            Uploads.Drop(Silo, new SourcePackage(Name: "ab-metrics-good"), _dir["scratch"]);
+            // The good one builds for a few seconds, so its log can be followed while it runs.
+            Uploads.Drop(Silo, new SourcePackage(Name: "ab-metrics-good", RulesBuild: "sleep 4"), _dir["scratch"]);
             Uploads.Drop(Silo, new SourcePackage(Name: "ab-metrics-fails", RulesBuild: "false"), _dir["scratch"]);
             Uploads.Drop(Silo, new SourcePackage(Name: "ab-metrics-badsum"), _dir["scratch"], tamper: folder =>
             {
@@ -68,7 +74,16 @@ public sealed class PrometheusScrapeTests(PrometheusScrapeTests.Fixture f) : ICl
                 bytes[^5] ^= 0xFF;
                 File.WriteAllBytes(orig, bytes);
             });
+            // The console follows the running build's log, its output redirected as a script's would be.
+            var running = await Uploads.WaitAsync(Silo, "ab-metrics-good", d => d.Builds.Any(b => b.State == BuildState.Running), "building", TimeSpan.FromMinutes(2));
+            var upload = Silo.Grains.GetGrain<IUploadGrain>(running.Summary.Id);
+            while (await upload.ReadLogAsync(null, 0) is null)
+                await Task.Delay(100);
+            var follow = Task.Run(() => AdminCli.Run(Silo, "uploads", "log", running.Summary.Id, "--follow"));
             await Uploads.WaitAsync(Silo, "ab-metrics-good", d => d.Summary.State == UploadState.Done, "Done", TimeSpan.FromMinutes(3));
+            Followed = await follow;
+            FullLog = AdminCli.Run(Silo, "uploads", "log", running.Summary.Id);
+            Synced = AdminCli.Run(Silo, "repo", "sync");
             await Uploads.WaitAsync(Silo, "ab-metrics-fails", Uploads.IsSettled, "settled (failed)", TimeSpan.FromMinutes(3));
             var rejected = await Uploads.WaitAsync(Silo, "ab-metrics-badsum", Uploads.IsSettled, "settled (rejected)", TimeSpan.FromMinutes(1));
             RejectedBy = (rejected.Rejections ?? []).Select(r => r.Check).Distinct().ToList();
@@ -168,5 +183,48 @@ public sealed class PrometheusScrapeTests(PrometheusScrapeTests.Fixture f) : ICl
         Assert.StartsWith("400\n", await f.ScrapeAsync(host: "evil.example"));
         using var post = await f.Http.PostAsync($"http://127.0.0.1:{f.MetricsPort}/metrics", new StringContent(""));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+    }
+
+    [Fact]
+    public void Should_print_the_log_exactly_and_no_control_sequence_When_following_into_a_pipe()
+    {
+        Assert.True(f.Followed.ExitCode == 0, f.Followed.Stderr);
+        Assert.True(f.FullLog.ExitCode == 0, f.FullLog.Stderr);
+        Assert.Contains("dpkg-buildpackage", f.FullLog.Stdout);
+        // Followed live or read whole afterwards: the same bytes, no spinner, nothing on stderr.
+        Assert.Equal(f.FullLog.Stdout, f.Followed.Stdout);
+        Assert.DoesNotContain('\u001b', f.Followed.Stdout);
+        Assert.Equal("", f.Followed.Stderr);
+
+        Assert.True(f.Synced.ExitCode == 0, f.Synced.Stdout + f.Synced.Stderr);
+        Assert.DoesNotContain('\u001b', f.Synced.Stdout + f.Synced.Stderr);
+        Assert.Contains("extras-devel", f.Synced.Stdout);
+    }
+
+    [Fact]
+    public async Task Should_answer_every_query_of_the_sample_dashboard_When_prometheus_has_scraped()
+    {
+        await f.QueryUntilAsync("sum(autobuilder_build_duration_seconds_count)", v => v >= 2, "2 builds");
+        var dashboard = JsonNode.Parse(File.ReadAllText(Path.Combine(Checkout.Root, "docs", "grafana-dashboard.json")))!;
+        var documented = File.ReadAllText(Path.Combine(Checkout.Root, "docs", "metrics.md"));
+        var names = JsonNode.Parse(await f.Http.GetStringAsync($"http://127.0.0.1:{f.PrometheusPort}/api/v1/label/__name__/values"))!["data"]!
+            .AsArray().Select(n => n!.GetValue<string>()).ToHashSet();
+        var exprs = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]!.AsArray()).Select(t => t!["expr"]!.GetValue<string>()).ToList();
+        Assert.NotEmpty(exprs);
+        foreach (var expr in exprs)
+        {
+            var query = expr.Replace("$__rate_interval", "1m", StringComparison.Ordinal);
+            var answer = JsonNode.Parse(await f.Http.GetStringAsync($"http://127.0.0.1:{f.PrometheusPort}/api/v1/query?query={Uri.EscapeDataString(query)}"))!;
+            Assert.True(answer["status"]!.GetValue<string>() == "success", $"{expr}: {answer}");
+            foreach (var name in System.Text.RegularExpressions.Regex.Matches(expr, @"\b(autobuilder|orleans)_[a-z_]+").Select(m => m.Value))
+            {
+                var series = System.Text.RegularExpressions.Regex.Replace(name, "_(bucket|count|sum)$", "");
+                // Every name the dashboard uses is documented, and exported unless nothing of its kind happened in the test.
+                if (name.StartsWith("autobuilder_", StringComparison.Ordinal))
+                    Assert.Contains($"`{series}`", documented);
+                if (series is not ("autobuilder_remote_sync_lag_seconds" or "autobuilder_mail_failures_total"))
+                    Assert.True(names.Contains(name), $"{expr}: {name} is not among the scraped series");
+            }
+        }
     }
 }
