@@ -50,4 +50,21 @@ public sealed class RemoteSyncLagTests
         Assert.StartsWith("Autobuilder:Metrics:", options.Problem());
         Assert.Null(new MetricsOptions { Enabled = false, Address = address, Port = port }.Problem());
     }
+
+    [Fact]
+    public void Should_serve_metrics_on_loopback_on_a_port_per_role_When_the_shipped_files_are_read()
+    {
+        var ports = new[] { "garage", "stage", "builder" }.Select(role =>
+        {
+            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+                .AddJsonFile(Path.Combine(Autobuilder.Testing.Checkout.Root, "silo-config", role + ".json"), optional: false).Build();
+            var options = MetricsHosting.Options(configuration);
+            Assert.True(options.Enabled, role);
+            Assert.Equal("127.0.0.1", options.Address);
+            return options.Port;
+        }).ToList();
+        // Three silos of a small cluster may share one host.
+        Assert.Equal(ports.Count, ports.Distinct().Count());
+    }
 }
+
