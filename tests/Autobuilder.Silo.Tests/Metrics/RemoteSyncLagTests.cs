@@ -1,5 +1,7 @@
 using Autobuilder.Grains;
 using Autobuilder.Silo.Metrics;
+using Autobuilder.Testing;
+using Microsoft.Extensions.Configuration;
 
 namespace Autobuilder.Silo.Tests.Metrics;
 
@@ -56,8 +58,8 @@ public sealed class RemoteSyncLagTests
     {
         var ports = new[] { "garage", "stage", "builder" }.Select(role =>
         {
-            var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-                .AddJsonFile(Path.Combine(Autobuilder.Testing.Checkout.Root, "silo-config", role + ".json"), optional: false).Build();
+            var configuration = new ConfigurationBuilder()
+                .AddJsonFile(Path.Combine(Checkout.Root, "silo-config", role + ".json"), optional: false).Build();
             var options = MetricsHosting.Options(configuration);
             Assert.True(options.Enabled, role);
             Assert.Equal("127.0.0.1", options.Address);
