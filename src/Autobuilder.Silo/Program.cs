@@ -1,6 +1,7 @@
 using Autobuilder.Grains;
 using Autobuilder.Silo.Dashboard;
 using Autobuilder.Silo.Hosting;
+using Autobuilder.Silo.Metrics;
 using Autobuilder.Silo.HttpUpload;
 using Autobuilder.Silo.Security;
 using Autobuilder.Silo.Web;
@@ -41,13 +42,15 @@ try
     var dashboard = DashboardHosting.Settings(settings);
     var httpUpload = HttpUploadHosting.Options(settings);
     var webPages = WebHosting.Options(settings);
+    var metrics = MetricsHosting.Options(settings);
     // The dashboard's pages and the HTTP upload are served by the garage (or the one silo of role
     // "all"): that silo is an ASP.NET Core application; the others are plain hosts with no HTTP listener.
     var garage = SiloIdentity.From(settings).Plays(SiloRoles.Garage);
     var serveDashboard = dashboard.Enabled && garage;
     var serveUpload = httpUpload.Enabled && garage;
     var servePages = webPages.Enabled && garage;
-    WebApplicationBuilder? web = serveDashboard || serveUpload || servePages ? WebApplication.CreateBuilder(args) : null;
+    // Metrics: every role, on a port of its own (docs/metrics.md).
+    WebApplicationBuilder? web = serveDashboard || serveUpload || servePages || metrics.Enabled ? WebApplication.CreateBuilder(args) : null;
     IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(args);
     AddSources(builder.Configuration);
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownBound);
@@ -68,10 +71,14 @@ try
             web.ListenForHttpUpload(httpUpload, SiloSecurity.Folder(builder.Configuration));
         if (servePages)
             web.ListenForWeb(webPages);
+        if (metrics.Enabled)
+            web.ListenForMetrics(metrics, garage);
         var app = web.Build();
         // The upload's own port first: its requests never reach the dashboard's middleware.
         if (serveUpload)
             app.MapHttpUpload(httpUpload);
+        if (metrics.Enabled)
+            app.MapMetrics(metrics);
         if (servePages)
             app.MapWeb(webPages);
         if (serveDashboard)

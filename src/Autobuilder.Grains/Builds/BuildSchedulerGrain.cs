@@ -258,6 +258,7 @@ public sealed partial class BuildSchedulerGrain(
             _ = GrainFactory.GetGrain<IUploadGrain>(running.Build.Build.UploadId).BuildLostAsync(buildId, running.Build.Attempt, running.Slot, reason);
         }
         Dispatch();
+        PublishMetrics();
         return Task.CompletedTask;
     }
 

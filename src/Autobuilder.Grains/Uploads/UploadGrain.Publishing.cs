@@ -63,9 +63,11 @@ public sealed partial class UploadGrain
         foreach (var target in Targets.Where(t => !S.Publications.Any(p => p.Distribution == t)))
         {
             OfferAnswer answer;
+            var offered = time.GetTimestamp();
             try
             {
                 answer = await GrainFactory.GetGrain<IDistributionGrain>(target).OfferAsync(offer);
+                RecordPublishDuration(answer, time.GetElapsedTime(offered));
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -87,8 +89,11 @@ public sealed partial class UploadGrain
             await TransitionAsync(UploadState.StageRejected,
                 string.Join("; ", refused.Select(p => $"{p.Distribution} refused it: {string.Join("; ", p.Reasons)}")), UploadState.StageRejected);
         else
+        {
             await TransitionAsync(UploadState.Published,
                 string.Join("; ", S.Publications.Select(p => $"published in {p.Distribution}, generation {p.Generation}")), UploadState.Published);
+            RecordWalk();
+        }
         return true;
     }
 

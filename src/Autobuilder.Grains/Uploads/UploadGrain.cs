@@ -111,6 +111,7 @@ public sealed partial class UploadGrain(
         if (problems.Count > 0)
         {
             S.Problems = problems;
+            CountRejections(verdict.Rejections);
             await TransitionAsync(UploadState.Rejected, string.Join("; ", problems), outcome: UploadState.Rejected);
             await FinishRejectionAsync();
             return;
@@ -257,6 +258,7 @@ public sealed partial class UploadGrain(
         build.ResultsFolder = result.ResultsFolder;
         build.Finished = result.Finished;
         build.MissingDependencies = [.. result.MissingDependencies];
+        RecordBuildDuration(build, result);
         if (result.Outcome == BuildOutcome.DepWait)
             await RecordDependencyWaitAsync(build, result);
         await DiagnoseAsync(build);
@@ -394,11 +396,13 @@ public sealed partial class UploadGrain(
         }
         catch (MailSendException ex) when (ex.Permanent)
         {
+            CountMailFailure(permanent: true);
             await TransitionAsync(S.State, $"mail given up ({ex.Message})");
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            CountMailFailure(permanent: false);
             await TransitionAsync(S.State, $"mail not sent ({ex.Message}); trying again in {_options.MailRetrySeconds:0} s");
             _mailRetry?.Dispose();
             _mailRetry = this.RegisterGrainTimer(async () =>

@@ -32,6 +32,7 @@ public static class SiloExclusivity
                     "dashboard" => DashboardHosting.Settings(configuration).ListenAddress,
                     HttpUploadPort => System.Net.IPAddress.Parse(HttpUploadHosting.Options(configuration).Address),
                     PagesPort => System.Net.IPAddress.Parse(Web.WebHosting.Options(configuration).Address),
+                    MetricsPort => System.Net.IPAddress.Parse(Metrics.MetricsHosting.Options(configuration).Address),
                     _ => address,
                 }, port);
             return dataRootLock;
@@ -46,7 +47,7 @@ public static class SiloExclusivity
     /// <summary>After the silo listens: no other process may hold its ports (two silos started at once both passed the first check).</summary>
     public static void AddPortOwnershipCheck(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var ports = Ports(configuration).Where(p => p.What is not ("dashboard" or HttpUploadPort or PagesPort)).ToList();
+        var ports = Ports(configuration).Where(p => p.What is not ("dashboard" or HttpUploadPort or PagesPort or MetricsPort)).ToList();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp =>
             new PortOwnershipCheck(ports, sp.GetRequiredService<ILogger<PortOwnershipCheck>>()));
     }
@@ -65,10 +66,14 @@ public static class SiloExclusivity
         var pages = Web.WebHosting.Options(configuration);
         if (pages.Enabled)
             yield return (PagesPort, pages.Port);
+        var metrics = Metrics.MetricsHosting.Options(configuration);
+        if (metrics.Enabled)
+            yield return (MetricsPort, metrics.Port);
     }
 
     private const string HttpUploadPort = "HTTP upload";
     private const string PagesPort = "web pages";
+    private const string MetricsPort = "metrics";
 
     private sealed class PortOwnershipCheck(IReadOnlyList<(string What, int Port)> ports, ILogger<PortOwnershipCheck> logger)
         : ILifecycleParticipant<ISiloLifecycle>

@@ -76,7 +76,10 @@ public sealed class BuildersPrepareEnvCommand : Command<BuildersPrepareEnvComman
         var clock = Stopwatch.StartNew();
         try
         {
-            var exit = RunMmdebstrap(settings.Distribution, architecture, temp, settings.Mirrors, cancellationToken);
+            // At a terminal a spinner shows mmdebstrap's latest line (all of them again if it fails);
+            // otherwise its lines go to stderr as they come.
+            var exit = ConsoleProgress.Status(settings.Json, $"making {target} with mmdebstrap",
+                status => RunMmdebstrap(settings.Distribution, architecture, temp, settings.Mirrors, status, cancellationToken));
             if (exit != 0)
             {
                 ConsoleErrors.Error($"mmdebstrap exited {exit} (its messages are above); {target} is unchanged. " +
@@ -96,9 +99,9 @@ public sealed class BuildersPrepareEnvCommand : Command<BuildersPrepareEnvComman
         return 0;
     }
 
-    private static int RunMmdebstrap(string distribution, string architecture, string target, string[] mirrors, CancellationToken ct)
+    private static int RunMmdebstrap(string distribution, string architecture, string target, string[] mirrors, IProgressText? status, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo("mmdebstrap") { UseShellExecute = false, RedirectStandardOutput = true };
+        var psi = new ProcessStartInfo("mmdebstrap") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = status is not null };
         // Every value is its own argument; a mirror is a single argument even when it is a whole
         // "deb URL suite component" line.
         foreach (var arg in (string[])["--variant=buildd", $"--architectures={architecture}", "--format=tar", distribution, target, .. mirrors])
@@ -106,10 +109,36 @@ public sealed class BuildersPrepareEnvCommand : Command<BuildersPrepareEnvComman
         using var process = Process.Start(psi) ?? throw new ConsoleException("cannot start mmdebstrap");
         // mmdebstrap reports progress on stderr, which is ours; its stdout (nothing, with a target
         // file) goes to stderr too, so that stdout carries only the result line or JSON.
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
+        var lines = new List<string>();
+        void Line(string? line)
+        {
+            if (line is null)
+                return;
+            if (status is null)
+            {
+                Console.Error.WriteLine(line);
+                return;
+            }
+            lock (lines)
+                lines.Add(line);
+            status.Set($"mmdebstrap: {(line.Length > 100 ? line[..100] + "…" : line)}");
+        }
+        process.OutputDataReceived += (_, e) => Line(e.Data);
         process.BeginOutputReadLine();
+        if (status is not null)
+        {
+            process.ErrorDataReceived += (_, e) => Line(e.Data);
+            process.BeginErrorReadLine();
+        }
         using var kill = ct.Register(() => process.Kill(entireProcessTree: true));
         process.WaitForExit();
+        if (status is not null && process.ExitCode != 0)
+        {
+            // Behind the spinner only the last line showed: the failure's whole story goes to stderr.
+            lock (lines)
+                foreach (var line in lines)
+                    Console.Error.WriteLine(line);
+        }
         return process.ExitCode;
     }
 

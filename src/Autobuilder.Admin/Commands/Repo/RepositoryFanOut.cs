@@ -18,9 +18,18 @@ public static class RepositoryFanOut
     public static async Task<int> WriteEachAsync(IGrainFactory grains, IEnumerable<string> repositories,
         Func<IRepositoryGrain, Task<StageResult>> ask, bool json)
     {
-        var results = new List<StageResult>();
-        foreach (var name in repositories)
-            results.Add(await ask(grains.GetGrain<IRepositoryGrain>(name)));
+        var names = repositories.ToList();
+        // Publishing a large distribution takes a while: at a terminal a spinner says which repository is at work.
+        var results = await ConsoleProgress.StatusAsync(json, names.Count == 1 ? $"waiting for {names[0]}" : $"waiting for {names.Count} repositories", async status =>
+        {
+            var results = new List<StageResult>();
+            foreach (var (name, i) in names.Select((n, i) => (n, i)))
+            {
+                status?.Set($"waiting for {name} ({i + 1} of {names.Count})");
+                results.Add(await ask(grains.GetGrain<IRepositoryGrain>(name)));
+            }
+            return results;
+        });
         return StageResultOutput.Write(new StageResult(results.All(r => r.Ok), string.Join("\n", results.Select(r => r.Message))), json);
     }
 }

@@ -97,8 +97,22 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
         if (settings.Sign && signer is null && !alreadySigned)
             throw new ConsoleException($"--sign: no signing key (none in {settings.GnupgHome ?? Path.Combine(root, "uploader-gnupg")}; pass --gnupg-home and --key)");
 
-        foreach (var file in dsc.Files.Select(f => f.Name).Concat(extra).Distinct())
-            CopyInto(Path.Combine(folder, file), incoming, null);
+        var named = dsc.Files.Select(f => Path.Combine(folder, f.Name)).Concat(extra.Select(e => Path.Combine(folder, e))).Distinct().ToList();
+        var total = named.Sum(f => new FileInfo(f).Length);
+        if (total >= ProgressBytes)
+        {
+            // A large upload at a terminal: a bar of the bytes copied (nothing drawn into a pipe or file).
+            ConsoleProgress.Bytes(json: false, $"copying {named.Count} file(s) to {incoming}", total, progress =>
+            {
+                foreach (var file in named)
+                    CopyInto(file, incoming, null, progress);
+            });
+        }
+        else
+        {
+            foreach (var file in named)
+                CopyInto(file, incoming, null);
+        }
         var how = "unsigned";
         if (alreadySigned)
             how = "signed as it was";
@@ -124,11 +138,26 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
         return key is { Length: > 0 } && Directory.Exists(home) ? new GpgSigner(home, key) : null;
     }
 
-    private static void CopyInto(string source, string folder, GpgSigner? signer)
+    /// <summary>Uploads of this many bytes or more show a progress bar at a terminal.</summary>
+    public const long ProgressBytes = 16 * 1024 * 1024;
+
+    private static void CopyInto(string source, string folder, GpgSigner? signer, Action<long>? progress = null)
     {
         var name = Path.GetFileName(source);
         var temp = Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.part");
-        if (signer is null)
+        if (signer is null && progress is not null)
+        {
+            using var from = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            using var to = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+            var buffer = new byte[1024 * 1024];
+            int read;
+            while ((read = from.Read(buffer)) > 0)
+            {
+                to.Write(buffer, 0, read);
+                progress(read);
+            }
+        }
+        else if (signer is null)
             File.Copy(source, temp);
         else
         {
