@@ -1,0 +1,247 @@
+using System.IO.Compression;
+using System.Text;
+using System.Text.RegularExpressions;
+using Autobuilder.Acceptance;
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Qa;
+using Microsoft.Extensions.Options;
+
+namespace Autobuilder.Silo.Qa;
+
+/// <summary>
+/// Installability with dose3's dose-debcheck (Debian's package dose-distcheck), the tool Debian's
+/// britney and our chroot builds' dep-wait already trust. Per architecture: the candidates' stanzas
+/// are read from the lower repository's published Packages index (the generation live), the
+/// background is the target's (and InstallableWith's) published indices plus the product's base
+/// (Autobuilder:Qa:BaseIndices; apt's .lz4 lists are decompressed with apt-helper first), and one
+/// <c>dose-debcheck --explain --failures</c> run names each broken binary and why.
+/// </summary>
+public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOptions> options) : IInstallabilityChecker
+{
+    private const string Dose = "dose-debcheck";
+
+    public async Task<InstallabilityReport> CheckAsync(InstallabilityQuery query, CancellationToken cancellationToken = default)
+    {
+        var qa = options.Value.Qa;
+        var timeout = TimeSpan.FromSeconds(qa.ToolTimeoutSeconds);
+        var wanted = query.Candidates.Select(c => InstallabilityReport.Key(c.Source, c.Version)).ToHashSet(StringComparer.Ordinal);
+        var broken = new Dictionary<string, List<Uninstallable>>(StringComparer.Ordinal);
+        using var temp = QaTool.Temp("ab-qa-dose-");
+        try
+        {
+            foreach (var arch in query.Architectures)
+            {
+                if (!Plain(arch))
+                    return new InstallabilityReport(new Dictionary<string, IReadOnlyList<Uninstallable>>(), $"'{arch}' is not an architecture name");
+                var fg = Path.Combine(temp.Path, $"fg-{arch}");
+                var owners = await WriteCandidatesAsync(query.From, arch, wanted, fg, cancellationToken);
+                if (owners.Count == 0)
+                    continue;
+                var args = new List<string> { $"--deb-native-arch={arch}", "--explain", "--failures", $"--fg={fg}" };
+                foreach (var bg in query.Background.SelectMany(b => Indices(b, arch)))
+                    args.Add($"--bg={bg}");
+                foreach (var file in await BaseAsync(query.From.Product, arch, temp.Path, timeout, cancellationToken))
+                    args.Add($"--bg={file}");
+                var run = await QaTool.RunAsync(Dose, args, temp.Path, timeout, cancellationToken: cancellationToken);
+                if (run.TimedOut)
+                    return Failed($"{Dose} took longer than {timeout.TotalSeconds:0} s (Autobuilder:Qa:ToolTimeoutSeconds)");
+                // 0: all installable, 1: some are not; anything else is dose's own failure.
+                if (run.ExitCode is not (0 or 1))
+                    return Failed($"{Dose} ended with status {run.ExitCode}: {run.Tail}");
+                foreach (var item in DoseReport.Parse(run.Stdout))
+                {
+                    if (!owners.TryGetValue((item.Package, item.Version, item.Architecture), out var key))
+                        continue;
+                    if (!broken.TryGetValue(key, out var list))
+                        broken[key] = list = [];
+                    list.Add(item);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or InvalidDataException)
+        {
+            return Failed(ex.Message);
+        }
+        return new InstallabilityReport(broken.ToDictionary(p => p.Key, p => (IReadOnlyList<Uninstallable>)p.Value), null);
+    }
+
+    private static InstallabilityReport Failed(string why) => new(new Dictionary<string, IReadOnlyList<Uninstallable>>(), why);
+
+    /// <summary>Copies the stanzas of the candidates' binaries for <paramref name="arch"/> (and all) into <paramref name="target"/>; returns whose each binary is.</summary>
+    private static async Task<Dictionary<(string, string, string), string>> WriteCandidatesAsync(PublishedIndices from, string arch, HashSet<string> wanted, string target,
+        CancellationToken cancellationToken)
+    {
+        var owners = new Dictionary<(string, string, string), string>();
+        await using var output = new StreamWriter(target, append: false, new UTF8Encoding(false));
+        foreach (var index in Indices(from, arch))
+        {
+            using var reader = new StreamReader(Open(index), Encoding.UTF8);
+            var stanza = new StringBuilder();
+            string? line;
+            while (true)
+            {
+                line = await reader.ReadLineAsync(cancellationToken);
+                if (line is null || line.Length == 0)
+                {
+                    if (stanza.Length > 0)
+                    {
+                        var text = stanza.ToString();
+                        var fields = Fields(text);
+                        var package = fields.GetValueOrDefault("Package") ?? "";
+                        var version = fields.GetValueOrDefault("Version") ?? "";
+                        var (source, sourceVersion) = SourceOf(fields.GetValueOrDefault("Source"), package, version);
+                        var key = InstallabilityReport.Key(source, sourceVersion);
+                        if (wanted.Contains(key))
+                        {
+                            await output.WriteAsync(text);
+                            await output.WriteAsync('\n');
+                            owners[(package, version, fields.GetValueOrDefault("Architecture") ?? "")] = key;
+                        }
+                        stanza.Clear();
+                    }
+                    if (line is null)
+                        break;
+                    continue;
+                }
+                stanza.Append(line).Append('\n');
+            }
+        }
+        return owners;
+    }
+
+    private static Dictionary<string, string> Fields(string stanza)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in stanza.Split('\n'))
+        {
+            if (line.Length == 0 || line[0] is ' ' or '\t')
+                continue;
+            var colon = line.IndexOf(':');
+            if (colon > 0 && line[..colon] is "Package" or "Version" or "Source" or "Architecture")
+                fields[line[..colon]] = line[(colon + 1)..].Trim();
+        }
+        return fields;
+    }
+
+    /// <summary>Policy §5.6.1: "Source: name (version)" when the source's version differs; the package's own name and version when absent.</summary>
+    private static (string Source, string Version) SourceOf(string? field, string package, string version)
+    {
+        if (field is not { Length: > 0 })
+            return (package, version);
+        var open = field.IndexOf('(');
+        return open < 0 ? (field.Trim(), version) : (field[..open].Trim(), field[(open + 1)..].TrimEnd(')', ' '));
+    }
+
+    /// <summary>The Packages file of each component for <paramref name="arch"/> in a published tree: .gz first (dose reads it), else the plain or .xz one.</summary>
+    private static IEnumerable<string> Indices(PublishedIndices tree, string arch)
+    {
+        foreach (var component in tree.Components.Where(Plain))
+        {
+            var stem = Path.Combine(tree.LivePath, "dists", tree.Product, component, $"binary-{arch}", "Packages");
+            var found = new[] { stem + ".gz", stem, stem + ".xz" }.FirstOrDefault(File.Exists);
+            if (found is not null)
+                yield return found;
+        }
+    }
+
+    private static Stream Open(string path)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        if (path.EndsWith(".gz", StringComparison.Ordinal))
+            return new GZipStream(file, CompressionMode.Decompress);
+        if (path.EndsWith(".xz", StringComparison.Ordinal))
+            throw new InvalidDataException($"{path}: only .gz or plain indices are read here (publish .gz: IndexCompressions)");
+        return file;
+    }
+
+    /// <summary>The base's Packages files for the product and architecture; .lz4 (apt's lists) decompressed into the run's folder with apt-helper.</summary>
+    private async Task<List<string>> BaseAsync(string product, string arch, string temp, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var files = new List<string>();
+        if (!options.Value.Qa.BaseIndices.TryGetValue(product, out var patterns))
+            return files;
+        foreach (var pattern in patterns.Select(p => p.Replace("{arch}", arch, StringComparison.Ordinal)))
+        {
+            var folder = Path.GetDirectoryName(pattern) ?? "/";
+            var name = Path.GetFileName(pattern);
+            var matches = name.IndexOfAny(['*', '?']) >= 0
+                ? (Directory.Exists(folder) ? Directory.GetFiles(folder, name).Order(StringComparer.Ordinal).ToArray() : [])
+                : File.Exists(pattern) ? [pattern] : [];
+            foreach (var file in matches)
+            {
+                if (file.EndsWith(".lz4", StringComparison.Ordinal) || file.EndsWith(".zst", StringComparison.Ordinal) || file.EndsWith(".bz2", StringComparison.Ordinal))
+                {
+                    var plain = Path.Combine(temp, $"base-{arch}-{files.Count}");
+                    var run = await QaTool.RunAsync("/usr/lib/apt/apt-helper", ["cat-file", file], temp, timeout, plain, cancellationToken);
+                    if (run.ExitCode != 0)
+                        throw new IOException($"apt-helper cat-file {file} failed: {run.Tail}");
+                    files.Add(plain);
+                }
+                else
+                    files.Add(file);
+            }
+        }
+        return files;
+    }
+
+    private static bool Plain(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && word[0] != '.' && word[0] != '-';
+}
+
+/// <summary>dose-debcheck's YAML report (output-version 1.2), read line by line: each broken package and, per reason, the relation it misses or the conflict.</summary>
+public static partial class DoseReport
+{
+    public static IReadOnlyList<Uninstallable> Parse(string yaml)
+    {
+        var items = new List<Uninstallable>();
+        string? package = null, version = null, arch = null;
+        var reasons = new List<string>();
+        string? innerPackage = null;
+
+        void Flush()
+        {
+            if (package is not null && version is not null && arch is not null)
+                items.Add(new Uninstallable(package, version, arch, reasons.Distinct().ToList()));
+            package = version = arch = null;
+            reasons = [];
+        }
+
+        foreach (var raw in yaml.Split('\n'))
+        {
+            var line = raw.TrimEnd();
+            if (line == " -")
+            {
+                Flush();
+                continue;
+            }
+            var indent = line.Length - line.TrimStart().Length;
+            var text = line.Trim();
+            if (indent == 2 && text.StartsWith("package: ", StringComparison.Ordinal))
+                package = text["package: ".Length..];
+            else if (indent == 2 && text.StartsWith("version: ", StringComparison.Ordinal))
+                version = text["version: ".Length..];
+            else if (indent == 2 && text.StartsWith("architecture: ", StringComparison.Ordinal))
+                arch = text["architecture: ".Length..];
+            else if (indent > 2 && text.StartsWith("package: ", StringComparison.Ordinal))
+                innerPackage = text["package: ".Length..];
+            else if (text.StartsWith("unsat-dependency: ", StringComparison.Ordinal))
+            {
+                var relation = Unqualified(text["unsat-dependency: ".Length..]);
+                reasons.Add(innerPackage is null || innerPackage == package ? $"needs {relation}" : $"needs {innerPackage}, which needs {relation}");
+            }
+            else if (text.StartsWith("unsat-conflict: ", StringComparison.Ordinal))
+            {
+                reasons.Add($"{innerPackage} conflicts with {Unqualified(text["unsat-conflict: ".Length..])}");
+            }
+            else if (text.StartsWith("background-packages:", StringComparison.Ordinal) || text.StartsWith("foreground-packages:", StringComparison.Ordinal))
+                Flush();
+        }
+        Flush();
+        return items;
+    }
+
+    /// <summary>"libfoo:amd64 (>= 2)" → "libfoo (>= 2)": the architecture qualifier dose adds says nothing to an uploader.</summary>
+    private static string Unqualified(string relation) => Qualifier().Replace(relation, "$1");
+
+    [GeneratedRegex(@"^([a-z0-9][a-z0-9+.-]*):[a-z0-9-]+")]
+    private static partial Regex Qualifier();
+}
