@@ -91,6 +91,7 @@ public sealed record QaExcuse(
 
 /// <summary>The excuses of one distribution toward the next repository up.</summary>
 /// <param name="Step">"extras-testing → extras: 10 days, karma 10", or null when no step leaves here.</param>
+/// <param name="LastRun">When the quarantine rules last ran here (the reminder or auto-promote).</param>
 [GenerateSerializer, Immutable]
 public sealed record QaExcuses(
     [property: Id(0)] string Distribution,
@@ -98,7 +99,8 @@ public sealed record QaExcuses(
     [property: Id(2)] string? Step,
     [property: Id(3)] DateTimeOffset At,
     [property: Id(4)] IReadOnlyList<QaExcuse> Packages,
-    [property: Id(5)] IReadOnlyList<QaDecision> Decisions);
+    [property: Id(5)] IReadOnlyList<QaDecision> Decisions,
+    [property: Id(6)] DateTimeOffset? LastRun = null);
 
 /// <summary>A source's votes in one distribution: the current round's and earlier rounds' open blockers.</summary>
 [GenerateSerializer, Immutable]

@@ -203,7 +203,7 @@ public sealed partial class QaGrain(
                     S.Requests.TryGetValue(c.Source, out var req) && req.Version == c.Version ? $"confirmed by {req.By}" : null));
             }
         }
-        return new QaExcuses(Key, to, step.Describe(), Now, excuses, [.. S.Decisions.TakeLast(50)]);
+        return new QaExcuses(Key, to, step.Describe(), Now, excuses, [.. S.Decisions.TakeLast(50)], S.LastRunAt);
     }
 
     Task<QaVotes> IQaGrain.GetVotesAsync(string source)

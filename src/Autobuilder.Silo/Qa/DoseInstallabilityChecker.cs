@@ -50,11 +50,11 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
                     return Failed($"{Dose} ended with status {run.ExitCode}: {run.Tail}");
                 foreach (var item in DoseReport.Parse(run.Stdout))
                 {
-                    if (!owners.TryGetValue((item.Package, item.Version, item.Architecture), out var key))
+                    if (!owners.TryGetValue((item.Package, item.Version, item.Architecture), out var owner))
                         continue;
-                    if (!broken.TryGetValue(key, out var list))
-                        broken[key] = list = [];
-                    list.Add(item);
+                    if (!broken.TryGetValue(owner.Key, out var list))
+                        broken[owner.Key] = list = [];
+                    list.Add(item with { Package = owner.Package, Reasons = [.. item.Reasons.Select(r => Isolated().Replace(r, ""))] });
                 }
             }
         }
@@ -67,57 +67,96 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
 
     private static InstallabilityReport Failed(string why) => new(new Dictionary<string, IReadOnlyList<Uninstallable>>(), why);
 
-    /// <summary>Copies the stanzas of the candidates' binaries for <paramref name="arch"/> (and all) into <paramref name="target"/>; returns whose each binary is.</summary>
-    private static async Task<Dictionary<(string, string, string), string>> WriteCandidatesAsync(PublishedIndices from, string arch, HashSet<string> wanted, string target,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the stanzas of the candidates' binaries for <paramref name="arch"/> (and all) into
+    /// <paramref name="target"/>, each source's binaries renamed with a suffix of its own (and its
+    /// relations to its own binaries and Provides with them), so that one dose-debcheck run judges
+    /// every candidate against the background and its own source only: a candidate cannot make
+    /// another installable while both wait (a package moves after what it needs). Returns whose
+    /// each renamed binary is, and its real name.
+    /// </summary>
+    private static async Task<Dictionary<(string, string, string), (string Key, string Package)>> WriteCandidatesAsync(PublishedIndices from, string arch,
+        HashSet<string> wanted, string target, CancellationToken cancellationToken)
     {
-        var owners = new Dictionary<(string, string, string), string>();
-        await using var output = new StreamWriter(target, append: false, new UTF8Encoding(false));
+        var stanzas = new List<(string Key, Dictionary<string, string> Fields, List<string> Lines)>();
         foreach (var index in Indices(from, arch))
         {
             using var reader = new StreamReader(Open(index), Encoding.UTF8);
-            var stanza = new StringBuilder();
-            string? line;
+            var lines = new List<string>();
             while (true)
             {
-                line = await reader.ReadLineAsync(cancellationToken);
+                var line = await reader.ReadLineAsync(cancellationToken);
                 if (line is null || line.Length == 0)
                 {
-                    if (stanza.Length > 0)
+                    if (lines.Count > 0)
                     {
-                        var text = stanza.ToString();
-                        var fields = Fields(text);
+                        var fields = Fields(lines);
                         var package = fields.GetValueOrDefault("Package") ?? "";
                         var version = fields.GetValueOrDefault("Version") ?? "";
                         var (source, sourceVersion) = SourceOf(fields.GetValueOrDefault("Source"), package, version);
                         var key = InstallabilityReport.Key(source, sourceVersion);
                         if (wanted.Contains(key))
-                        {
-                            await output.WriteAsync(text);
-                            await output.WriteAsync('\n');
-                            owners[(package, version, fields.GetValueOrDefault("Architecture") ?? "")] = key;
-                        }
-                        stanza.Clear();
+                            stanzas.Add((key, fields, lines));
+                        lines = [];
                     }
                     if (line is null)
                         break;
                     continue;
                 }
-                stanza.Append(line).Append('\n');
+                lines.Add(line);
             }
+        }
+
+        var suffixes = stanzas.Select(s => s.Key).Distinct().Select((k, i) => (k, i)).ToDictionary(p => p.k, p => $"{IsolationMark}{p.i}");
+        var ownNames = stanzas.GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g
+            .SelectMany(s => new[] { s.Fields.GetValueOrDefault("Package") ?? "" }.Concat(Names(s.Fields.GetValueOrDefault("Provides") ?? "")))
+            .ToHashSet(StringComparer.Ordinal));
+        var owners = new Dictionary<(string, string, string), (string, string)>();
+        await using var output = new StreamWriter(target, append: false, new UTF8Encoding(false));
+        foreach (var (key, fields, lines) in stanzas)
+        {
+            var suffix = suffixes[key];
+            var own = ownNames[key];
+            foreach (var line in lines)
+            {
+                var colon = line.IndexOf(':');
+                var name = colon > 0 && line[0] is not (' ' or '\t') ? line[..colon] : "";
+                await output.WriteAsync(name switch
+                {
+                    "Package" or "Provides" or "Depends" or "Pre-Depends" => $"{name}: {Rename(line[(colon + 1)..].Trim(), own, suffix)}\n",
+                    _ => line + "\n",
+                });
+            }
+            await output.WriteAsync('\n');
+            var package = fields.GetValueOrDefault("Package") ?? "";
+            owners[(package + suffix, fields.GetValueOrDefault("Version") ?? "", fields.GetValueOrDefault("Architecture") ?? "")] = (key, package);
         }
         return owners;
     }
 
-    private static Dictionary<string, string> Fields(string stanza)
+    /// <summary>The mark on renamed candidate binaries; taken out of dose's reasons again.</summary>
+    public const string IsolationMark = "--qa-candidate";
+
+    /// <summary>Renames, in a relation field, every name that is one of the source's own binaries or Provides.</summary>
+    private static string Rename(string value, HashSet<string> own, string suffix) =>
+        RelationName().Replace(value, m => own.Contains(m.Groups[2].Value) ? m.Groups[1].Value + m.Groups[2].Value + suffix : m.Value);
+
+    private static IEnumerable<string> Names(string relations) =>
+        RelationName().Matches(relations).Select(m => m.Groups[2].Value);
+
+    // A package name at the start of a relation atom: after the field start, a comma or a bar.
+    [GeneratedRegex(@"(^\s*|[,|]\s*)([a-z0-9][a-z0-9+.-]*)")]
+    private static partial Regex RelationName();
+
+    private static Dictionary<string, string> Fields(List<string> lines)
     {
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var line in stanza.Split('\n'))
+        foreach (var line in lines)
         {
             if (line.Length == 0 || line[0] is ' ' or '\t')
                 continue;
             var colon = line.IndexOf(':');
-            if (colon > 0 && line[..colon] is "Package" or "Version" or "Source" or "Architecture")
+            if (colon > 0 && line[..colon] is "Package" or "Version" or "Source" or "Architecture" or "Provides")
                 fields[line[..colon]] = line[(colon + 1)..].Trim();
         }
         return fields;
@@ -183,6 +222,9 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         }
         return files;
     }
+
+    [GeneratedRegex(@"--qa-candidate[0-9]+")]
+    private static partial Regex Isolated();
 
     private static bool Plain(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && word[0] != '.' && word[0] != '-';
 }
