@@ -206,7 +206,8 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
             var matches = name.IndexOfAny(['*', '?']) >= 0
                 ? (Directory.Exists(folder) ? Directory.GetFiles(folder, name).Order(StringComparer.Ordinal).ToArray() : [])
                 : File.Exists(pattern) ? [pattern] : [];
-            foreach (var file in matches)
+            // apt keeps pdiff indices beside the lists ("…_Packages.diff_Index"): not Packages files.
+            foreach (var file in matches.Where(f => !Path.GetFileName(f).Contains(".diff", StringComparison.Ordinal)))
             {
                 if (file.EndsWith(".lz4", StringComparison.Ordinal) || file.EndsWith(".zst", StringComparison.Ordinal) || file.EndsWith(".bz2", StringComparison.Ordinal))
                 {
