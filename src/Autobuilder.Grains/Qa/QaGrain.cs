@@ -89,6 +89,9 @@ public sealed partial class QaGrain(
         var candidate = new Candidate(request.Source, request.Version, held.Min(r => r.AddedAt));
         var contexts = await ContextsAsync(step, [candidate], held, confirmed: true);
         var run = await AcceptanceLists.Promotion.RunAsync(contexts[0]);
+        // Lintian takes seconds: it runs once everything else passed (its findings are kept per version).
+        if (run.Accepted && step.Options.LintianBlockingTags.Count > 0 && contexts[0].Lintian is null)
+            run = await AcceptanceLists.Promotion.RunAsync(await WithLintianAsync(contexts[0], held));
         var reasons = Reasons(run);
         if (reasons.Count > 0)
         {
@@ -423,8 +426,6 @@ public sealed partial class QaGrain(
                 EarlierBlockers = earlier,
                 Confirmed = confirmed || (S.Requests.TryGetValue(c.Source, out var req) && req.Version == c.Version),
             };
-            if (records is not null && rules.LintianBlockingTags.Count > 0 && context.Lintian is null)
-                context = await WithLintianAsync(context, records);
             contexts.Add(context);
         }
         return contexts;
