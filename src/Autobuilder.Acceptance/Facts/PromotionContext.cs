@@ -57,6 +57,9 @@ public sealed class PromotionContext
 
     public string? InstallabilitySkipped { get; init; }
 
+    /// <summary>Why installability could not be judged although dose-debcheck ran (the version's binaries are not in the published indices): a refusal, not a skip.</summary>
+    public string? InstallabilityUnknown { get; init; }
+
     /// <summary>What installability was judged against, for the reason text ("extras-testing/bookworm and its base").</summary>
     public string InstallableAgainst { get; init; } = "";
 

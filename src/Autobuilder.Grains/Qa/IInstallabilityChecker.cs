@@ -17,7 +17,8 @@ public sealed record InstallabilityQuery(
     IReadOnlyList<(string Source, string Version)> Candidates);
 
 /// <summary>dose-debcheck's answer: per "source version", its uninstallable binaries (an absent key: all installable); or why it could not run.</summary>
-public sealed record InstallabilityReport(IReadOnlyDictionary<string, IReadOnlyList<Uninstallable>> Broken, string? Failure)
+/// <param name="Unread">Candidates ("source version") none of whose binaries the lower repository's published indices hold: not judged.</param>
+public sealed record InstallabilityReport(IReadOnlyDictionary<string, IReadOnlyList<Uninstallable>> Broken, string? Failure, IReadOnlyCollection<string>? Unread = null)
 {
     public static string Key(string source, string version) => $"{source} {version}";
 }

@@ -418,6 +418,9 @@ public sealed partial class QaGrain(
                 TargetVersion = targetVersions.GetValueOrDefault(c.Source)?.Version,
                 Uninstallable = report is null ? null : report.Broken.GetValueOrDefault(key) ?? [],
                 InstallabilitySkipped = skipped,
+                InstallabilityUnknown = report?.Unread?.Contains(key) == true
+                    ? $"installability not judged: no binary of {c.Source} {c.Version} is in the published indices of {Key} (not live yet?); ask again once it is"
+                    : null,
                 InstallableAgainst = against,
                 Lintian = S.Lintian.TryGetValue(key, out var tags) ? [.. tags.Select(t => new LintianTag(t.Severity, t.Package, t.Tag, t.Detail))] : null,
                 LintianSkipped = "lintian runs once the other checks pass",

@@ -26,6 +26,7 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         var timeout = TimeSpan.FromSeconds(qa.ToolTimeoutSeconds);
         var wanted = query.Candidates.Select(c => InstallabilityReport.Key(c.Source, c.Version)).ToHashSet(StringComparer.Ordinal);
         var broken = new Dictionary<string, List<Uninstallable>>(StringComparer.Ordinal);
+        var found = new HashSet<string>(StringComparer.Ordinal);
         using var temp = QaTool.Temp("ab-qa-dose-");
         try
         {
@@ -35,6 +36,7 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
                     return new InstallabilityReport(new Dictionary<string, IReadOnlyList<Uninstallable>>(), $"'{arch}' is not an architecture name");
                 var fg = Path.Combine(temp.Path, $"fg-{arch}");
                 var owners = await WriteCandidatesAsync(query.From, arch, wanted, fg, cancellationToken);
+                found.UnionWith(owners.Values.Select(o => o.Key));
                 if (owners.Count == 0)
                     continue;
                 var args = new List<string> { $"--deb-native-arch={arch}", "--explain", "--failures", $"--fg={fg}" };
@@ -62,7 +64,7 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         {
             return Failed(ex.Message);
         }
-        return new InstallabilityReport(broken.ToDictionary(p => p.Key, p => (IReadOnlyList<Uninstallable>)p.Value), null);
+        return new InstallabilityReport(broken.ToDictionary(p => p.Key, p => (IReadOnlyList<Uninstallable>)p.Value), null, [.. wanted.Except(found)]);
     }
 
     private static InstallabilityReport Failed(string why) => new(new Dictionary<string, IReadOnlyList<Uninstallable>>(), why);

@@ -78,6 +78,8 @@ public sealed class QaSilo : IAsyncLifetime
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.AddSingleton(sp => new ProofVerifier(sp.GetRequiredService<CertificateTrust>(), TimeProvider.System));
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            // A request runs lintian inside the call: on a busy test machine that outlasts Orleans' 30 s default.
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(3));
         });
         _host = builder.Build();
         await _host.StartAsync();

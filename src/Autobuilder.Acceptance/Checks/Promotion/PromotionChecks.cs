@@ -148,6 +148,8 @@ public sealed class InstallableCheck : AcceptanceCheck<PromotionContext>
 
     public override Task<CheckOutcome> CheckAsync(PromotionContext c)
     {
+        if (c.InstallabilityUnknown is { } unknown)
+            return Reject(c.Source, "Depends", $"installable from {c.InstallableAgainst}", "not judged", unknown);
         if (c.Uninstallable is not { } broken)
             return Skip(c.InstallabilitySkipped ?? "dose-debcheck did not run");
         return Result([.. broken.Select(b => Rejection($"{b.Package}_{b.Version}_{b.Architecture}", "Depends", $"installable from {c.InstallableAgainst}",
