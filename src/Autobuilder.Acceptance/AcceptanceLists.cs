@@ -65,4 +65,22 @@ public static class AcceptanceLists
         new ArchitectureAllowedCheck(),
         new HeldVersionNewerCheck(),
     ]);
+
+    /// <summary>
+    /// A package moving up the QA ladder (issue 15): the target and its binaries first, then the
+    /// votes and the quarantine, then the tools' findings. Every refusal is collected: the excuses
+    /// name each thing that holds a package.
+    /// </summary>
+    public static CheckList<PromotionContext> Promotion { get; } = new(
+    [
+        new NotBackwardsCheck(),
+        new BinariesCompleteCheck(),
+        new QuarantineCheck(),
+        new KarmaCheck(),
+        new BlockerVoteCheck(),
+        new NoEarlierBlockerCheck(),
+        new MaintainerConfirmedCheck(),
+        new InstallableCheck(),
+        new LintianCheck(),
+    ]);
 }

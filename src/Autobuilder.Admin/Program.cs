@@ -85,8 +85,25 @@ app.Configure(config =>
             .WithDescription("Copy a source package and all its binaries to another repository.")
             .WithExample("repo", "promote", "hello", "1.0-1", "--from", "extras-devel", "--to", "extras-testing");
         repo.AddCommand<RepoAutoPromoteCommand>("auto-promote")
-            .WithDescription("Run the rule-based promotions now (they also run on a reminder).")
+            .WithDescription("Run the QA ladder's quarantine rules and the stage's rule-based promotions now (they also run on reminders).")
             .WithExample("repo", "auto-promote", "extras-testing");
+        repo.AddCommand<RepoRequestPromotionCommand>("request-promotion")
+            .WithDescription("Ask for a package to move up the QA ladder: the checks run, and it moves or the failing checks are named.")
+            .WithExample("repo", "request-promotion", "hello", "1.0-1", "--from", "extras-devel/bookworm", "--as", "alice");
+        repo.AddCommand<RepoVoteCommand>("vote")
+            .WithDescription("Enter an account's vote (up = +1, down = -1 with a comment) on a package in a testing repository.")
+            .WithExample("repo", "vote", "hello", "1.0-1", "down", "--in", "extras-testing/bookworm", "--as", "bob", "--comment", "crashes on start", "--blocker")
+            .WithExample("repo", "vote", "hello", "1.0-1", "up", "--in", "extras-testing/bookworm", "--as", "carol", "--comment", "works on my N900");
+        repo.AddCommand<RepoVoidVoteCommand>("void-vote")
+            .WithDescription("Void an account's vote on a package, with a reason.")
+            .WithExample("repo", "void-vote", "hello", "--in", "extras-testing/bookworm", "--voter", "bob", "--reason", "fixed in 1.0-2");
+        repo.AddCommand<RepoExcusesCommand>("excuses")
+            .WithDescription("What holds each package from the next repository up: quarantine, karma, blockers, installability, lintian…")
+            .WithExample("repo", "excuses", "extras-testing/bookworm")
+            .WithExample("repo", "excuses", "extras-testing", "hello", "--json");
+        repo.AddCommand<RepoDemoteCommand>("demote")
+            .WithDescription("Take a package out of a testing or stable repository, with the reason recorded and mailed to its maintainer.")
+            .WithExample("repo", "demote", "hello", "--from", "extras-testing/bookworm", "--reason", "drains the battery");
         repo.AddCommand<RepoRemoveCommand>("remove")
             .WithDescription("Take a source package (one version or all) and its binaries out of a distribution.")
             .WithExample("repo", "remove", "hello", "1.0-1", "--from", "extras-devel/bookworm");

@@ -67,6 +67,9 @@ public interface IAccountDirectoryGrain : IGrainWithIntegerKey
     /// <summary>The account's login when the token is one of its current tokens and the account is enabled; else null.</summary>
     [SiloOnly] Task<string?> VerifyTokenAsync(string login, string token);
 
+    /// <summary>The account that owns source <paramref name="source"/> (its first allowed uploader, Uploaders:SourceOwnership), or null (the QA ladder: who may request and who may not vote).</summary>
+    [Reader] Task<string?> GetSourceOwnerAsync(string source);
+
     /// <summary>Enabled accounts' e-mail address (null when unknown or disabled): where upload mail goes.</summary>
     [SiloOnly] Task<string?> GetEmailAsync(string login);
 }

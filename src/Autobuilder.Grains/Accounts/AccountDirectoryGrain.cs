@@ -43,6 +43,8 @@ public sealed partial class AccountDirectoryGrain(
 
     Task<AccountDetails?> IAccountDirectoryGrain.GetAsync(string login) => Task.FromResult(_book.Get(login));
 
+    Task<string?> IAccountDirectoryGrain.GetSourceOwnerAsync(string source) => Task.FromResult(_book.SourceOwners.GetValueOrDefault(source));
+
     Task<AccountChange> IAccountDirectoryGrain.AddAsync(NewAccount account) => ChangeAsync(() => _book.Add(account, Now));
 
     Task<AccountChange> IAccountDirectoryGrain.SetEnabledAsync(string login, bool enabled, string reason) =>

@@ -119,4 +119,7 @@ public sealed class AutobuilderOptions
 
     /// <summary>Base build priorities per distribution, product or repository (higher first).</summary>
     public BuildPriorityOptions Priorities { get; set; } = new();
+
+    /// <summary>The QA ladder (issue 15): promotion requests, automatic checks, votes, quarantine, excuses, demotion.</summary>
+    public QaOptions Qa { get; set; } = new();
 }

@@ -97,7 +97,11 @@ public static class SiloHost
         // Stage: repositories, publishing, promotions. Elsewhere only the repository list (a
         // stateless grain the console may reach through any silo) needs the configuration.
         if (identity.Plays(SiloRoles.Stage))
+        {
             services.AddAutobuilderStage();
+            // The QA ladder (issue 15) reads and moves packages through the stage's grains.
+            Qa.QaServiceCollectionExtensions.AddAutobuilderQa(services);
+        }
         else
             services.AddSingleton(sp => new StageConfiguration(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value));
         // Reminders (rule-based promotion): durable in PostgreSQL in a cluster (ClusterHosting); in

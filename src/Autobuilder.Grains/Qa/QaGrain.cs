@@ -1,0 +1,587 @@
+using System.Globalization;
+using Autobuilder.Acceptance;
+using Autobuilder.Acceptance.Checks;
+using Autobuilder.Debian.Control;
+using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Placement;
+using Autobuilder.Grains.Security;
+using Autobuilder.Grains.Stage;
+using Autobuilder.Mail;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Autobuilder.Grains.Qa;
+
+/// <summary>
+/// The QA ladder of one distribution (key "repository/product"; issue 15), on the stage beside the
+/// distributions it reads. It decides with <see cref="AcceptanceLists.Promotion"/> on facts it
+/// gathers from the stage's public grains (package sets, what the target holds), from
+/// dose-debcheck and lintian (ports run by the silo on the published indices and pool files), and
+/// from its own state (votes, rounds, requests). It promotes and demotes only through the
+/// distribution grains, so the stage's own checks run again on every move. Not reentrant: a vote
+/// and a promotion never interleave. The target distribution never calls back, so no call loops.
+/// </summary>
+[RolePlacement(SiloRoles.Stage)]
+public sealed partial class QaGrain(
+    [PersistentState("qa", "state")] IPersistentState<QaGrainState> state,
+    QaLadder ladder,
+    IInstallabilityChecker dose,
+    ILintianRunner lintian,
+    IMailSender mail,
+    IOptions<AutobuilderOptions> options,
+    TimeProvider time,
+    ILogger<QaGrain> logger) : Grain, IQaGrain, IRemindable
+{
+    public const string Reminder = "qa-ladder";
+
+    private readonly Dictionary<string, RepositoryInfo> _repositories = new(StringComparer.Ordinal);
+
+    private string Key => this.GetPrimaryKeyString();
+    private string Repository => StageConfiguration.SplitKey(Key).Repository;
+    private string Product => StageConfiguration.SplitKey(Key).Product;
+    private QaStep? Step => ladder.From(Repository);
+    private DateTimeOffset Now => time.GetUtcNow();
+    private QaGrainState S => state.State;
+
+    async Task IQaGrain.StartAsync()
+    {
+        if (Step is { Options.ByRequest: false })
+        {
+            try
+            {
+                await this.RegisterOrUpdateReminder(Reminder, ladder.Check, ladder.Check);
+            }
+            catch (Exception ex)
+            {
+                LogReminderFailed(logger, Key, ex);
+            }
+        }
+    }
+
+    async Task IRemindable.ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName == Reminder)
+            await RunRulesAsync("the quarantine reminder");
+    }
+
+    Task<QaAnswer> IQaGrain.AutoPromoteAsync() => RunRulesAsync($"repo auto-promote by {Caller}");
+
+    async Task<QaAnswer> IQaGrain.RequestPromotionAsync(PromotionRequest request)
+    {
+        if (Step is not { } step)
+            return NoStep();
+        var held = await Distribution(Repository).GetSourcePackagesAsync(request.Source, request.Version);
+        if (held.Count == 0)
+            return QaAnswer.Refused($"{request.Source} {request.Version} is not in {Key}" + await HeldVersionsAsync(request.Source));
+        var by = Caller;
+        if (request.Login is { } login)
+        {
+            if (await RefuseAccountAsync(login) is { } bad)
+                return QaAnswer.Refused(bad);
+            var maintainers = await MaintainersAsync(request.Source, request.Version);
+            if (!maintainers.Contains(login))
+                return QaAnswer.Refused($"account {login} neither owns nor uploaded {request.Source}" +
+                    (maintainers.Count > 0 ? $" (its maintainer: {string.Join(", ", maintainers)})" : "") +
+                    "; the maintainer or an operator may request its promotion");
+            by = $"{login} (entered by {Caller})";
+        }
+
+        var candidate = new Candidate(request.Source, request.Version, held.Min(r => r.AddedAt));
+        var contexts = await ContextsAsync(step, [candidate], held, confirmed: true);
+        var run = await AcceptanceLists.Promotion.RunAsync(contexts[0]);
+        // Lintian takes seconds: it runs once everything else passed (its findings are kept per version).
+        if (run.Accepted && step.Options.LintianBlockingTags.Count > 0 && contexts[0].Lintian is null)
+            run = await AcceptanceLists.Promotion.RunAsync(await WithLintianAsync(contexts[0], held));
+        var reasons = Reasons(run);
+        if (reasons.Count > 0)
+        {
+            S.Requests[request.Source] = new QaRequestRecord(request.Version, by, Now, false, reasons);
+            Decide("refused", request.Source, request.Version, step, $"requested by {by}: {string.Join("; ", reasons.Select(r => r.Text))}", by);
+            await state.WriteStateAsync();
+            return QaAnswer.Refused($"{request.Source} {request.Version} stays in {Key}: {reasons.Count} check(s) failed", reasons);
+        }
+        var promoted = await PromoteAsync(step, candidate, $"requested by {by}", run, by);
+        S.Requests[request.Source] = new QaRequestRecord(request.Version, by, Now, promoted.Ok, promoted.Ok ? [] : [new QaReason("stage", promoted.Message)]);
+        await state.WriteStateAsync();
+        return promoted;
+    }
+
+    async Task<QaAnswer> IQaGrain.VoteAsync(QaVote vote)
+    {
+        if (Step is not { } step)
+            return NoStep();
+        if (step.Options.ByRequest)
+            return QaAnswer.Refused($"votes are taken where packages wait in quarantine; {Repository} moves by request ({step.Describe()})");
+        if (vote.Value is not (1 or -1))
+            return QaAnswer.Refused($"a vote is +1 or -1, not {vote.Value}");
+        if (vote.Value < 0 && string.IsNullOrWhiteSpace(vote.Comment))
+            return QaAnswer.Refused("a -1 needs a comment saying what is wrong (reproducible crash, battery drain, security risk, missing feature…)");
+        if (vote.Blocker && vote.Value > 0)
+            return QaAnswer.Refused("only a -1 can be a blocker");
+        if (await RefuseAccountAsync(vote.Login) is { } bad)
+            return QaAnswer.Refused(bad);
+        var newest = await NewestAsync(vote.Source);
+        if (newest is null)
+            return QaAnswer.Refused($"{vote.Source} is not in {Key}");
+        if (newest.Version != vote.Version)
+            return QaAnswer.Refused($"{vote.Source} {vote.Version} is not the version in {Key}; it holds {newest.Version} (vote on that)");
+        var maintainers = await MaintainersAsync(vote.Source, vote.Version);
+        if (maintainers.Contains(vote.Login))
+            return QaAnswer.Refused($"account {vote.Login} may not vote on {vote.Source}: it is its own package (owner or uploader)");
+
+        var round = SyncRound(step, vote.Source, newest.Version, newest.AddedAt);
+        round.Votes.RemoveAll(v => v.Login == vote.Login && v.Open);
+        round.Votes.Add(new QaVoteRecord(vote.Login, vote.Version, round.Number, vote.Value, vote.Comment.Trim(), vote.Blocker, Now, Caller));
+        var karma = round.Votes.Where(v => v.Open).Sum(v => v.Value);
+        await state.WriteStateAsync();
+        LogVoted(logger, Key, vote.Source, vote.Version, vote.Login, vote.Value, karma);
+
+        var message = $"{vote.Login}'s {(vote.Value > 0 ? "+1" : "-1")}{(vote.Blocker ? " (blocker)" : "")} on {vote.Source} {vote.Version} in {Key} is recorded; karma now {karma}" +
+            (step.Options.MinimumKarma > 0 ? $" of {step.Options.MinimumKarma}" : "");
+        if (step.Options.DemoteBelowKarma is { } floor && karma < floor)
+        {
+            var demoted = await DemoteCoreAsync(vote.Source, vote.Version, $"karma {karma} fell below {floor} after a -1 from {vote.Login}: {vote.Comment}", "the karma floor");
+            return new QaAnswer(true, message + "\n" + demoted.Message, []);
+        }
+        return QaAnswer.Done(message);
+    }
+
+    async Task<QaAnswer> IQaGrain.VoidVoteAsync(string source, string voter, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+            return QaAnswer.Refused("voiding a vote needs a reason (--reason)");
+        if (!S.Rounds.TryGetValue(source, out var round))
+            return QaAnswer.Refused($"nobody has voted on {source} in {Key}");
+        var voided = 0;
+        foreach (var list in new[] { round.Votes, round.EarlierBlockers })
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i].Login == voter && list[i].Open)
+                {
+                    list[i] = list[i] with { VoidedReason = reason.Trim(), VoidedBy = Caller };
+                    voided++;
+                }
+            }
+        }
+        if (voided == 0)
+            return QaAnswer.Refused($"{voter} has no open vote on {source} in {Key}");
+        await state.WriteStateAsync();
+        return QaAnswer.Done($"voided {voided} vote(s) of {voter} on {source} in {Key}: {reason.Trim()}; karma now {round.Votes.Where(v => v.Open).Sum(v => v.Value)}");
+    }
+
+    async Task<QaAnswer> IQaGrain.DemoteAsync(string source, string? version, string reason)
+    {
+        if (string.IsNullOrWhiteSpace(reason))
+            return QaAnswer.Refused("a demotion needs a reason (--reason); the maintainer is mailed it");
+        var which = version ?? (await NewestAsync(source))?.Version;
+        if (which is null)
+            return QaAnswer.Refused($"{source} is not in {Key}");
+        return await DemoteCoreAsync(source, which, reason.Trim(), $"an operator ({Caller})");
+    }
+
+    async Task<QaExcuses> IQaGrain.GetExcusesAsync(string? source)
+    {
+        if (Step is not { } step)
+            return new QaExcuses(Key, null, null, Now, [], [.. S.Decisions.TakeLast(50)]);
+        var to = $"{step.To}/{Product}";
+        List<QaExcuse> excuses;
+        if (step.Options.ByRequest)
+        {
+            excuses = [.. S.Requests.Where(r => source is null || r.Key == source).OrderBy(r => r.Key, StringComparer.Ordinal)
+                .Select(r => new QaExcuse(r.Key, r.Value.Version, null, null, null, 0, [], r.Value.Reasons,
+                    $"{(r.Value.Promoted ? "promoted" : "requested")} by {r.Value.By} at {r.Value.At:yyyy-MM-dd HH:mm}Z"))];
+        }
+        else
+        {
+            var candidates = await CandidatesAsync(step, source);
+            var contexts = await ContextsAsync(step, candidates, null, confirmed: false);
+            excuses = new List<QaExcuse>(contexts.Count);
+            foreach (var c in contexts)
+            {
+                var run = await AcceptanceLists.Promotion.RunAsync(c);
+                var round = S.Rounds.GetValueOrDefault(c.Source);
+                excuses.Add(new QaExcuse(c.Source, c.Version, c.TargetVersion, c.EnteredAt, c.EnteredAt is { } e ? Math.Round((Now - e).TotalDays, 2) : null,
+                    c.Karma, round?.Version == c.Version ? [.. round.Votes] : [], Reasons(run),
+                    S.Requests.TryGetValue(c.Source, out var req) && req.Version == c.Version ? $"confirmed by {req.By}" : null));
+            }
+        }
+        return new QaExcuses(Key, to, step.Describe(), Now, excuses, [.. S.Decisions.TakeLast(50)], S.LastRunAt);
+    }
+
+    Task<QaVotes> IQaGrain.GetVotesAsync(string source)
+    {
+        if (!S.Rounds.TryGetValue(source, out var round))
+            return Task.FromResult(new QaVotes(source, null, 0, [], []));
+        return Task.FromResult(new QaVotes(source, round.Version, round.Number, [.. round.Votes], [.. round.EarlierBlockers.Where(v => v.OpenBlocker)]));
+    }
+
+    /// <summary>The quarantine rules over every candidate: the ones nothing holds move, each with the rule that let it through.</summary>
+    private async Task<QaAnswer> RunRulesAsync(string by)
+    {
+        if (Step is not { } step)
+            return NoStep();
+        if (step.Options.ByRequest)
+            return QaAnswer.Done($"{Key}: {step.Describe()}; nothing moves without a request (autobuilder repo request-promotion)");
+        var candidates = await CandidatesAsync(step, null);
+        var contexts = await ContextsAsync(step, candidates, null, confirmed: false);
+        var lines = new List<string>();
+        var ok = true;
+        var held = 0;
+        foreach (var (context, candidate) in contexts.Zip(candidates))
+        {
+            var run = await AcceptanceLists.Promotion.RunAsync(context);
+            if (!run.Accepted)
+            {
+                held++;
+                continue;
+            }
+            // Lintian runs only for what would move otherwise: it takes seconds per package.
+            if (step.Options.LintianBlockingTags.Count > 0 && context.Lintian is null)
+            {
+                var withLintian = await WithLintianAsync(context, null);
+                run = await AcceptanceLists.Promotion.RunAsync(withLintian);
+                if (!run.Accepted)
+                {
+                    held++;
+                    continue;
+                }
+            }
+            var answer = await PromoteAsync(step, candidate, by, run, by);
+            ok &= answer.Ok;
+            lines.Add(answer.Message);
+        }
+        S.LastRunAt = Now;
+        S.Runs++;
+        await state.WriteStateAsync();
+        LogRulesRan(logger, Key, lines.Count, held);
+        lines.Add($"{Key} → {step.To}/{Product}: {held} package(s) held (autobuilder repo excuses {Key})");
+        return new QaAnswer(ok, string.Join("\n", lines), []);
+    }
+
+    private async Task<QaAnswer> PromoteAsync(QaStep step, Candidate c, string trigger, CheckRun run, string by)
+    {
+        var target = Distribution(step.To);
+        var result = await target.PromoteFromAsync(Repository, Product, c.Source, c.Version);
+        var passed = string.Join(", ", run.Results.Where(r => r.Outcome.Skipped is null).Select(r => r.Check));
+        var rule = $"{step.Describe()} ({trigger}; passed: {passed})";
+        if (!result.Ok)
+        {
+            Decide("refused", c.Source, c.Version, step, $"{rule}; the stage refused: {result.Message}", by);
+            return QaAnswer.Refused($"{c.Source} {c.Version}: the stage refused the promotion to {step.To}/{Product}: {result.Message}", [new QaReason("stage", result.Message)]);
+        }
+        Decide("promoted", c.Source, c.Version, step, rule, by);
+        LogPromoted(logger, c.Source, c.Version, Key, step.To, rule);
+        return QaAnswer.Done($"{c.Source} {c.Version} promoted from {Key} to {step.To}/{Product} by the rule {rule}");
+    }
+
+    private async Task<QaAnswer> DemoteCoreAsync(string source, string version, string reason, string by)
+    {
+        var records = await Distribution(Repository).GetSourcePackagesAsync(source, version);
+        var result = await Distribution(Repository).RemoveAsync(source, version);
+        if (!result.Ok)
+            return QaAnswer.Refused($"{source} {version} could not be taken out of {Key}: {result.Message}");
+        S.Decisions.Add(new QaDecision(Now, "demoted", source, version, Key, null, reason, by));
+        Trim();
+        await state.WriteStateAsync();
+        LogDemoted(logger, source, version, Key, reason);
+        var to = await MaintainerAddressAsync(source, records);
+        if (to is not null)
+        {
+            try
+            {
+                await mail.SendAsync(new MailMessage
+                {
+                    To = [to],
+                    Subject = $"{source} {version} ({Product}): removed from {Repository}",
+                    Body = $"{source} {version} was taken out of {Key}.\n\nReason: {reason}\nDecided by: {by}\n\n" +
+                        $"Its votes and this decision: autobuilder repo excuses {Key} {source}\nUpload a fixed version to move it up again.\n",
+                    Headers = new Dictionary<string, string> { ["X-Autobuilder-Qa"] = $"demoted {Key} {source} {version}" },
+                }, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogMailFailed(logger, source, version, ex);
+            }
+        }
+        return QaAnswer.Done($"{source} {version} demoted: taken out of {Key} ({reason}); " + (to is null ? "no maintainer address to mail" : $"mailed {to}"));
+    }
+
+    private sealed record Candidate(string Source, string Version, DateTimeOffset? EnteredAt);
+
+    /// <summary>The newest version of each source here that the target does not hold as such (newer, or not at all; an older one is shown as going backwards).</summary>
+    private async Task<List<Candidate>> CandidatesAsync(QaStep step, string? source)
+    {
+        var here = Newest(await Distribution(Repository).GetDetailsAsync());
+        var there = Newest(await Distribution(step.To).GetDetailsAsync());
+        var list = new List<Candidate>();
+        foreach (var (name, summary) in here.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (source is not null && name != source)
+                continue;
+            if (there.TryGetValue(name, out var t) && VersionRule.Compare(t.Version, summary.Version) == 0)
+                continue;
+            list.Add(new Candidate(name, summary.Version, summary.AddedAt));
+        }
+        return list;
+    }
+
+    private static Dictionary<string, SourceSummary> Newest(DistributionDetails details)
+    {
+        var newest = new Dictionary<string, SourceSummary>(StringComparer.Ordinal);
+        foreach (var s in details.Sources)
+        {
+            if (!newest.TryGetValue(s.Source, out var n) || VersionRule.Compare(s.Version, n.Version) > 0)
+                newest[s.Source] = s;
+        }
+        return newest;
+    }
+
+    private async Task<SourceSummary?> NewestAsync(string source)
+    {
+        var versions = await Distribution(Repository).GetSourceVersionsAsync(source);
+        if (versions.Count == 0)
+            return null;
+        var records = await Distribution(Repository).GetSourcePackagesAsync(source, versions[0]);
+        return new SourceSummary(source, versions[0], "", [], [], false, records.Count > 0 ? records.Min(r => r.AddedAt) : Now);
+    }
+
+    /// <summary>
+    /// The facts for each candidate: the target's versions, installability (one dose-debcheck run
+    /// for all of them), the votes of their current rounds; for a request also its records and lintian.
+    /// </summary>
+    private async Task<List<PromotionContext>> ContextsAsync(QaStep step, IReadOnlyList<Candidate> candidates, IReadOnlyList<PackageRecord>? records, bool confirmed)
+    {
+        var from = await InfoAsync(Repository);
+        var toInfo = await InfoAsync(step.To);
+        var toKey = $"{step.To}/{Product}";
+        var covered = from.Architectures.Intersect(toInfo.Architectures, StringComparer.Ordinal).ToList();
+        var rules = new LadderRules(step.Describe(), step.Options.MinimumDays, step.Options.MinimumKarma, step.Options.BlockerVotesBlock,
+            step.Options.MaintainerConfirms, step.Options.PreviousRoundBlocks, step.Options.LintianBlockingTags.ToHashSet(StringComparer.Ordinal));
+
+        var background = new List<PublishedIndices> { new(toKey, toInfo.LivePath, Product, toInfo.Components) };
+        foreach (var with in step.Options.InstallableWith)
+        {
+            var info = await InfoAsync(with);
+            if (info.Products.Contains(Product))
+                background.Add(new PublishedIndices($"{with}/{Product}", info.LivePath, Product, info.Components));
+        }
+        var hasBase = options.Value.Qa.BaseIndices.TryGetValue(Product, out var baseFiles) && baseFiles.Count > 0;
+        var against = string.Join(", ", background.Select(b => b.Name)) + (hasBase ? " and the base" : " (no base: Autobuilder:Qa:BaseIndices)");
+        against = background.Count == 1 && hasBase ? $"{toKey} and its base" : against;
+
+        InstallabilityReport? report = null;
+        string? skipped = null;
+        if (!step.Options.CheckInstallability)
+            skipped = $"installability is not checked on {step.Describe()}";
+        else if (candidates.Count > 0)
+        {
+            report = await dose.CheckAsync(new InstallabilityQuery(new PublishedIndices(Key, from.LivePath, Product, from.Components), background,
+                covered.Count > 0 ? covered : from.Architectures, [.. candidates.Select(c => (c.Source, c.Version))]));
+            if (report.Failure is { } failure)
+            {
+                skipped = $"dose-debcheck could not run: {failure}";
+                report = null;
+            }
+        }
+
+        var targetGrain = Distribution(step.To);
+        var targetVersions = Newest(await targetGrain.GetDetailsAsync());
+        var contexts = new List<PromotionContext>(candidates.Count);
+        foreach (var c in candidates)
+        {
+            IReadOnlyList<VoteFact> votes = [];
+            IReadOnlyList<VoteFact> earlier = [];
+            if (step.Options.ByRequest)
+            {
+                // Votes are taken in the target: its current round on an older version is, for this one, an earlier round.
+                var there = await GrainFactory.GetGrain<IQaGrain>(toKey).GetVotesAsync(c.Source);
+                earlier = [.. there.EarlierOpenBlockers.Concat(there.Version != c.Version ? there.Current.Where(v => v.OpenBlocker) : []).Select(Fact)];
+            }
+            else
+            {
+                var round = SyncRound(step, c.Source, c.Version, c.EnteredAt);
+                votes = [.. round.Votes.Where(v => v.Open).Select(Fact)];
+                earlier = [.. round.EarlierBlockers.Where(v => v.OpenBlocker).Select(Fact)];
+            }
+            var key = InstallabilityReport.Key(c.Source, c.Version);
+            var context = new PromotionContext
+            {
+                Source = c.Source,
+                Version = c.Version,
+                From = Key,
+                To = toKey,
+                Rules = rules,
+                Now = Now,
+                Binaries = records?.Where(r => !r.IsSource).Select(r => new PromotionBinary(r.Package, r.Architecture)).ToList(),
+                NeededArchitectures = BinariesCompleteCheck.Needed(covered, records?.FirstOrDefault(r => r.IsSource) is { } dsc ? Field(dsc, "Architecture") : null),
+                TargetVersion = targetVersions.GetValueOrDefault(c.Source)?.Version,
+                Uninstallable = report is null ? null : report.Broken.GetValueOrDefault(key) ?? [],
+                InstallabilitySkipped = skipped,
+                InstallabilityUnknown = report?.Unread?.Contains(key) == true
+                    ? $"installability not judged: no binary of {c.Source} {c.Version} is in the published indices of {Key} (not live yet?); ask again once it is"
+                    : null,
+                InstallableAgainst = against,
+                Lintian = S.Lintian.TryGetValue(key, out var tags) ? [.. tags.Select(t => new LintianTag(t.Severity, t.Package, t.Tag, t.Detail))] : null,
+                LintianSkipped = "lintian runs once the other checks pass",
+                EnteredAt = c.EnteredAt,
+                Votes = votes,
+                EarlierBlockers = earlier,
+                Confirmed = confirmed || (S.Requests.TryGetValue(c.Source, out var req) && req.Version == c.Version),
+            };
+            contexts.Add(context);
+        }
+        return contexts;
+    }
+
+    private static VoteFact Fact(QaVoteRecord v) => new(v.Login, v.Value, v.Comment, v.Blocker, v.Version);
+
+    /// <summary>Runs lintian on the version's .debs (from the pool of this repository) and keeps what it said.</summary>
+    private async Task<PromotionContext> WithLintianAsync(PromotionContext context, IReadOnlyList<PackageRecord>? records)
+    {
+        records ??= await Distribution(Repository).GetSourcePackagesAsync(context.Source, context.Version);
+        var debs = records.Where(r => !r.IsSource).SelectMany(r => r.Files).Select(f => f.Path).Where(p => p.EndsWith(".deb", StringComparison.Ordinal)).Distinct().ToList();
+        var info = await InfoAsync(Repository);
+        var report = await lintian.RunAsync(info.LivePath, debs);
+        if (report.Failure is { } failure)
+            return new PromotionContext
+            {
+                Source = context.Source, Version = context.Version, From = context.From, To = context.To, Rules = context.Rules, Now = context.Now,
+                Binaries = context.Binaries, NeededArchitectures = context.NeededArchitectures, TargetVersion = context.TargetVersion,
+                Uninstallable = context.Uninstallable, InstallabilitySkipped = context.InstallabilitySkipped, InstallableAgainst = context.InstallableAgainst,
+                Lintian = null, LintianSkipped = $"lintian could not run: {failure}", EnteredAt = context.EnteredAt, Votes = context.Votes,
+                EarlierBlockers = context.EarlierBlockers, Confirmed = context.Confirmed,
+            };
+        S.Lintian[InstallabilityReport.Key(context.Source, context.Version)] = [.. report.Tags.Select(t => new LintianTagRecord(t.Severity, t.Package, t.Tag, t.Detail))];
+        return new PromotionContext
+        {
+            Source = context.Source, Version = context.Version, From = context.From, To = context.To, Rules = context.Rules, Now = context.Now,
+            Binaries = context.Binaries, NeededArchitectures = context.NeededArchitectures, TargetVersion = context.TargetVersion,
+            Uninstallable = context.Uninstallable, InstallabilitySkipped = context.InstallabilitySkipped, InstallableAgainst = context.InstallableAgainst,
+            Lintian = report.Tags, EnteredAt = context.EnteredAt, Votes = context.Votes, EarlierBlockers = context.EarlierBlockers, Confirmed = context.Confirmed,
+        };
+    }
+
+    /// <summary>The source's round here, begun anew when a newer version arrived (its votes reset or carried, its open blockers kept as earlier ones).</summary>
+    private QaRound SyncRound(QaStep step, string source, string version, DateTimeOffset? enteredAt)
+    {
+        if (!S.Rounds.TryGetValue(source, out var round))
+        {
+            round = new QaRound { Version = version, StartedAt = enteredAt ?? Now };
+            S.Rounds[source] = round;
+            return round;
+        }
+        if (round.Version == version)
+            return round;
+        if (!step.CarryVotes)
+        {
+            round.EarlierBlockers.AddRange(round.Votes.Where(v => v.OpenBlocker));
+            round.Votes = [];
+        }
+        round.Version = version;
+        round.Number++;
+        round.StartedAt = enteredAt ?? Now;
+        S.Lintian.Remove(InstallabilityReport.Key(source, version));
+        return round;
+    }
+
+    private void Decide(string kind, string source, string version, QaStep step, string rule, string by)
+    {
+        S.Decisions.Add(new QaDecision(Now, kind, source, version, Key, $"{step.To}/{Product}", rule, by));
+        Trim();
+    }
+
+    private void Trim()
+    {
+        var keep = Math.Max(10, options.Value.Qa.KeepDecisions);
+        if (S.Decisions.Count > keep)
+            S.Decisions.RemoveRange(0, S.Decisions.Count - keep);
+    }
+
+    private static List<QaReason> Reasons(CheckRun run) =>
+        [.. run.Rejections.Select(r => new QaReason(r.Check, r.Reason, r.Field, r.Expected, r.Found))];
+
+    /// <summary>The owner of the source (account directory) and the accounts that uploaded this version (upload registry).</summary>
+    private async Task<HashSet<string>> MaintainersAsync(string source, string version)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (await GrainFactory.GetGrain<IAccountDirectoryGrain>(0).GetSourceOwnerAsync(source) is { } owner)
+            set.Add(owner);
+        foreach (var upload in (await GrainFactory.GetGrain<IUploadRegistryGrain>(Product).ListAsync(1000)).Where(u => u.Source == source && u.Version == version))
+        {
+            if ((await GrainFactory.GetGrain<IUploadGrain>(upload.Id).GetDetailsAsync())?.Identity?.Account is { } account)
+                set.Add(account);
+        }
+        return set;
+    }
+
+    private async Task<string?> MaintainerAddressAsync(string source, IReadOnlyList<PackageRecord> records)
+    {
+        var directory = GrainFactory.GetGrain<IAccountDirectoryGrain>(0);
+        if (await directory.GetSourceOwnerAsync(source) is { } owner && await directory.GetEmailAsync(owner) is { } email)
+            return email;
+        return records.Select(r => Field(r, "Maintainer")).FirstOrDefault(m => m is { Length: > 0 });
+    }
+
+    private async Task<string?> RefuseAccountAsync(string login)
+    {
+        var account = await GrainFactory.GetGrain<IAccountDirectoryGrain>(0).GetAsync(login);
+        return account switch
+        {
+            null => $"there is no account {login} (autobuilder accounts list)",
+            { Enabled: false } => $"account {login} is disabled{(account.DisabledReason is { } why ? $": {why}" : "")}",
+            _ => null,
+        };
+    }
+
+    private static string? Field(PackageRecord record, string field)
+    {
+        try
+        {
+            return ControlFile.ParseSingle(record.Stanza, record.Key)[field];
+        }
+        catch (Exception ex) when (ex is Debian.DebianFormatException or ArgumentException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> HeldVersionsAsync(string source)
+    {
+        var versions = await Distribution(Repository).GetSourceVersionsAsync(source);
+        return versions.Count == 0 ? "" : $" (it holds {string.Join(", ", versions)})";
+    }
+
+    private async Task<RepositoryInfo> InfoAsync(string repository)
+    {
+        if (!_repositories.TryGetValue(repository, out var info))
+            _repositories[repository] = info = await GrainFactory.GetGrain<IRepositoryGrain>(repository).GetInfoAsync();
+        return info;
+    }
+
+    private IDistributionGrain Distribution(string repository) =>
+        GrainFactory.GetGrain<IDistributionGrain>(StageConfiguration.DistributionKey(repository, Product));
+
+    private QaAnswer NoStep() =>
+        QaAnswer.Refused($"no QA step leaves {Repository} (the ladder: {(ladder.Steps.Count == 0 ? "none configured" : string.Join("; ", ladder.Steps.Select(s => s.Describe())))})");
+
+    private static string Caller => VerifiedCaller.Name ?? "the autobuilder";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: the QA reminder could not be registered; run `autobuilder repo auto-promote` by hand")]
+    private static partial void LogReminderFailed(ILogger logger, string distribution, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: {Login} voted {Value} on {Source} {Version}; karma {Karma}")]
+    private static partial void LogVoted(ILogger logger, string distribution, string source, string version, string login, int value, int karma);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: the quarantine rules promoted {Promoted}, held {Held}")]
+    private static partial void LogRulesRan(ILogger logger, string distribution, int promoted, int held);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} {Version} promoted from {Distribution} to {Target}: {Rule}")]
+    private static partial void LogPromoted(ILogger logger, string source, string version, string distribution, string target, string rule);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Source} {Version} demoted from {Distribution}: {Reason}")]
+    private static partial void LogDemoted(ILogger logger, string source, string version, string distribution, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Source} {Version}: the demotion mail could not be sent")]
+    private static partial void LogMailFailed(ILogger logger, string source, string version, Exception ex);
+}
