@@ -68,7 +68,7 @@ try
         if (serveUpload)
             web.ListenForHttpUpload(httpUpload, SiloSecurity.Folder(builder.Configuration));
         if (servePages)
-            web.ListenForWeb(webPages);
+            web.ListenForWeb(webPages, SiloSecurity.Folder(builder.Configuration));
         var app = web.Build();
         // The upload's own port first: its requests never reach the dashboard's middleware.
         if (serveUpload)
