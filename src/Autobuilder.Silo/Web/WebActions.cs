@@ -98,14 +98,14 @@ public sealed class WebActions(IGrainFactory grains, WebReadModel model, WebSess
         switch (action)
         {
             case "retry":
-                return await AuditedAsync(session, $"IUploadGrain.RetryAsync([{id}])", Html.UploadHref(id), () => upload.RetryAsync());
+                return await AuditedAsync(session, $"IUploadGrain.RetryAsync([{id}])", Html.UploadHref(id), async () => "ok: " + await upload.RetryAsync());
             case "cancel":
                 var reason = form!["reason"].ToString().Trim() is { Length: > 0 and <= 500 } r ? r : "cancelled from the web pages";
-                return await AuditedAsync(session, $"IUploadGrain.CancelAsync([{id}], {reason}, {by})", Html.UploadHref(id), () => upload.CancelAsync(reason, by));
+                return await AuditedAsync(session, $"IUploadGrain.CancelAsync([{id}], {reason}, {by})", Html.UploadHref(id), async () => "ok: " + await upload.CancelAsync(reason, by));
             default:
                 if (!int.TryParse(form!["priority"], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var priority) || priority is < -1000 or > 1000)
                     return Refused(400, "Refused", "The priority must be a whole number from -1000 to 1000.");
-                return await AuditedAsync(session, $"IUploadGrain.RescoreAsync([{id}], {priority}, {by})", Html.UploadHref(id), () => upload.RescoreAsync(priority, by));
+                return await AuditedAsync(session, $"IUploadGrain.RescoreAsync([{id}], {priority}, {by})", Html.UploadHref(id), async () => "ok: " + await upload.RescoreAsync(priority, by));
         }
     }
 
