@@ -57,7 +57,8 @@ public sealed class Html
         var list = rows.ToList();
         if (list.Count == 0)
             return Element("p", empty, "empty");
-        _b.Append("<div class=\"scroll\"><table><caption>").Append(Encode(caption)).Append("</caption><thead><tr>");
+        // A region that may scroll sideways (phones) is reachable by keyboard, and named for screen readers.
+        _b.Append("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").Append(Encode(caption)).Append("\"><table><caption>").Append(Encode(caption)).Append("</caption><thead><tr>");
         foreach (var h in headers)
             _b.Append("<th scope=\"col\">").Append(Encode(h)).Append("</th>");
         _b.Append("</tr></thead><tbody>");

@@ -292,7 +292,7 @@ public sealed class WebPages(WebReadModel model, WebOptions options)
                 : Html.Cell("")]),
             "Nothing published yet.");
         var operate = session is { Role: >= WebRole.Operator } && view.PromoteFrom.Count > 0;
-        h.Raw("<div class=\"scroll\"><table><caption>Packages</caption><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Version</th>")
+        h.Raw("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Packages\"><table><caption>Packages</caption><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Version</th>")
             .Raw("<th scope=\"col\">Binaries</th><th scope=\"col\">Architectures</th><th scope=\"col\">Added</th></tr></thead><tbody>");
         foreach (var s in view.Details.Sources.OrderBy(s => s.Source, StringComparer.Ordinal))
         {

@@ -32,7 +32,8 @@ public sealed partial class WebPagesTests
         await page.GotoAsync($"{Origin}/login");
         await page.FillAsync("#login", login);
         await page.FillAsync("#secret", secret);
-        await page.ClickAsync("main button[type=submit]");
+        var answer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("main button[type=submit]"), r => r.Url == $"{Origin}/login" && r.Request.Method == "POST");
+        Assert.True(answer.Status == 302, $"login as {login}: {answer.Status} {await page.InnerTextAsync("body")}");
         await page.WaitForURLAsync($"{Origin}/me");
     }
 
@@ -67,7 +68,7 @@ public sealed partial class WebPagesTests
             [
                 ("me", "/me", [$"Account {Fixture.Operator}", "operator", "HTTP tokens"]),
                 ("audit", "/audit", ["The newest 200 changes"]),
-                ("upload-operator", Href(f.Failed), ["Retry failed builds", "Set priority", "Error"]),
+                ("upload-operator", Href(f.Failed), ["Retry failed builds", "Set priority", "BuildFailed", "result mailed"]),
             ], shots);
         }
         // The failed build's error lines come before its whole log.
@@ -99,9 +100,10 @@ public sealed partial class WebPagesTests
     [Fact]
     public async Task Should_show_a_new_log_line_within_a_second_When_a_running_build_prints_it()
     {
-        // The build prints a line with the time it printed it (ms since the epoch), a while after it started.
+        // The build prints a line with the time it printed it (ms since the epoch), a while after it started;
+        // make echoes the command first, so the marker is put together only when the line is printed.
         Uploads.Drop(f.Silo, new SourcePackage(Name: "ab-web-live",
-            RulesBuild: "echo ab-web-live-start && sleep 8 && echo \"ab-web-live-line $$(date +%s%3N)\" && sleep 120"), f.Scratch);
+            RulesBuild: "echo ab-web-live-start && sleep 8 && echo \"ab-web-live-$$(echo line) $$(date +%s%3N)\" && sleep 120"), f.Scratch);
         var running = await Uploads.WaitAsync(f.Silo, "ab-web-live", d => d.Builds.Any(b => b.State == BuildState.Running), "building", TimeSpan.FromMinutes(2));
         var arch = running.Builds.Single().Architecture;
         var (playwright, browser, page) = await BrowserAsync();
@@ -112,7 +114,7 @@ public sealed partial class WebPagesTests
             {
                 await page.GotoAsync($"{Origin}{Href(running)}/log/{arch}");
                 var initial = await page.InnerTextAsync("#log");
-                Assert.DoesNotContain("ab-web-live-line", initial);
+                Assert.DoesNotContain("ab-web-live-line ", initial);
                 Assert.Contains("The build is running", await page.InnerTextAsync("main"));
                 var deadline = Stopwatch.StartNew();
                 string text;
@@ -138,20 +140,22 @@ public sealed partial class WebPagesTests
     [Fact]
     public async Task Should_refuse_a_cross_site_form_When_a_logged_in_operator_is_lured_to_it()
     {
-        using var site = new TempDir("ab-web-forge-");
+        // The other site: another port of the same host, so the browser even sends the SameSite cookie
+        // along; only the Origin check and the anti-forgery token stand in the way. The browser fetches
+        // its page from it as from any server (Playwright answers for that address).
+        var foreign = $"http://127.0.0.1:{SiloProcess.FreePort()}";
         var target = $"{Origin}{Href(f.ToRetry)}/rescore";
-        File.WriteAllText(Path.Combine(site.Path, "forge.html"),
-            $"<!DOCTYPE html><html lang=\"en\"><head><title>prize</title></head><body><form method=\"post\" action=\"{target}\">" +
-            "<input type=\"hidden\" name=\"csrf\" value=\"guessed\"><input type=\"hidden\" name=\"priority\" value=\"999\">" +
-            "<button id=\"go\" type=\"submit\">Win a prize</button></form></body></html>");
-        using var server = new StaticHttpServer(site.Path);
+        var html = $"<!DOCTYPE html><html lang=\"en\"><head><title>prize</title></head><body><main><form method=\"post\" action=\"{target}\">" +
+                   "<input type=\"hidden\" name=\"csrf\" value=\"guessed\"><input type=\"hidden\" name=\"priority\" value=\"999\">" +
+                   "<button id=\"go\" type=\"submit\">Win a prize</button></form></main></body></html>";
         var before = (await AuditAsync()).Count;
         var (playwright, browser, page) = await BrowserAsync();
         using (playwright)
         await using (browser)
         {
             await BrowserLoginAsync(page, Fixture.Operator, f.OperatorToken);
-            await page.GotoAsync($"{server.Url}/forge.html");
+            await page.RouteAsync($"{foreign}/forge.html", route => route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/html", Body = html }));
+            await page.GotoAsync($"{foreign}/forge.html");
             var answer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#go"), r => r.Url == target);
             Assert.Equal(403, answer.Status);
             Assert.Contains("another site", await page.InnerTextAsync("main"));
