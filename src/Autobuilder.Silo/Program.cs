@@ -68,7 +68,12 @@ try
         if (serveUpload)
             web.ListenForHttpUpload(httpUpload, SiloSecurity.Folder(builder.Configuration));
         if (servePages)
+        {
+            // The pages link operators to the dashboard, which takes their login too.
+            if (serveDashboard && webPages.DashboardUrl.Length == 0)
+                webPages.DashboardUrl = $"http://{(dashboard.ListenAddress.Equals(System.Net.IPAddress.Any) ? "127.0.0.1" : dashboard.Address)}:{dashboard.Port}/{dashboard.Path.TrimStart('/')}";
             web.ListenForWeb(webPages, SiloSecurity.Folder(builder.Configuration));
+        }
         var app = web.Build();
         // The upload's own port first: its requests never reach the dashboard's middleware.
         if (serveUpload)

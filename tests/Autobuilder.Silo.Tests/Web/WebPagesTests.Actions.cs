@@ -79,6 +79,9 @@ public sealed partial class WebPagesTests
             Assert.Equal(HttpStatusCode.Forbidden, answer.StatusCode);
             Assert.Contains("needs operator", body);
             Assert.Equal(before, (await AuditAsync()).Count);
+            // Nor does the reader's login open the dashboard.
+            using var dashboard = await client.GetAsync($"http://127.0.0.1:{f.DashboardPort}/");
+            Assert.Equal(HttpStatusCode.Unauthorized, dashboard.StatusCode);
         }
     }
 
@@ -107,6 +110,11 @@ public sealed partial class WebPagesTests
             Assert.Contains("IUploadGrain.RetryAsync", await client.GetStringAsync("/audit"));
             var audit = JsonNode.Parse(await client.GetStringAsync("/api/v1/audit"))!.AsArray();
             Assert.Contains(audit, e => e!["who"]!.GetValue<string>() == Fixture.Operator);
+
+            // The Orleans dashboard (its own port, same host: the browser sends the same cookie) lets the operator in.
+            Assert.Contains($"http://127.0.0.1:{f.DashboardPort}/", page);
+            using (var dashboard = await client.GetAsync($"http://127.0.0.1:{f.DashboardPort}/"))
+                Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
 
             // Logged out, the same cookie opens nothing.
             using (var logout = await client.PostAsync("/logout", Form(Csrf(page))))

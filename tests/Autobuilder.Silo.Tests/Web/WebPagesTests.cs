@@ -19,6 +19,7 @@ public sealed partial class WebPagesTests(WebPagesTests.Fixture f) : IClassFixtu
     {
         private readonly TempDir _dir = new("ab-web-");
         private readonly int _port = SiloProcess.FreePort();
+        public int DashboardPort { get; } = SiloProcess.FreePort();
         private SiloProcess _silo = null!;
 
         public HttpClient Http { get; private set; } = null!;
@@ -44,7 +45,7 @@ public sealed partial class WebPagesTests(WebPagesTests.Fixture f) : IClassFixtu
             _silo = new SiloProcess(_dir["var"], config =>
             {
                 config["Autobuilder"]!["Web"] = new JsonObject { ["Enabled"] = true, ["Port"] = _port };
-                config["Dashboard"] = new JsonObject { ["Enabled"] = true, ["Address"] = "127.0.0.1", ["Port"] = SiloProcess.FreePort() };
+                config["Dashboard"] = new JsonObject { ["Enabled"] = true, ["Address"] = "127.0.0.1", ["Port"] = DashboardPort };
             });
             await _silo.StartAsync();
             Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}/"), Timeout = TimeSpan.FromSeconds(30) };
