@@ -41,7 +41,7 @@ public static class WebApi
             [
                 new("state", "query", "An upload state or outcome (e.g. done, rejected, published)."), new("product", "query", "A product."),
                 new("source", "query", "A source package name."), new("uploader", "query", "An account's login."),
-                new("q", "query", "Text in the id or the last step's reason."), new("limit", "query", "At most this many (1-1000, 100).", "integer"),
+                new("q", "query", "Text in the id or the last step's reason."), new("since", "query", "Received at or after this date or moment (UTC unless it says)."), new("limit", "query", "At most this many (1-1000, 100).", "integer"),
             ],
             async (c, m) => Json(await m.UploadsAsync(UploadFilter.From(c.Request.Query)))),
         new("/api/v1/uploads/{product}/{nameVersion}/{sequence}", "One upload: transitions, builds, latency legs, publications.", typeof(UploadDetails), UploadId,

@@ -63,6 +63,7 @@ public sealed class WebPages(WebReadModel model, WebOptions options)
         Field(h, "q", "Search", filter.Text);
         Field(h, "source", "Source", filter.Source);
         Field(h, "uploader", "Uploader", filter.Uploader);
+        Field(h, "since", "Received since (UTC date)", filter.Since?.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
         h.Raw("<label>Product<select name=\"product\"><option value=\"\">all</option>");
         foreach (var p in model.Products)
             h.Raw($"<option{(p == filter.Product ? " selected" : "")}>").Text(p).Raw("</option>");

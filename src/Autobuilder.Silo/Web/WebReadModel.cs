@@ -95,9 +95,11 @@ public sealed record DistributionView(RepositoryInfo Repository, DistributionDet
 public sealed record AccountView(AccountDetails Account, WebRole Role, IReadOnlyList<UploadSummary> Uploads);
 
 /// <summary>The uploads list's filters (all optional; text matches the id, source, version or last reason).</summary>
-public sealed record UploadFilter(string? State, string? Product, string? Source, string? Text, int Limit = 100, string? Uploader = null)
+public sealed record UploadFilter(string? State, string? Product, string? Source, string? Text, int Limit = 100, string? Uploader = null,
+    DateTimeOffset? Since = null)
 {
     public bool Matches(UploadSummary u) =>
+        (Since is not { } since || u.ReceivedAt >= since) &&
         (Uploader is not { Length: > 0 } who || u.Account == who) &&
         (State is not { Length: > 0 } s || u.State.ToString().Equals(s, StringComparison.OrdinalIgnoreCase)
                                         || u.Outcome?.ToString().Equals(s, StringComparison.OrdinalIgnoreCase) == true)
@@ -108,7 +110,10 @@ public sealed record UploadFilter(string? State, string? Product, string? Source
     public static UploadFilter From(Microsoft.AspNetCore.Http.IQueryCollection query)
     {
         var limit = int.TryParse(query["limit"], out var n) ? Math.Clamp(n, 1, 1000) : 100;
-        return new UploadFilter(Value(query, "state"), Value(query, "product"), Value(query, "source"), Value(query, "q"), limit, Value(query, "uploader"));
+        // "since": a date (2026-12-01) or a moment (2026-12-01T12:00Z), UTC unless it says otherwise.
+        DateTimeOffset? since = DateTimeOffset.TryParse(Value(query, "since"), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var s) ? s : null;
+        return new UploadFilter(Value(query, "state"), Value(query, "product"), Value(query, "source"), Value(query, "q"), limit, Value(query, "uploader"), since);
     }
 
     private static string? Value(Microsoft.AspNetCore.Http.IQueryCollection query, string name) =>
