@@ -199,6 +199,20 @@ app.Configure(config =>
                 .WithDescription("The token opens nothing from now on.")
                 .WithExample("accounts", "token", "revoke", "jane", "0c1f9a2e");
         });
+        accounts.AddBranch("role", role =>
+        {
+            role.SetDescription("The account's role in the web pages.");
+            role.AddCommand<AccountsRoleSetCommand>("set")
+                .WithDescription("Set the web role: reader, uploader (the default), operator or admin (admins only).")
+                .WithExample("accounts", "role", "set", "jane", "operator");
+        });
+        accounts.AddBranch("password", password =>
+        {
+            password.SetDescription("The account's password for the web pages (tokens log in too).");
+            password.AddCommand<AccountsPasswordSetCommand>("set")
+                .WithDescription("Set the web password, read from standard input or asked for; only its hash is kept.")
+                .WithExample("accounts", "password", "set", "jane");
+        });
         accounts.AddCommand<AccountsSyncCommand>("sync")
             .WithDescription("Write the keyring, SSH key index and authorized_keys again now (also after each change and on a timer).")
             .WithExample("accounts", "sync");

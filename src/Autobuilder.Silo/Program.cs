@@ -70,7 +70,12 @@ try
         if (serveUpload)
             web.ListenForHttpUpload(httpUpload, SiloSecurity.Folder(builder.Configuration));
         if (servePages)
-            web.ListenForWeb(webPages);
+        {
+            // The pages link operators to the dashboard, which takes their login too.
+            if (serveDashboard && webPages.DashboardUrl.Length == 0)
+                webPages.DashboardUrl = $"http://{(dashboard.ListenAddress.Equals(System.Net.IPAddress.Any) ? "127.0.0.1" : dashboard.Address)}:{dashboard.Port}/{dashboard.Path.TrimStart('/')}";
+            web.ListenForWeb(webPages, SiloSecurity.Folder(builder.Configuration));
+        }
         if (metrics.Enabled)
             web.ListenForMetrics(metrics, garage);
         var app = web.Build();

@@ -13,4 +13,5 @@ public sealed record UploadSummary(
     [property: Id(7)] DateTimeOffset UpdatedAt,
     [property: Id(8)] string LastReason,
     [property: Id(9)] bool Settled,
-    [property: Id(20)] UploadLatency? Latency = null);
+    [property: Id(20)] UploadLatency? Latency = null,
+    [property: Id(21)] string? Account = null);

@@ -472,7 +472,7 @@ public sealed partial class UploadGrain(
 
     private UploadSummary Snapshot() =>
         new(Id, S.Product, S.Source, S.Version, S.State, S.Outcome, S.ReceivedAt, S.UpdatedAt, S.History.LastOrDefault()?.Reason ?? "",
-            S.State == UploadState.Done || (S.State == UploadState.Rejected && S.RejectionMailed), Latency());
+            S.State == UploadState.Done || (S.State == UploadState.Rejected && S.RejectionMailed), Latency(), S.Identity?.Account);
 
     private BuildRecord? Find(string buildId) =>
         UploadIds.UploadOfBuild(buildId) == Id ? S.Builds.FirstOrDefault(b => b.Architecture == UploadIds.ArchitectureOfBuild(buildId)) : null;

@@ -10,7 +10,8 @@ namespace Autobuilder.Silo.Dashboard;
 /// HTTP basic authentication for the dashboard, in every binding, loopback included: a user name
 /// with a token from <c>autobuilder certs token NAME</c> (signed by the CA, refused once NAME is
 /// revoked), or the one user name and password from configuration (compared in constant time).
-/// Anything else gets 401 with a challenge, so a browser asks.
+/// Anything else gets 401 with a challenge, so a browser asks. A browser logged in to the status
+/// pages as an operator (their session cookie: cookies are per host, not per port) is let in too.
 /// </summary>
 public sealed class BasicAuthentication(RequestDelegate next, DashboardSettings settings)
 {
@@ -18,7 +19,8 @@ public sealed class BasicAuthentication(RequestDelegate next, DashboardSettings 
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (Authorized(context, context.Request.Headers.Authorization.ToString()))
+        if (Authorized(context, context.Request.Headers.Authorization.ToString())
+            || context.RequestServices.GetService<Web.WebSessions>()?.Current(context) is { Role: >= Grains.WebRole.Operator })
         {
             await next(context);
             return;

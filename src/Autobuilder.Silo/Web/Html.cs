@@ -12,6 +12,9 @@ public sealed class Html
 {
     private readonly StringBuilder _b = new();
 
+    /// <summary>The markup built so far (to put inside a table cell or the navigation).</summary>
+    public string Body => _b.ToString();
+
     public static string Encode(string? value) => HtmlEncoder.Default.Encode(value ?? "");
 
     public static string Segment(string value) => Uri.EscapeDataString(value);
@@ -54,7 +57,8 @@ public sealed class Html
         var list = rows.ToList();
         if (list.Count == 0)
             return Element("p", empty, "empty");
-        _b.Append("<div class=\"scroll\"><table><caption>").Append(Encode(caption)).Append("</caption><thead><tr>");
+        // A region that may scroll sideways (phones) is reachable by keyboard, and named for screen readers.
+        _b.Append("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"").Append(Encode(caption)).Append("\"><table><caption>").Append(Encode(caption)).Append("</caption><thead><tr>");
         foreach (var h in headers)
             _b.Append("<th scope=\"col\">").Append(Encode(h)).Append("</th>");
         _b.Append("</tr></thead><tbody>");
@@ -73,17 +77,32 @@ public sealed class Html
 
     public static string CellLink(string href, string? text) => $"<a href=\"{Encode(href)}\">{Encode(text)}</a>";
 
+    /// <summary>A form that POSTs to one of our actions: its anti-forgery token first, then the given fields and a button.</summary>
+    public Html Form(string action, string csrf, string button, string fields = "", string? cssClass = "action")
+    {
+        _b.Append("<form method=\"post\" class=\"").Append(Encode(cssClass)).Append("\" action=\"").Append(Encode(action)).Append("\">")
+            .Append("<input type=\"hidden\" name=\"csrf\" value=\"").Append(Encode(csrf)).Append("\">")
+            .Append(fields).Append("<button type=\"submit\">").Append(Encode(button)).Append("</button></form>");
+        return this;
+    }
+
+    /// <summary>A labelled text input for <see cref="Form"/> (the label is tied to it, for screen readers).</summary>
+    public static string Input(string id, string name, string label, string value = "", string type = "text") =>
+        $"<label for=\"{Encode(id)}\">{Encode(label)}</label><input id=\"{Encode(id)}\" name=\"{Encode(name)}\" type=\"{Encode(type)}\" value=\"{Encode(value)}\" maxlength=\"200\">";
+
     /// <summary>The whole document: language, viewport for phones, the stylesheet, the navigation, the title as h1.</summary>
-    public string Page(string title)
+    public string Page(string title, string? user = null, string? script = null)
     {
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(Encode(title)).Append(" — Autobuilder</title>")
-            .Append("<link rel=\"stylesheet\" href=\"/static/site.css\"></head><body>")
+            .Append("<link rel=\"stylesheet\" href=\"/static/site.css\">")
+            .Append(script is null ? "" : $"<script src=\"{Encode(script)}\" defer></script>").Append("</head><body>")
             .Append("<header><nav aria-label=\"main\"><a href=\"/\">Overview</a> <a href=\"/uploads\">Uploads</a> ")
             .Append("<a href=\"/queue\">Queue</a> <a href=\"/builders\">Builders</a> <a href=\"/repositories\">Repositories</a> ")
-            .Append("<a href=\"/api/v1/status\">API</a></nav></header><main><h1>").Append(Encode(title)).Append("</h1>")
+            .Append("<a href=\"/api/v1/openapi.json\">API</a> ").Append(user ?? "<a href=\"/login\">Log in</a>")
+            .Append("</nav></header><main><h1>").Append(Encode(title)).Append("</h1>")
             .Append(_b).Append("</main></body></html>");
         return page.ToString();
     }
@@ -106,5 +125,12 @@ public sealed class Html
         dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; }
         dt { font-weight: 600; }
         dd { margin: 0; word-break: break-word; }
+        header form { display: inline; }
+        header button { background: none; border: 1px solid #fff; color: #fff; font: inherit; cursor: pointer; }
+        form.action, form.stack { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: .4rem 0; }
+        form.stack { flex-direction: column; align-items: stretch; max-width: 24rem; }
+        input, select, button { font: inherit; padding: .25rem .4rem; }
+        .errors { border-left: 4px solid #b00020; padding-left: .75rem; }
+        .status { color: #444; }
         """;
 }

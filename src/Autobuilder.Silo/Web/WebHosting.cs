@@ -1,7 +1,9 @@
 using System.Net;
+using System.Security.Authentication;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Autobuilder.Grains.Options;
+using Autobuilder.Silo.HttpUpload;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -21,6 +23,13 @@ public static class WebHosting
 {
     public const string Section = "Autobuilder:Web";
 
+    /// <summary>Where the request's session (or null) is kept for the handlers.</summary>
+    public const string SessionItem = "autobuilder.web.session";
+
+    /// <summary>No inline script or style: the live log's script is a file of ours, and only ours may run.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
     /// <summary>The JSON the API writes: what the console's --json writes (camelCase, enums as kebab-case words).</summary>
     public static readonly JsonSerializerOptions Json = new()
     {
@@ -36,15 +45,32 @@ public static class WebHosting
         return options;
     }
 
-    public static void ListenForWeb(this WebApplicationBuilder web, WebOptions options)
+    public static void ListenForWeb(this WebApplicationBuilder web, WebOptions options, string certificatesFolder)
     {
+        var certificate = options.Tls
+            ? HttpUploadHosting.Certificate(new HttpUploadOptions
+            {
+                Address = options.Address,
+                HostNames = options.HostNames,
+                CertificateFile = options.CertificateFile,
+                KeyFile = options.KeyFile,
+            }, certificatesFolder)
+            : null;
         web.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Parse(options.Address), options.Port, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            k.Listen(IPAddress.Parse(options.Address), options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                if (certificate is not null)
+                    listen.UseHttps(certificate, https => https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13);
+            });
         });
+        web.Services.AddSingleton(options);
         web.Services.AddSingleton<WebReadModel>();
         web.Services.AddSingleton<WebPages>();
+        web.Services.AddSingleton<WebSessions>();
+        web.Services.AddSingleton<WebActions>();
         web.Services.AddRouting();
     }
 
@@ -52,6 +78,8 @@ public static class WebHosting
     public static void MapWeb(this WebApplication app, WebOptions options)
     {
         var hosts = new HashSet<string>(["127.0.0.1", "localhost", "[::1]", .. options.HostNames], StringComparer.OrdinalIgnoreCase);
+        var sessions = app.Services.GetRequiredService<WebSessions>();
+        var actions = app.Services.GetRequiredService<WebActions>();
         app.MapWhen(context => context.Connection.LocalPort == options.Port, branch =>
         {
             branch.Use(async (context, next) =>
@@ -63,19 +91,46 @@ public static class WebHosting
                     await context.Response.WriteAsync($"unknown host name '{context.Request.Host.Host}' (Autobuilder:Web:HostNames)\n");
                     return;
                 }
-                if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+                var method = context.Request.Method;
+                if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !HttpMethods.IsPost(method))
                 {
-                    // Read-only for now: no action exists, so no form can be forged.
                     context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                    context.Response.Headers.Allow = "GET, HEAD";
+                    context.Response.Headers.Allow = "GET, HEAD, POST";
                     return;
                 }
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+                headers.ContentSecurityPolicy = ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
-                headers["Referrer-Policy"] = "no-referrer";
+                // Not "no-referrer": under it a browser sends "Origin: null" with our own forms' POSTs,
+                // and the Origin check could not tell them from a forgery. Other sites still learn nothing.
+                headers["Referrer-Policy"] = "same-origin";
+                headers["Cross-Origin-Opener-Policy"] = "same-origin";
                 headers.CacheControl = "no-store";
+                if (options.Tls)
+                    headers.StrictTransportSecurity = "max-age=31536000";
+                if (HttpMethods.IsPost(method) && ForeignOrigin(context) is { } why)
+                {
+                    // Cross-site request forgery, first line: a browser names the page a form came from.
+                    await WriteAsync(context, 403, "Refused", why);
+                    return;
+                }
+                var session = sessions.Current(context);
+                context.Items[SessionItem] = session;
+                var path = context.Request.Path.Value ?? "/";
+                if (options.RequiresLogin && session is null && !HttpMethods.IsPost(method) && path != "/login" && !path.StartsWith("/static/", StringComparison.Ordinal))
+                {
+                    if (path.StartsWith("/api/", StringComparison.Ordinal))
+                    {
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                        await context.Response.WriteAsJsonAsync(new { error = "reading needs a login here (Autobuilder:Web:ReadAccess is \"login\"): POST /login, then send its cookie" }, Json);
+                    }
+                    else
+                    {
+                        context.Response.Redirect("/login");
+                    }
+                    return;
+                }
                 // The web host's own routing ran first and may have chosen one of the dashboard's
                 // endpoints (its "/" too): forget it, so only this branch's routes can answer here.
                 context.SetEndpoint(null);
@@ -83,36 +138,67 @@ public static class WebHosting
                 await next(context);
             });
             branch.UseRouting();
-            branch.UseEndpoints(endpoints => Map(endpoints));
+            branch.UseEndpoints(endpoints =>
+            {
+                Map(endpoints);
+                actions.Map(endpoints);
+                WebApi.Map(endpoints);
+                endpoints.MapFallback(() => NotFound("no such page"));
+            });
         });
+    }
+
+    /// <summary>
+    /// Why a POST's Origin (or, lacking it, its Referer) is not this site, or null. A browser sends
+    /// Origin with every POST; a request with neither is refused too, so a stripped header opens nothing.
+    /// </summary>
+    public static string? ForeignOrigin(HttpContext context)
+    {
+        var own = $"{context.Request.Scheme}://{context.Request.Host}";
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+            return string.Equals(origin, own, StringComparison.OrdinalIgnoreCase)
+                ? null
+                : $"This form was sent from another site ({origin}), not from {own}: refused (cross-site request forgery).";
+        var referer = context.Request.Headers.Referer.ToString();
+        if (referer.StartsWith(own + "/", StringComparison.OrdinalIgnoreCase))
+            return null;
+        return "The request names no Origin of this site: forms are taken only from this site's own pages.";
     }
 
     private static void Map(IEndpointRouteBuilder e)
     {
-        e.MapGet("/", (WebPages p) => PageAsync(p.OverviewAsync()));
-        e.MapGet("/uploads", (HttpContext c, WebPages p) => PageAsync(p.UploadsAsync(UploadFilter.From(c.Request.Query))));
-        e.MapGet("/uploads/{product}/{nameVersion}/{sequence}", async (string product, string nameVersion, string sequence, WebPages p) =>
-            await p.UploadAsync($"{product}/{nameVersion}/{sequence}") is { } page ? Page(page) : NotFound("no such upload"));
-        e.MapGet("/uploads/{product}/{nameVersion}/{sequence}/log/{architecture}", async (string product, string nameVersion, string sequence, string architecture, WebPages p) =>
-            await p.LogAsync($"{product}/{nameVersion}/{sequence}", architecture) is { } page ? Page(page) : NotFound("no such build, or it has not started"));
-        e.MapGet("/queue", (WebPages p) => PageAsync(p.QueueAsync()));
-        e.MapGet("/builders", (WebPages p) => PageAsync(p.BuildersAsync()));
-        e.MapGet("/repositories", (WebPages p) => PageAsync(p.RepositoriesAsync()));
-        e.MapGet("/static/site.css", () => Results.Text(Html.Stylesheet, "text/css; charset=utf-8"));
-
-        // The API: the same read model, as JSON.
-        e.MapGet("/api/v1/status", async (WebReadModel m) => Results.Json(await m.SchedulerAsync(), Json));
-        e.MapGet("/api/v1/queue", async (WebReadModel m) => Results.Json(await m.SchedulerAsync(), Json));
-        e.MapGet("/api/v1/uploads", async (HttpContext c, WebReadModel m) => Results.Json(await m.UploadsAsync(UploadFilter.From(c.Request.Query)), Json));
-        e.MapGet("/api/v1/uploads/{product}/{nameVersion}/{sequence}", async (string product, string nameVersion, string sequence, WebReadModel m) =>
-            await m.UploadAsync($"{product}/{nameVersion}/{sequence}") is { } d ? Results.Json(d, Json) : Results.Json(new { error = "no such upload" }, Json, statusCode: 404));
-        e.MapGet("/api/v1/repositories", async (WebReadModel m) => Results.Json(await m.RepositoriesAsync(), Json));
-        e.MapFallback(() => NotFound("no such page"));
+        e.MapGet("/", (HttpContext c, WebPages p) => PageAsync(p.OverviewAsync(Session(c))));
+        e.MapGet("/uploads", (HttpContext c, WebPages p) => PageAsync(p.UploadsAsync(UploadFilter.From(c.Request.Query), Session(c))));
+        e.MapGet("/uploads/{product}/{nameVersion}/{sequence}", async (string product, string nameVersion, string sequence, HttpContext c, WebPages p) =>
+            await p.UploadAsync($"{product}/{nameVersion}/{sequence}", Session(c)) is { } page ? Html(page) : NotFound("no such upload"));
+        e.MapGet("/uploads/{product}/{nameVersion}/{sequence}/log/{architecture}", async (string product, string nameVersion, string sequence, string architecture, HttpContext c, WebPages p) =>
+            await p.LogAsync($"{product}/{nameVersion}/{sequence}", architecture, Session(c)) is { } page ? Html(page) : NotFound("no such build, or it has not started"));
+        e.MapGet("/queue", (HttpContext c, WebPages p) => PageAsync(p.QueueAsync(Session(c))));
+        e.MapGet("/builders", (HttpContext c, WebPages p) => PageAsync(p.BuildersAsync(Session(c))));
+        e.MapGet("/repositories", (HttpContext c, WebPages p) => PageAsync(p.RepositoriesAsync(Session(c))));
+        e.MapGet("/repositories/{repository}/{product}", async (string repository, string product, HttpContext c, WebPages p) =>
+            await p.DistributionAsync(repository, product, Session(c)) is { } page ? Html(page) : NotFound("no such distribution"));
+        e.MapGet("/me", async (HttpContext c, WebPages p) =>
+            Session(c) is { } s ? (await p.AccountAsync(s) is { } page ? Html(page) : NotFound("no such account")) : Results.Redirect("/login"));
+        e.MapGet("/audit", async (HttpContext c, WebPages p) =>
+            Session(c) is { Role: >= Grains.WebRole.Operator } s ? Html(await p.AuditAsync(s)) : Results.Content(new Html().Element("p", "The audit log needs the operator role.").Page("Refused"), "text/html; charset=utf-8", statusCode: 403));
+        e.MapGet("/static/site.css", () => Results.Text(Web.Html.Stylesheet, "text/css; charset=utf-8"));
+        e.MapGet("/static/log.js", () => Results.Text(WebPages.LogScript, "text/javascript; charset=utf-8"));
     }
 
-    private static async Task<IResult> PageAsync(Task<string> page) => Page(await page);
+    private static WebSession? Session(HttpContext c) => c.Items[SessionItem] as WebSession;
 
-    private static IResult Page(string html) => Results.Content(html, "text/html; charset=utf-8");
+    private static async Task<IResult> PageAsync(Task<string> page) => Html(await page);
+
+    public static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
     private static IResult NotFound(string why) => Results.Content(new Html().Element("p", why).Page("Not found"), "text/html; charset=utf-8", statusCode: 404);
+
+    private static async Task WriteAsync(HttpContext context, int status, string title, string why)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        await context.Response.WriteAsync(new Html().Element("p", why).Page(title));
+    }
 }

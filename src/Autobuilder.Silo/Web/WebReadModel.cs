@@ -14,6 +14,9 @@ public sealed class WebReadModel(IGrainFactory grains, IOptions<AutobuilderOptio
 
     public Task<SchedulerStatus> SchedulerAsync() => grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
 
+    /// <summary>As <see cref="SchedulerAsync"/>, with why each waiting build waits.</summary>
+    public Task<SchedulerStatus> QueueAsync() => grains.GetGrain<IBuildSchedulerGrain>(0).GetQueueAsync();
+
     /// <summary>The newest uploads of every product (each registry read once), newest first, filtered.</summary>
     public async Task<IReadOnlyList<UploadSummary>> UploadsAsync(UploadFilter filter)
     {
@@ -29,35 +32,75 @@ public sealed class WebReadModel(IGrainFactory grains, IOptions<AutobuilderOptio
     /// <summary>An id of a configured product's upload: anything else activates no grain.</summary>
     private bool Known(string id) => UploadIds.IsValid(id) && _options.Products.Contains(id.Split('/')[0], StringComparer.Ordinal);
 
-    /// <summary>A build's log from the start, up to <paramref name="limit"/> bytes (its chunks read in turn).</summary>
-    public async Task<(LogChunk? First, string Text, bool Cut)> LogAsync(string id, string? architecture, long limit)
+    /// <summary>One piece of a build's log from <paramref name="offset"/> (what the live page polls for).</summary>
+    public async Task<LogChunk?> LogChunkAsync(string id, string? architecture, long offset) =>
+        Known(id) && offset >= 0 ? await grains.GetGrain<IUploadGrain>(id).ReadLogAsync(architecture, offset) : null;
+
+    /// <summary>A build's log from the start, up to <paramref name="limit"/> bytes (its chunks read in turn); Last: the last chunk read (where following goes on).</summary>
+    public async Task<(LogChunk? First, string Text, bool Cut, LogChunk? Last)> LogAsync(string id, string? architecture, long limit)
     {
         if (!Known(id))
-            return (null, "", false);
+            return (null, "", false, null);
         var upload = grains.GetGrain<IUploadGrain>(id);
         var first = await upload.ReadLogAsync(architecture, 0);
         if (first is null)
-            return (null, "", false);
+            return (null, "", false, null);
         var text = new System.Text.StringBuilder(first.Text);
         var chunk = first;
+        var last = first;
         while (chunk.NextOffset > chunk.Offset && chunk.NextOffset < limit)
         {
             chunk = await upload.ReadLogAsync(first.Architecture, chunk.NextOffset);
             if (chunk is null || chunk.Text.Length == 0)
                 break;
             text.Append(chunk.Text);
+            last = chunk;
         }
-        return (first, text.ToString(), chunk is not null && chunk.NextOffset >= limit);
+        return (first, text.ToString(), chunk is not null && chunk.NextOffset >= limit, last);
     }
 
     /// <summary>Every repository with its distributions' state (one call: the repositories grain gathers them).</summary>
     public Task<IReadOnlyList<RepositoryInfo>> RepositoriesAsync() => grains.GetGrain<IRepositoriesGrain>(0).ListAsync();
+
+    /// <summary>One distribution: its status with its generations, and every source version it holds with its binaries and architectures; null when there is none such.</summary>
+    public async Task<DistributionView?> DistributionAsync(string repository, string product)
+    {
+        var repositories = await RepositoriesAsync();
+        if (repositories.FirstOrDefault(r => r.Name == repository) is not { } info || !info.Products.Contains(product, StringComparer.Ordinal))
+            return null;
+        var details = await grains.GetGrain<IDistributionGrain>($"{repository}/{product}").GetDetailsAsync();
+        // Where packages of this distribution may be promoted from: the repositories promoting into this one.
+        var sources = repositories.Where(r => r.PromoteTo == repository && r.Products.Contains(product, StringComparer.Ordinal)).Select(r => r.Name).ToList();
+        return new DistributionView(info, details, sources);
+    }
+
+    /// <summary>What a logged-in account sees of itself: its account (keys, rights, tokens), its web role and its recent uploads.</summary>
+    public async Task<AccountView?> AccountAsync(string login)
+    {
+        var account = grains.GetGrain<IAccountDirectoryGrain>(0).GetAsync(login);
+        var role = grains.GetGrain<IWebLoginGrain>(0).RoleAsync(login);
+        var uploads = UploadsAsync(new UploadFilter(null, null, null, null, 1000, login));
+        return await account is { } a ? new AccountView(a, await role, await uploads) : null;
+    }
+
+    /// <summary>The newest entries of the audit log, newest first (operators' page).</summary>
+    public async Task<IReadOnlyList<AuditEntry>> AuditAsync(int limit) =>
+        (await grains.GetGrain<IAuditLogGrain>(0).ListAsync(limit)).Reverse().ToList();
 }
 
+/// <summary>A distribution's page: its repository, its details, and the repositories that promote into it.</summary>
+public sealed record DistributionView(RepositoryInfo Repository, DistributionDetails Details, IReadOnlyList<string> PromoteFrom);
+
+/// <summary>A logged-in account's own page (its token secrets are never kept, so never shown).</summary>
+public sealed record AccountView(AccountDetails Account, WebRole Role, IReadOnlyList<UploadSummary> Uploads);
+
 /// <summary>The uploads list's filters (all optional; text matches the id, source, version or last reason).</summary>
-public sealed record UploadFilter(string? State, string? Product, string? Source, string? Text, int Limit = 100)
+public sealed record UploadFilter(string? State, string? Product, string? Source, string? Text, int Limit = 100, string? Uploader = null,
+    DateTimeOffset? Since = null)
 {
     public bool Matches(UploadSummary u) =>
+        (Since is not { } since || u.ReceivedAt >= since) &&
+        (Uploader is not { Length: > 0 } who || u.Account == who) &&
         (State is not { Length: > 0 } s || u.State.ToString().Equals(s, StringComparison.OrdinalIgnoreCase)
                                         || u.Outcome?.ToString().Equals(s, StringComparison.OrdinalIgnoreCase) == true)
         && (Source is not { Length: > 0 } src || u.Source == src)
@@ -67,7 +110,10 @@ public sealed record UploadFilter(string? State, string? Product, string? Source
     public static UploadFilter From(Microsoft.AspNetCore.Http.IQueryCollection query)
     {
         var limit = int.TryParse(query["limit"], out var n) ? Math.Clamp(n, 1, 1000) : 100;
-        return new UploadFilter(Value(query, "state"), Value(query, "product"), Value(query, "source"), Value(query, "q"), limit);
+        // "since": a date (2026-12-01) or a moment (2026-12-01T12:00Z), UTC unless it says otherwise.
+        DateTimeOffset? since = DateTimeOffset.TryParse(Value(query, "since"), System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out var s) ? s : null;
+        return new UploadFilter(Value(query, "state"), Value(query, "product"), Value(query, "source"), Value(query, "q"), limit, Value(query, "uploader"), since);
     }
 
     private static string? Value(Microsoft.AspNetCore.Http.IQueryCollection query, string name) =>
