@@ -149,6 +149,33 @@ public sealed partial class IntakeService(
         }
         foreach (var stray in strays)
             SetAside(stray, product);
+        SetAsideNotUtf8(product, folder);
+    }
+
+    /// <summary>
+    /// Entries whose names are not UTF-8 cannot be named by the scan (see <see cref="RawNames"/>):
+    /// after <see cref="IntakeOptions.StraySeconds"/> they are set aside, unread, with their reason.
+    /// </summary>
+    private void SetAsideNotUtf8(string product, string folder)
+    {
+        foreach (var raw in RawNames.NotUtf8(folder))
+        {
+            var printable = RawNames.Printable(raw);
+            if (!SeenLongEnough(Path.Combine(folder, printable)))
+                continue;
+            var now = time.GetUtcNow();
+            var target = Path.Combine(paths.Stray, FileNames.IsSafe(product) ? product : "incoming", IntakeTicket.New(now));
+            Directory.CreateDirectory(target);
+            if (!RawNames.Move(folder, raw, Path.Combine(target, "entry")))
+            {
+                Directory.Delete(target);
+                continue;
+            }
+            _strayRoot.Remove(Path.Combine(folder, printable));
+            var reason = $"the name {printable} is not UTF-8: intake takes only entries named in UTF-8 (as a .dsc names its files), so it was not read (kept here as 'entry')";
+            File.WriteAllText(Path.Combine(target, "REASON.txt"), $"set aside from {Path.Combine(folder, printable)} at {now:u}:\n  {reason}\n");
+            LogSetAside(logger, reason, target);
+        }
     }
 
     /// <summary>
