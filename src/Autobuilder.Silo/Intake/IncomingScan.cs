@@ -464,11 +464,12 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
         if (!FileNames.IsSafe(name) || name[0] == '.' || strays.Any(s => s.Name == name))
             return;
         var path = Path.Combine(folder, name);
+        // From when this scan first saw it (not its mtime, which scp -p keeps), and unchanged meanwhile.
         if (!_firstSeen.TryGetValue(path, out var first))
-            _firstSeen[path] = first = e.Modified < now ? e.Modified : now;
-        if (now - first >= incompleteAfter && now - e.Modified >= incompleteAfter)
+            _firstSeen[path] = first = now;
+        if (now - first >= incompleteAfter && now - e.Modified >= stableFor)
             strays.Add(new StrayEntry(folder, name,
-                $"{name} is named by no .dsc here and was not changed for {incompleteAfter.TotalSeconds:0} s: left from an upload that was rejected or never completed (put the .dsc with the files it names)"));
+                $"{name} is named by no .dsc here after {incompleteAfter.TotalSeconds:0} s: left from an upload that was rejected or never completed (put the .dsc with the files it names)"));
     }
 
     /// <summary>
@@ -484,8 +485,10 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
             var path = Path.Combine(folder, name);
             if (IncomingEntry.Look(path) is not { IsRegular: true } e)
                 continue;
+            // Counted from when this scan first saw it, never from its mtime: scp -p and rsync -t
+            // keep a file's old mtime, and such a file may have landed a moment ago.
             if (!_firstSeen.TryGetValue(path, out var first))
-                _firstSeen[path] = first = e.Modified < now ? e.Modified : now;
+                _firstSeen[path] = first = now;
             if (now - first < incompleteAfter || now - e.Modified < stableFor)
                 continue;
             var changes = e.Size > limits.MaxDscBytes ? null : Parse(path, name, e, limits.MaxDscBytes, changes: true).Changes;

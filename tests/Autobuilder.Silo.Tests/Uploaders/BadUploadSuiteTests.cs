@@ -63,7 +63,7 @@ public enum BadEnd
 
 /// <summary>One bad upload: how it is made and dropped, the words its reason must hold, and how it ends.</summary>
 public sealed record BadCase(string Name, string Source, BadEnd End, string[] Words, Func<BadUploadSuiteFixture, Task> Drop,
-    string Product = "bookworm", string? Version = null)
+    string Product = "bookworm", string? Version = null, bool Mailed = true)
 {
     /// <summary>How its files in incoming begin (the source name as uploaders type it; lower case for a source name in capitals).</summary>
     public string Stem => Source.ToLowerInvariant();
@@ -131,8 +131,24 @@ public sealed class BadUploadSuiteTests(BadUploadSuiteFixture f)
         Assert.All(All, c => Assert.NotEmpty(c.Words));
     }
 
-    private async Task<UploadDetails> WaitAsync(BadCase c, Func<UploadDetails, bool> done, string what) =>
-        await Uploads.WaitAsync(f.Silo, c.Source, d => (c.Version is null || d.Summary.Version == c.Version) && done(d), what, SettleTime, c.Product);
+    /// <summary>The case's upload (its source, and its version when two cases share a source) once <paramref name="done"/> holds.</summary>
+    private async Task<UploadDetails> WaitAsync(BadCase c, Func<UploadDetails, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + SettleTime;
+        UploadDetails? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            var list = await f.Silo.Grains.GetGrain<IUploadRegistryGrain>(c.Product).ListAsync(500);
+            if (list.Where(u => u.Source == c.Source && (c.Version is null || u.Version == c.Version)).OrderByDescending(u => u.ReceivedAt).FirstOrDefault() is { } summary)
+            {
+                last = await f.Silo.Grains.GetGrain<IUploadGrain>(summary.Id).GetDetailsAsync();
+                if (last is not null && done(last))
+                    return last;
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{c.Name}: waiting for {c.Source} {c.Version} to be {what}: last state {last?.Summary.State}: {last?.Summary.LastReason}");
+    }
 
     private async Task AssertRejectedAsync(BadCase c)
     {
@@ -149,9 +165,16 @@ public sealed class BadUploadSuiteTests(BadUploadSuiteFixture f)
             Assert.Contains(word, text);
         Assert.Empty(Directory.EnumerateFileSystemEntries(f.Silo.Incoming(c.Product), c.Stem + "_*"));
 
+        if (!c.Mailed)
+        {
+            // Nobody to tell: the address the upload names is none (recorded, not retried for ever).
+            await WaitAsync(c, d => d.History.Any(h => h.Reason.StartsWith("mail given up", StringComparison.Ordinal)), "mail given up");
+            return;
+        }
         var mail = await f.Uploaders.WaitForMailAsync(m => m.Subject?.StartsWith($"{rejected.Summary.Source} {rejected.Summary.Version} ({c.Product}): REJECTED", StringComparison.Ordinal) == true);
-        foreach (var word in c.Words)
-            Assert.Contains(word, mail.TextBody);
+        // The mail puts each reason on a line of its own ("; " ends one).
+        foreach (var part in c.Words.SelectMany(w => w.Split("; ")))
+            Assert.Contains(part, mail.TextBody);
     }
 
     private async Task AssertSetAsideAsync(BadCase c)
@@ -385,7 +408,7 @@ public sealed class BadUploadSuiteTests(BadUploadSuiteFixture f)
                 Land(In(f), "bu-debonly_1.0-1_amd64.changes", f.Uploaders.Jane.ClearSign(changes));
             })),
         new("changed-by-not-an-address", "bu-changedby", BadEnd.Rejected, ["bu-changedby_1.0-1_source.changes: Changed-By 'somebody' is not a name and an e-mail address"],
-            f => Done(() => Build(f, "bu-changedby").EditChanges(t => SetField(t, "Changed-By", "somebody")).Sign(f.Uploaders.Jane).PutInto(In(f)))),
+            f => Done(() => Build(f, "bu-changedby").EditChanges(t => SetField(t, "Changed-By", "somebody")).Sign(f.Uploaders.Jane).PutInto(In(f))), Mailed: false),
         new("changes-names-another-dsc", "bu-otherdsc", BadEnd.Rejected, ["bu-otherdsc_1.0-1_source.changes does not name bu-otherdsc_1.0-1.dsc in its Files (it names bu-otherdsc_1.0-0.dsc)"],
             f => Done(() =>
             {
