@@ -8,9 +8,9 @@ using Microsoft.Extensions.Options;
 namespace Autobuilder.Silo.Storage;
 
 /// <summary>
-/// Free space of the data root (statvfs through <see cref="DriveInfo"/>, which takes any path on
-/// Linux) against Autobuilder:Disk's reserve, measured at most once per CheckSeconds. Logs when
-/// the root falls under its reserve and when it is above it again.
+/// Free space of the data root (statvfs(3) of the root itself, whatever its mount point) against
+/// Autobuilder:Disk's reserve, measured at most once per CheckSeconds. Logs when the root falls
+/// under its reserve and when it is above it again.
 /// </summary>
 public sealed partial class DataRootDisk(DataPaths paths, SiloIdentity identity, IOptions<AutobuilderOptions> options, TimeProvider time,
     ILogger<DataRootDisk> logger) : IDiskReserve
@@ -27,13 +27,10 @@ public sealed partial class DataRootDisk(DataPaths paths, SiloIdentity identity,
             var now = time.GetUtcNow();
             if (_last is not null && now - _measured < TimeSpan.FromSeconds(_disk.CheckSeconds))
                 return _last;
-            var drive = new DriveInfo(paths.Root);
             long free, total;
-            try
-            {
-                (free, total) = (drive.AvailableFreeSpace, drive.TotalSize);
-            }
-            catch (IOException)
+            if (StatVfs(paths.Root, out var fs) == 0)
+                (free, total) = ((long)(fs.BlocksAvailable * fs.FragmentSize), (long)(fs.Blocks * fs.FragmentSize));
+            else
             {
                 // Not measurable (the root vanished): nothing waits on a number we do not have.
                 (free, total) = (long.MaxValue, 0);
@@ -51,6 +48,28 @@ public sealed partial class DataRootDisk(DataPaths paths, SiloIdentity identity,
             return space;
         }
     }
+
+    // struct statvfs of 64-bit glibc (x86-64 and arm64): eleven unsigned longs, then spare ints.
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct StatVfsBuffer
+    {
+        public ulong BlockSize;
+        public ulong FragmentSize;
+        public ulong Blocks;
+        public ulong BlocksFree;
+        public ulong BlocksAvailable;
+        public ulong Files;
+        public ulong FilesFree;
+        public ulong FilesAvailable;
+        public ulong FileSystemId;
+        public ulong Flags;
+        public ulong NameMax;
+        private readonly ulong _spare0, _spare1, _spare2;
+    }
+
+    // statvfs(3) of any path inside the file system (DriveInfo wants a mount point).
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "statvfs", StringMarshalling = System.Runtime.InteropServices.StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int StatVfs(string path, out StatVfsBuffer buffer);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Reason}: intake takes no new upload, builds and publishes wait until space returns")]
     private static partial void LogUnder(ILogger logger, string reason);

@@ -33,7 +33,16 @@ public sealed class DiskFullTests : IAsyncLifetime
             mail["Port"] = SiloProcess.FreePort();
             mail["Security"] = "None";
         }, name: "diskfull");
-        await _silo.StartAsync();
+        try
+        {
+            await _silo.StartAsync();
+        }
+        catch
+        {
+            // xunit does not dispose a test whose InitializeAsync failed: the mount must not outlive it.
+            await DisposeAsync();
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
@@ -127,7 +136,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         }
     }
 
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what)
+    private async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -136,6 +145,8 @@ public sealed class DiskFullTests : IAsyncLifetime
                 return value;
             await Task.Delay(250);
         }
-        throw new TimeoutException($"waiting for {what}");
+        var status = await _silo.Grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
+        throw new TimeoutException($"waiting for {what}; waiting builds: {string.Join(", ", status.Waiting.Select(q => $"{q.BuildId} {q.Wait} {q.Reason}"))}; "
+            + $"running: {string.Join(", ", status.Running.Select(q => q.BuildId))}\nsilo output:\n{_silo.Output[^Math.Min(_silo.Output.Length, 6000)..]}");
     }
 }
