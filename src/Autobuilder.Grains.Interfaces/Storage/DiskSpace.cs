@@ -23,3 +23,11 @@ public sealed record DiskSpace(
         _ => $"{n} bytes",
     };
 }
+
+/// <summary>What one top folder of a data root holds (uploads/, results/, logs/, rejected/, state/…), for <c>status</c>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record FolderUsage(
+    [property: Id(0)] string Folder,
+    [property: Id(1)] long Bytes,
+    [property: Id(2)] long Files,
+    [property: Id(3)] bool Partial);

@@ -7,4 +7,8 @@ public interface IDataRootGrain : IGrainWithStringKey
 {
     [Reader]
     Task<DiskSpace> GetDiskAsync();
+
+    /// <summary>Bytes and files under each top folder of the data root (no link followed; counting stops, marked partial, after 1,000,000 entries).</summary>
+    [Reader]
+    Task<IReadOnlyList<FolderUsage>> GetFolderUsageAsync();
 }

@@ -77,7 +77,7 @@ public sealed class DiskFullTests : IAsyncLifetime
             await _silo.Grains.GetGrain<IBuilderSlotGrain>(slot).EnableAsync();
 
         // The build waits, and says why.
-        var waiting = await WaitForAsync(async () => (await scheduler.GetStatusAsync()).Waiting.FirstOrDefault(q => q.Wait == WaitKind.DiskUnderReserve), "the build to wait for disk");
+        var waiting = await WaitForAsync(async () => (await scheduler.GetQueueAsync()).Waiting.FirstOrDefault(q => q.Wait == WaitKind.DiskUnderReserve), "the build to wait for disk");
         Assert.Contains("disk under reserve:", waiting.Reason);
         Assert.Contains($"reserve 20.0 MiB (Autobuilder:Disk)", waiting.Reason);
         Assert.Contains("disk under reserve", AdminCli.Run(_silo, "queue").Ok().Stdout);
@@ -90,6 +90,8 @@ public sealed class DiskFullTests : IAsyncLifetime
         var status = AdminCli.Run(_silo, "status").Ok().Stdout;
         Assert.Contains($"{_silo.DataRoot}: ", status);
         Assert.Contains("reserve 20.0 MiB — UNDER RESERVE: intake takes no new upload, builds and publishes wait", status);
+        // What each folder of the data root holds (the filler lies beside it, not in it).
+        Assert.Matches(@"Disk use: \S+: .*incoming [0-9.]+ (bytes|KiB|MiB) \(\d+ files\).*state [0-9.]+ (bytes|KiB|MiB) \(\d+ files\)", status);
         // The mails nobody takes are hand-offs waiting in sight: what, since when, attempts, next try, last error.
         Assert.Matches(@"Mail\s+mail of upload bookworm/disk-bad_1\.0-1/\d+: since .*, \d+ attempt\(s\), next .*; last error: ", status);
 
@@ -145,7 +147,7 @@ public sealed class DiskFullTests : IAsyncLifetime
                 return value;
             await Task.Delay(250);
         }
-        var status = await _silo.Grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
+        var status = await _silo.Grains.GetGrain<IBuildSchedulerGrain>(0).GetQueueAsync();
         throw new TimeoutException($"waiting for {what}; waiting builds: {string.Join(", ", status.Waiting.Select(q => $"{q.BuildId} {q.Wait} {q.Reason}"))}; "
             + $"running: {string.Join(", ", status.Running.Select(q => q.BuildId))}\nsilo output:\n{_silo.Output[^Math.Min(_silo.Output.Length, 6000)..]}");
     }

@@ -22,4 +22,22 @@ public static class DiskStatus
         }
         return disks;
     }
+
+    /// <summary>Per host, what each top folder of its data root holds; hosts that do not answer are left out.</summary>
+    public static async Task<IReadOnlyList<(string Host, IReadOnlyList<FolderUsage> Folders)>> FoldersAsync(IGrainFactory grains, IEnumerable<DiskSpace> disks)
+    {
+        var all = new List<(string, IReadOnlyList<FolderUsage>)>();
+        foreach (var host in disks.Select(d => d.Host).Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                all.Add((host, await grains.GetGrain<IDataRootGrain>(host).GetFolderUsageAsync()));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Free space was shown; the folder sizes are a nicety.
+            }
+        }
+        return all;
+    }
 }
