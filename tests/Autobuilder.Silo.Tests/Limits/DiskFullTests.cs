@@ -66,6 +66,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         Assert.NotEmpty(slots);
         foreach (var slot in slots)
             await _silo.Grains.GetGrain<IBuilderSlotGrain>(slot).DrainAsync();
+        await WaitForAsync(async () => (await scheduler.GetStatusAsync()).Slots.All(s => s.State == SlotState.Draining) ? "drained" : null, "the slots to be drained");
         Uploads.Drop(_silo, new SourcePackage("disk-queued"), scratch);
         await Uploads.WaitAsync(_silo, "disk-queued", d => d.History.Any(h => h.To == UploadState.Queued), "queued");
 
