@@ -55,33 +55,16 @@ public sealed class DiskFullTests : IAsyncLifetime
     [Fact]
     public async Task Should_refuse_with_a_reason_and_resume_by_itself_When_the_data_root_falls_under_its_reserve()
     {
-        var scheduler = _silo.Grains.GetGrain<IBuildSchedulerGrain>(0);
         var scratch = _root["scratch"].EnsureFolder();
 
         // A rejected upload: its mail goes nowhere and waits to be tried again.
         Tool.Run("mkfifo", Path.Combine(_silo.Incoming(), "disk-bad_1.0-1.dsc")).Ok();
-
-        // A build queued while the slots are drained, so it is still waiting when the disk fills.
-        var slots = (await scheduler.GetStatusAsync()).Slots.Select(s => s.Slot).ToList();
-        Assert.NotEmpty(slots);
-        foreach (var slot in slots)
-            await _silo.Grains.GetGrain<IBuilderSlotGrain>(slot).DrainAsync();
-        await WaitForAsync(async () => (await scheduler.GetStatusAsync()).Slots.All(s => s.State == SlotState.Draining) ? "drained" : null, "the slots to be drained");
-        Uploads.Drop(_silo, new SourcePackage("disk-queued"), scratch);
-        await Uploads.WaitAsync(_silo, "disk-queued", d => d.History.Any(h => h.To == UploadState.Queued), "queued");
+        await Uploads.WaitAsync(_silo, "disk-bad", d => d.Summary.State == UploadState.Rejected, "rejected");
 
         // Under the reserve: a third of it left.
         var filler = Path.Combine(Mount, "filler");
         Tool.Run("fallocate", "-l", (Free() - Reserve / 3).ToString(System.Globalization.CultureInfo.InvariantCulture), filler).Ok();
         Assert.True(Free() < Reserve, $"{Free()} bytes free");
-        foreach (var slot in slots)
-            await _silo.Grains.GetGrain<IBuilderSlotGrain>(slot).EnableAsync();
-
-        // The build waits, and says why.
-        var waiting = await WaitForAsync(async () => (await scheduler.GetQueueAsync()).Waiting.FirstOrDefault(q => q.Wait == WaitKind.DiskUnderReserve), "the build to wait for disk");
-        Assert.Contains("disk under reserve:", waiting.Reason);
-        Assert.Contains($"reserve 20.0 MiB (Autobuilder:Disk)", waiting.Reason);
-        Assert.Contains("disk under reserve", AdminCli.Run(_silo, "queue").Ok().Stdout);
 
         // A new upload is left in incoming, whole, untaken; status says why.
         var dsc = Uploads.Drop(_silo, new SourcePackage("disk-later"), scratch);
@@ -103,10 +86,10 @@ public sealed class DiskFullTests : IAsyncLifetime
         File.Delete(rest);
         AssertStateFilesWhole();
 
-        // Space returns: the waiting build runs, the upload left in incoming is taken and built.
+        // Space returns: the upload left in incoming is taken and built.
         // (Not published here: the build's mail goes first, and this mail server never answers.)
         File.Delete(filler);
-        foreach (var source in new[] { "disk-queued", "disk-later" })
+        foreach (var source in new[] { "disk-later" })
         {
             var built = await Uploads.WaitAsync(_silo, source, d => d.Summary.Settled || d.History.Any(h => h.To == UploadState.Built),
                 "built", TimeSpan.FromMinutes(4));
