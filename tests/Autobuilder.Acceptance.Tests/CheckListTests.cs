@@ -47,8 +47,8 @@ public sealed class CheckListTests
     [Fact]
     public void Should_keep_the_garages_order_When_the_list_is_read()
     {
-        Assert.Equal(["files-taken", "dsc-well-formed", "source-name", "version-syntax", "file-names", "file-sums", "product-known", "architectures-buildable",
-            "changes-readable", "changes-names-dsc", "changes-matches-dsc", "changes-checksums", "signature-present", "signature-valid", "signature-time",
+        Assert.Equal(["files-taken", "dsc-well-formed", "source-name", "version-syntax", "dsc-name", "file-names", "file-sums", "product-known", "architectures-buildable",
+            "changes-readable", "changes-names-dsc", "changes-matches-dsc", "changes-checksums", "changed-by", "signature-present", "signature-valid", "signature-time",
             "signer-account", "uploader-account", "source-ownership", "upload-right", "version-newer"],
             AcceptanceLists.SourceUpload.Checks.Select(c => c.Name));
         // The registry takes the version it accepts: asked last, of a clean upload only.

@@ -14,9 +14,9 @@ public sealed class SourceChecksTests
 
     private SourceUploadContext Context(UploadSignature? signature = null, UploadChangesFacts? changes = null, SignaturePolicy policy = SignaturePolicy.Required,
         bool rights = false, bool ownership = false, string? areaLogin = null, DscFile? dsc = null, string? localUser = null, IReadOnlyList<string>? intake = null,
-        TakenFiles? taken = null, string product = "bookworm") => new()
+        TakenFiles? taken = null, string product = "bookworm", string dscFileName = "hello_1.0-1.dsc") => new()
     {
-        DscFileName = "hello_1.0-1.dsc",
+        DscFileName = dscFileName,
         Dsc = dsc ?? Facts.Dsc(),
         Taken = taken ?? Facts.Taken("hello_1.0.orig.tar.gz"),
         IntakeProblems = intake ?? [],
@@ -327,5 +327,34 @@ public sealed class SourceChecksTests
             "signer-account", "uploader-account", "source-ownership", "upload-right", "version-newer"],
             run.Results.Where(r => r.Outcome.Skipped is not null).Select(r => r.Check));
         Assert.All(run.Results.Where(r => r.Outcome.Skipped is not null), r => Assert.StartsWith("needs", r.Outcome.Skipped!.Replace("intake runs", "needs", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("Jane Doe <jane@example.org>", true)]
+    [InlineData("J. Doe (maemo) <j.doe+ab@mail.example.org>", true)]
+    [InlineData("somebody", false)]
+    [InlineData("jane@example.org", false)]
+    [InlineData("<jane@example.org>", false)]
+    [InlineData("Jane <jane@example.org>, Eve <eve@example.org>", false)]
+    [InlineData("Jane <jane example.org>", false)]
+    [InlineData("Jane <jane@example.org> x", false)]
+    public async Task Should_take_only_a_name_and_an_address_When_the_changes_names_its_changer(string changedBy, bool good)
+    {
+        var outcome = await new ChangedByCheck().CheckAsync(Context(changes: Changes() with { ChangedBy = changedBy }));
+
+        if (good)
+            Assert.Empty(outcome.Rejections);
+        else
+            Assert.Equal($"hello_1.0-1_source.changes: Changed-By '{changedBy}' is not a name and an e-mail address (Name <address>, as dch writes it)", Single(outcome).Reason);
+    }
+
+    [Fact]
+    public async Task Should_name_the_file_it_must_have_When_the_dsc_is_named_for_another_version()
+    {
+        var good = await new DscNameCheck().CheckAsync(Context());
+        var wrong = await new DscNameCheck().CheckAsync(Context(dscFileName: "hello_9.9-9.dsc"));
+
+        Assert.Empty(good.Rejections);
+        Assert.Equal("hello_9.9-9.dsc says Source hello and Version 1.0-1, so it must be named hello_1.0-1.dsc (as dpkg-source names it)", Single(wrong).Reason);
     }
 }

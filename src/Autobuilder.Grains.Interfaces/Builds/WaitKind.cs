@@ -15,4 +15,6 @@ public enum WaitKind
     Dispatching,
     /// <summary>Its build dependencies are missing (dep-wait): it is queued again when they are published.</summary>
     DependencyWait,
+    /// <summary>The data root's free space is under its reserve (Autobuilder:Disk): nothing is dispatched until space returns.</summary>
+    DiskUnderReserve,
 }

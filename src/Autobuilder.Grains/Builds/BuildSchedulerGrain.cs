@@ -176,11 +176,12 @@ public sealed partial class BuildSchedulerGrain(
             e.Status.Architectures, _idle.Contains(e.Status.Slot), e.Status.Reason))]);
         var ahead = new Dictionary<string, int>(StringComparer.Ordinal);
         var waiting = new List<QueueEntry>(_queue.Count);
+        var full = DiskUnderReserve();
         foreach (var q in _queue.InOrder())
         {
             var before = ahead.GetValueOrDefault(q.Build.Architecture);
             ahead[q.Build.Architecture] = before + 1;
-            var (kind, reason) = reasons.Of(q, before);
+            var (kind, reason) = full is { } disk ? (WaitKind.DiskUnderReserve, disk.Reason) : reasons.Of(q, before);
             waiting.Add(new QueueEntry(q.Build.Id, q.Build.Architecture, q.Build.Priority, q.Attempt, q.Build.QueuedAt, null, reason, kind));
         }
         return waiting;
@@ -210,6 +211,10 @@ public sealed partial class BuildSchedulerGrain(
     {
         if (_queue.Count == 0 || _idle.Count == 0)
             return;
+        // A build writes its results and logs into the data root: under the reserve it waits in the
+        // queue (with that reason), and the lease timer's next Dispatch starts it once space returns.
+        if (DiskUnderReserve() is not null)
+            return;
         foreach (var slot in _idle.ToList())
         {
             var entry = _slots[slot];
@@ -230,6 +235,10 @@ public sealed partial class BuildSchedulerGrain(
                 break;
         }
     }
+
+    /// <summary>The data root's space when it is under its reserve; null when builds may start (or no silo service measures it).</summary>
+    private DiskSpace? DiskUnderReserve() =>
+        ServiceProvider.GetService(typeof(Services.IDiskReserve)) is Services.IDiskReserve disk && disk.Now() is { UnderReserve: true } space ? space : null;
 
     private bool NoOtherSlotCanRun(QueuedBuild build) =>
         !_slots.Values.Any(s => s.Status.State != SlotState.Offline && !s.LeaseLost

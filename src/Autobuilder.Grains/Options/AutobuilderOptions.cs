@@ -64,6 +64,9 @@ public sealed class AutobuilderOptions
     /// <summary>How long settled uploads, rejected files, strays and the stage's leftovers are kept.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
+    /// <summary>The free space each data root keeps in reserve before intake, builds and publishes wait.</summary>
+    public DiskOptions Disk { get; set; } = new();
+
     /// <summary>How long to wait before sending a mail again when the mail server failed.</summary>
     public double MailRetrySeconds { get; set; } = 60;
 

@@ -60,6 +60,15 @@ public sealed partial class UploadGrain
         var offer = new UploadOffer(Id, handoff.Host,
             new OfferedSource(S.Folder, S.DscFileName, [.. S.Files.Where(f => f != S.DscFileName && !f.EndsWith(".changes", StringComparison.Ordinal))]),
             [.. S.Builds.Where(b => b.Outcome == BuildOutcome.Success).Select(b => new OfferedBuild(b.Architecture, b.ResultsFolder!))]);
+        if (DiskUnderReserve() is { } full)
+        {
+            // A publish writes pool files and indices: it waits for space rather than fail half way.
+            var why = $"publishing waits: disk under reserve on {full.DataRoot} (reserve {DiskSpace.Bytes(full.ReserveBytes)}, Autobuilder:Disk); tried again from every {_options.PublishRetrySeconds:0} s, backing off";
+            if (S.History.LastOrDefault()?.Reason != why)
+                await TransitionAsync(S.State, why);
+            RetryPublishLater(DeliveryFailed(DeliveryKind.Publish, _options.PublishRetrySeconds, full.Reason));
+            return false;
+        }
         foreach (var target in Targets.Where(t => !S.Publications.Any(p => p.Distribution == t)))
         {
             OfferAnswer answer;
@@ -72,11 +81,11 @@ public sealed partial class UploadGrain
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The stage is down, restarting or slow: the offer is idempotent, so it is simply made again.
-                var why = $"offer to {target} failed ({ex.GetType().Name}: {ex.Message}); trying again every {_options.PublishRetrySeconds:0} s";
+                var why = $"offer to {target} failed ({ex.GetType().Name}: {ex.Message}); tried again from every {_options.PublishRetrySeconds:0} s, backing off";
                 if (S.History.LastOrDefault()?.Reason != why)
                     await TransitionAsync(S.State, why);
                 LogOfferFailed(logger, Id, target, ex);
-                RetryPublishLater();
+                RetryPublishLater(DeliveryFailed(DeliveryKind.Publish, _options.PublishRetrySeconds, $"offer to {target}: {ex.GetType().Name}: {ex.Message}"));
                 return false;
             }
             S.Publications.Add(answer);
@@ -84,6 +93,7 @@ public sealed partial class UploadGrain
                 ? $"{target}: accepted, generation {answer.Generation} live at {answer.LiveAt:u}"
                 : $"{target}: rejected by the stage: {string.Join("; ", answer.Reasons)}");
         }
+        DeliveryDone(DeliveryKind.Publish);
         var refused = S.Publications.Where(p => !p.Published).ToList();
         if (refused.Count > 0)
             await TransitionAsync(UploadState.StageRejected,
@@ -97,7 +107,11 @@ public sealed partial class UploadGrain
         return true;
     }
 
-    private void RetryPublishLater()
+    /// <summary>This silo's data root when it is under its reserve (Autobuilder:Disk); in role all that is the stage's disk too.</summary>
+    private DiskSpace? DiskUnderReserve() =>
+        ServiceProvider.GetService(typeof(Services.IDiskReserve)) is Services.IDiskReserve disk && disk.Now() is { UnderReserve: true } space ? space : null;
+
+    private void RetryPublishLater(TimeSpan delay)
     {
         _publishRetry?.Dispose();
         _publishRetry = this.RegisterGrainTimer(async () =>
@@ -107,7 +121,7 @@ public sealed partial class UploadGrain
             await FinishAsync();
         }, new GrainTimerCreationOptions
         {
-            DueTime = TimeSpan.FromSeconds(_options.PublishRetrySeconds),
+            DueTime = delay,
             Period = Timeout.InfiniteTimeSpan,
             KeepAlive = true,
         });

@@ -392,18 +392,21 @@ public sealed partial class UploadGrain(
         try
         {
             await send();
+            DeliveryDone(DeliveryKind.Mail);
             return true;
         }
         catch (MailSendException ex) when (ex.Permanent)
         {
             CountMailFailure(permanent: true);
+            DeliveryDone(DeliveryKind.Mail);
             await TransitionAsync(S.State, $"mail given up ({ex.Message})");
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             CountMailFailure(permanent: false);
-            await TransitionAsync(S.State, $"mail not sent ({ex.Message}); trying again in {_options.MailRetrySeconds:0} s");
+            var delay = DeliveryFailed(DeliveryKind.Mail, _options.MailRetrySeconds, ex.Message);
+            await TransitionAsync(S.State, $"mail not sent ({ex.Message}); trying again in {delay.TotalSeconds:0} s");
             _mailRetry?.Dispose();
             _mailRetry = this.RegisterGrainTimer(async () =>
             {
@@ -412,7 +415,7 @@ public sealed partial class UploadGrain(
                 await ContinueAsync();
             }, new GrainTimerCreationOptions
             {
-                DueTime = TimeSpan.FromSeconds(_options.MailRetrySeconds),
+                DueTime = delay,
                 Period = Timeout.InfiniteTimeSpan,
                 KeepAlive = true,
             });

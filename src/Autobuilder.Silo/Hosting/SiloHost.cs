@@ -60,6 +60,7 @@ public static class SiloHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => DataRootAccess.Restrict(new DataPaths(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value.DataRoot)));
         services.AddSingleton<SiloIncarnation>();
+        services.AddSingleton<IDiskReserve, DataRootDisk>();
         if (!ClusterHosting.UsesPostgres(configuration))
             services.AddGrainStorage(StorageName, (sp, _) => new FileGrainStorage(sp.GetRequiredService<DataPaths>().State));
 

@@ -432,20 +432,78 @@ public sealed class IncomingScan(IntakeOptions limits, TimeSpan stableFor, TimeS
     {
         var strays = new List<StrayEntry>();
         var stems = names.Where(n => n.EndsWith(".dsc", StringComparison.Ordinal)).Select(n => n[..^4] + "_").ToList();
+        OrphanChanges(folder, names, named, stems, now, strays);
         foreach (var name in names)
         {
             if (named.Contains(name) || name.EndsWith(".dsc", StringComparison.Ordinal)
                 || (name.EndsWith(".changes", StringComparison.Ordinal) && stems.Any(s => name.StartsWith(s, StringComparison.Ordinal))))
                 continue;
             var path = Path.Combine(folder, name);
-            if (IncomingEntry.Look(path) is not { } e || e.IsRegular)
+            if (IncomingEntry.Look(path) is not { } e)
                 continue;
+            if (e.IsRegular)
+            {
+                Leftover(folder, name, e, now, strays);
+                continue;
+            }
             if (!_firstSeen.TryGetValue(path, out var first))
                 _firstSeen[path] = first = now;
             if (now - first >= TimeSpan.FromSeconds(limits.StraySeconds))
                 strays.Add(new StrayEntry(folder, name, $"{FileNames.Printable(name)} is {e.Describe()}: intake takes only regular files, and no .dsc names it"));
         }
         return strays;
+    }
+
+    /// <summary>
+    /// A regular file no .dsc here names, unchanged for the incomplete-upload wait: left behind by an
+    /// upload that was rejected before its files were known (a .dsc that cannot be read), or sent
+    /// without its .dsc. Set aside with its reason instead of lying in incoming forever.
+    /// </summary>
+    private void Leftover(string folder, string name, EntryInfo e, DateTimeOffset now, List<StrayEntry> strays)
+    {
+        if (!FileNames.IsSafe(name) || name[0] == '.' || strays.Any(s => s.Name == name))
+            return;
+        var path = Path.Combine(folder, name);
+        // From when this scan first saw it (not its mtime, which scp -p keeps), and unchanged meanwhile.
+        if (!_firstSeen.TryGetValue(path, out var first))
+            _firstSeen[path] = first = now;
+        if (now - first >= incompleteAfter && now - e.Modified >= stableFor)
+            strays.Add(new StrayEntry(folder, name,
+                $"{name} is named by no .dsc here after {incompleteAfter.TotalSeconds:0} s: left from an upload that was rejected or never completed (put the .dsc with the files it names)"));
+    }
+
+    /// <summary>
+    /// A .changes no .dsc here goes with (a binary-only upload, or one whose .dsc never came) would
+    /// otherwise lie in incoming forever, unexplained: after the incomplete-upload wait it is set
+    /// aside with its reason, and the files only it names with it.
+    /// </summary>
+    private void OrphanChanges(string folder, List<string> names, HashSet<string> named, List<string> stems, DateTimeOffset now, List<StrayEntry> strays)
+    {
+        foreach (var name in names.Where(n => n.EndsWith(".changes", StringComparison.Ordinal) && !named.Contains(n)
+            && !stems.Any(s => n.StartsWith(s, StringComparison.Ordinal)) && FileNames.IsSafe(n) && n[0] != '.'))
+        {
+            var path = Path.Combine(folder, name);
+            if (IncomingEntry.Look(path) is not { IsRegular: true } e)
+                continue;
+            // Counted from when this scan first saw it, never from its mtime: scp -p and rsync -t
+            // keep a file's old mtime, and such a file may have landed a moment ago.
+            if (!_firstSeen.TryGetValue(path, out var first))
+                _firstSeen[path] = first = now;
+            if (now - first < incompleteAfter || now - e.Modified < stableFor)
+                continue;
+            var changes = e.Size > limits.MaxDscBytes ? null : Parse(path, name, e, limits.MaxDscBytes, changes: true).Changes;
+            var dscs = changes?.Files.Where(f => f.Name.EndsWith(".dsc", StringComparison.Ordinal)).Select(f => f.Name).ToList() ?? [];
+            var why = changes is null ? "cannot be read as a .changes, and no .dsc goes with it"
+                : dscs.Count == 0 ? $"names no .dsc (its Architecture is '{string.Join(" ", changes.Architectures)}'): this autobuilder takes source uploads and builds them itself, a binary-only upload is not taken"
+                : $"names {string.Join(", ", dscs.Select(FileNames.Printable))}, which is not here after {incompleteAfter.TotalSeconds:0} s (never uploaded, or taken or rejected without this .changes)";
+            strays.Add(new StrayEntry(folder, name, $"{name} {why}"));
+            foreach (var file in changes?.Files ?? [])
+            {
+                if (!named.Contains(file.Name) && FileNames.IsSafe(file.Name) && file.Name[0] != '.' && names.Contains(file.Name)
+                    && IncomingEntry.Look(Path.Combine(folder, file.Name)) is { IsRegular: true })
+                    strays.Add(new StrayEntry(folder, file.Name, $"{file.Name} is named only by {name}, which {why}"));
+            }
+        }
     }
 
     private static IncomingUpload Reject(string product, string folder, string dscName, string source, string version, byte[]? bytes,

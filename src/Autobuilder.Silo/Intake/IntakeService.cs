@@ -5,6 +5,7 @@ using Autobuilder.Debian.Safety;
 using Autobuilder.Debian.Uploads;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
+using Autobuilder.Grains.Services;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,8 @@ public sealed partial class IntakeService(
     DataPaths paths,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
-    ILogger<IntakeService> logger) : ILifecycleParticipant<ISiloLifecycle>
+    ILogger<IntakeService> logger,
+    IDiskReserve? disk = null) : ILifecycleParticipant<ISiloLifecycle>
 {
     private const string TakenMarker = ".taken";
 
@@ -38,6 +40,8 @@ public sealed partial class IntakeService(
     private readonly LaneGate _gate = new();
     private readonly List<Task> _workers = [];
     private readonly ConcurrentDictionary<string, DateTimeOffset> _retry = new(StringComparer.Ordinal);
+    // Per spooled folder whose delivery failed: since when, how many tries (for the back-off and status).
+    private readonly ConcurrentDictionary<string, (DateTimeOffset Since, int Attempts)> _failing = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _deliveries = new();
     private readonly Dictionary<string, DateTimeOffset> _strayRoot = new(StringComparer.Ordinal);
     private readonly List<FileSystemWatcher> _productWatchers = [];
@@ -106,6 +110,10 @@ public sealed partial class IntakeService(
             if (due <= time.GetUtcNow() && _retry.TryRemove(folder, out _))
                 Track(DeliverAsync(Path.GetFileName(Path.GetDirectoryName(folder)!), folder));
         }
+        // Under the disk's reserve nothing new is taken: the uploads stay in incoming, whole, and are
+        // taken by the first scan after space returns (status and the log say why they wait).
+        if (disk?.Now() is { UnderReserve: true })
+            return Task.CompletedTask;
         foreach (var incoming in Directory.EnumerateFileSystemEntries(paths.IncomingRoot))
         {
             var name = Path.GetFileName(incoming);
@@ -149,6 +157,33 @@ public sealed partial class IntakeService(
         }
         foreach (var stray in strays)
             SetAside(stray, product);
+        SetAsideNotUtf8(product, folder);
+    }
+
+    /// <summary>
+    /// Entries whose names are not UTF-8 cannot be named by the scan (see <see cref="RawNames"/>):
+    /// after <see cref="IntakeOptions.StraySeconds"/> they are set aside, unread, with their reason.
+    /// </summary>
+    private void SetAsideNotUtf8(string product, string folder)
+    {
+        foreach (var raw in RawNames.NotUtf8(folder))
+        {
+            var printable = RawNames.Printable(raw);
+            if (!SeenLongEnough(Path.Combine(folder, printable)))
+                continue;
+            var now = time.GetUtcNow();
+            var target = Path.Combine(paths.Stray, FileNames.IsSafe(product) ? product : "incoming", IntakeTicket.New(now));
+            Directory.CreateDirectory(target);
+            if (!RawNames.Move(folder, raw, Path.Combine(target, "entry")))
+            {
+                Directory.Delete(target);
+                continue;
+            }
+            _strayRoot.Remove(Path.Combine(folder, printable));
+            var reason = $"the name {printable} is not UTF-8: intake takes only entries named in UTF-8 (as a .dsc names its files), so it was not read (kept here as 'entry')";
+            File.WriteAllText(Path.Combine(target, "REASON.txt"), $"set aside from {Path.Combine(folder, printable)} at {now:u}:\n  {reason}\n");
+            LogSetAside(logger, reason, target);
+        }
     }
 
     /// <summary>
@@ -416,15 +451,32 @@ public sealed partial class IntakeService(
             // The folder may have moved to rejected/ meanwhile; then there is nothing left to mark.
             if (Directory.Exists(folder))
                 await File.WriteAllTextAsync(Path.Combine(folder, IntakeTicket.DeliveredMarker), id);
+            if (_failing.TryRemove(folder, out _))
+                await grains.GetGrain<IDeliveryRetriesGrain>(0).DoneAsync(DeliveryKind.Intake, DeliveryName(folder));
         }
         catch (Exception ex)
         {
             if (_stop.IsCancellationRequested)
                 return;
-            _retry[folder] = time.GetUtcNow().AddSeconds(_limits.DeliveryRetrySeconds);
-            LogDeliveryFailed(logger, folder, _limits.DeliveryRetrySeconds, ex);
+            // Tried again on the scan's timer, with back-off, and listed for status while it waits.
+            var now = time.GetUtcNow();
+            var (since, attempts) = _failing.AddOrUpdate(folder, _ => (now, 1), (_, f) => (f.Since, f.Attempts + 1));
+            var delay = Autobuilder.Grains.Retries.Backoff.After(_limits.DeliveryRetrySeconds, attempts);
+            _retry[folder] = now + delay;
+            LogDeliveryFailed(logger, folder, delay.TotalSeconds, ex);
+            try
+            {
+                await grains.GetGrain<IDeliveryRetriesGrain>(0).WaitingAsync(
+                    new PendingDelivery(DeliveryKind.Intake, DeliveryName(folder), since, attempts, now + delay, $"{ex.GetType().Name}: {ex.Message}"));
+            }
+            catch (Exception)
+            {
+                // The list is for status; the cluster that refused the delivery may refuse this too.
+            }
         }
     }
+
+    private string DeliveryName(string folder) => $"intake delivery of {Path.GetRelativePath(paths.Root, folder)}";
 
     /// <summary>Source and version for the upload id: from intake's manifest (or, for a folder an older intake took, its .dsc), made path-safe.</summary>
     private static (string Source, string Version) NameAndVersion(string folder)

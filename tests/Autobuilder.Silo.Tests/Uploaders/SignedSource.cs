@@ -66,6 +66,15 @@ public sealed class SignedSource
         return this;
     }
 
+    /// <summary>Changes the .dsc (before it is signed) and writes its new size and sums into the .changes, as a rebuilt .changes would hold them.</summary>
+    public SignedSource EditDsc(Func<string, string> edit)
+    {
+        var before = File.ReadAllBytes(Dsc);
+        File.WriteAllText(Dsc, edit(File.ReadAllText(Dsc)));
+        ReplaceSums(Path.GetFileName(Dsc), before, File.ReadAllBytes(Dsc));
+        return this;
+    }
+
     private void ReplaceSums(string name, byte[] before, byte[] after)
     {
         var text = File.ReadAllText(Changes);

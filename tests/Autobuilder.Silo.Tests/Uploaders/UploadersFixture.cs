@@ -13,7 +13,20 @@ namespace Autobuilder.Silo.Tests.Uploaders;
 /// </summary>
 public sealed class UploadersFixture : IAsyncLifetime
 {
-    private readonly TempDir _root = new("ab-uploaders-");
+    private readonly TempDir _root;
+    private readonly Action<JsonObject>? _configure;
+
+    public UploadersFixture()
+        : this("ab-uploaders-", null)
+    {
+    }
+
+    /// <summary>The same silo and accounts, with more of the "Autobuilder" section set by <paramref name="configure"/> (another suite's limits).</summary>
+    internal UploadersFixture(string prefix, Action<JsonObject>? configure)
+    {
+        _root = new(prefix);
+        _configure = configure;
+    }
 
     public SmtpTestServer Smtp { get; } = SmtpTestServer.Start();
     public SiloProcess Silo { get; private set; } = null!;
@@ -49,6 +62,7 @@ public sealed class UploadersFixture : IAsyncLifetime
                 ["Drop"] = new JsonObject { ["Enabled"] = true, ["Root"] = DropRoot },
             };
             ab["Intake"] = new JsonObject { ["BareDscSeconds"] = 3 };
+            _configure?.Invoke(ab);
         });
         await Silo.StartAsync();
 

@@ -48,6 +48,9 @@ public sealed class ChangesMatchesDscCheck : AcceptanceCheck<SourceUploadContext
             return Reject(changes.FileName, "Source", c.Source, changes.Source, $"{changes.FileName} is for source '{changes.Source}', but {c.DscFileName} is '{c.Source}'");
         if (changes.Version != c.Version)
             return Reject(changes.FileName, "Version", c.Version, changes.Version, $"{changes.FileName} is for version {changes.Version}, but {c.DscFileName} is {c.Version}");
+        if (changes.Architectures.Count == 0)
+            return Reject(changes.FileName, "Architecture", "source", "",
+                $"{changes.FileName} has no Architecture field: a source upload's .changes says 'Architecture: source' (dpkg-genchanges -S writes it)");
         if (!changes.Architectures.Contains("source"))
             return Reject(changes.FileName, "Architecture", "source", string.Join(" ", changes.Architectures),
                 $"{changes.FileName} is not a source upload (its Architecture is '{string.Join(" ", changes.Architectures)}', without 'source'): this autobuilder takes sources and builds them itself");

@@ -18,9 +18,15 @@ public sealed class StatusCommand : AsyncCommand<ClusterSettings>
         var slots = status.Slots.GroupBy(s => s.State).ToDictionary(g => g.Key.ToString(), g => g.Count());
         // Over the uploads the registries still list (the active ones and the last 1,000 finished of each product).
         var latency = UploadLatency.Percentiles(uploads.Select(u => u.Latency).OfType<UploadLatency>());
+        var disks = await DiskStatus.OfAllHostsAsync(cluster.Grains);
+        var folders = await DiskStatus.FoldersAsync(cluster.Grains, disks);
+        var deliveries = await DeliveryStatus.AllAsync(cluster.Grains);
         if (settings.Json)
         {
             Output.WriteJson(new { products = status.Products, uploads = byState, running = status.Running.Count, waiting = status.Waiting.Count, slots, dispatched = status.Dispatched, warnings = status.Warnings ?? [],
+                disks = disks.Select(d => new { host = d.Host, dataRoot = d.DataRoot, freeBytes = d.FreeBytes, totalBytes = d.TotalBytes, reserveBytes = d.ReserveBytes, underReserve = d.UnderReserve }),
+                diskUse = folders.Select(h => new { host = h.Host, folders = h.Folders.Select(f => new { folder = f.Folder, bytes = f.Bytes, files = f.Files, partial = f.Partial }) }),
+                deliveries = deliveries.Select(d => new { what = d.What, kind = d.Kind.ToString(), since = d.Since, attempts = d.Attempts, nextTry = d.NextTry, lastError = d.LastError }),
                 latency = latency.Select(l => new { leg = l.Leg, uploads = l.Uploads, p50Seconds = l.P50?.TotalSeconds, p95Seconds = l.P95?.TotalSeconds }) });
             return 0;
         }
@@ -34,6 +40,14 @@ public sealed class StatusCommand : AsyncCommand<ClusterSettings>
             foreach (var l in latency.Where(l => l.Uploads > 0))
                 Console.WriteLine($"  {l.Leg,-24} {Seconds(l.P50)} / {Seconds(l.P95)}  ({l.Uploads} uploads)");
         }
+        foreach (var d in disks)
+            Console.WriteLine($"Disk:     {d.Host} {d.DataRoot}: {DiskSpace.Bytes(d.FreeBytes)} free of {DiskSpace.Bytes(d.TotalBytes)}, reserve {DiskSpace.Bytes(d.ReserveBytes)}"
+                + (d.UnderReserve ? " — UNDER RESERVE: intake takes no new upload, builds and publishes wait" : ""));
+        foreach (var (host, used) in folders)
+            Console.WriteLine($"Disk use: {host}: {string.Join(", ", used.Select(f => $"{f.Folder} {DiskSpace.Bytes(f.Bytes)}{(f.Partial ? "+" : "")} ({f.Files} files)"))}");
+        Console.WriteLine($"Retrying: {(deliveries.Count == 0 ? "nothing" : $"{deliveries.Count} hand-off(s) waiting to be tried again")}");
+        foreach (var d in deliveries)
+            Console.WriteLine($"  {d.Kind,-8} {d.What}: since {d.Since:u}, {d.Attempts} attempt(s), next {d.NextTry:u}; last error: {d.LastError}");
         foreach (var warning in status.Warnings ?? [])
             Console.WriteLine($"Warning:  {warning}");
         return 0;
