@@ -1,7 +1,7 @@
 using Autobuilder.Grains;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Services;
-using Autobuilder.Silo.Cluster;
+using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
