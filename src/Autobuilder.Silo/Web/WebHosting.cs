@@ -61,7 +61,8 @@ public static class WebHosting
             k.AddServerHeader = false;
             k.Listen(IPAddress.Parse(options.Address), options.Port, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // HTTP/2 only with TLS (ALPN): on plain HTTP Kestrel would warn at every start that it cannot offer it.
+                listen.Protocols = certificate is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
                 if (certificate is not null)
                     listen.UseHttps(certificate, https => https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13);
             });
