@@ -354,23 +354,28 @@ public sealed partial class UploadGrain(
         return (waiting.Count, running.Count);
     }
 
-    /// <summary>Mails each build's result, offers a built upload to the stage and mails its answer, once each.</summary>
+    /// <summary>
+    /// Mails each build's result, offers a built upload to the stage and mails its answer, once each.
+    /// A mail server that is down holds the mails, not the offer: the results are published
+    /// meanwhile, and the mails owed go out when the server is back (its retry timer calls again).
+    /// </summary>
     private async Task FinishAsync()
     {
-        foreach (var build in S.Builds.Where(b => b.State == BuildState.Finished))
+        var mailsOwed = false;
+        foreach (var build in S.Builds.Where(b => b.State == BuildState.Finished && !b.Mailed))
         {
-            if (!build.Mailed)
+            var tail = build.LogPath is { Length: > 0 } ? await handoff.LogTailAsync(build.LogPath, _options.MailLogLines) : "";
+            if (!await TryMailAsync(() => mailer.SendBuildResultAsync(Snapshot(), Recipient(), build.ToProgress(), build.MissingDependencies, tail)))
             {
-                var tail = build.LogPath is { Length: > 0 } ? await handoff.LogTailAsync(build.LogPath, _options.MailLogLines) : "";
-                if (!await TryMailAsync(() => mailer.SendBuildResultAsync(Snapshot(), Recipient(), build.ToProgress(), build.MissingDependencies, tail)))
-                    return;
-                build.Mailed = true;
-                await WriteAsync();
+                mailsOwed = true;
+                break;
             }
+            build.Mailed = true;
+            await WriteAsync();
         }
         if (S.State is UploadState.Built or UploadState.Publishing && !await PublishAsync())
             return;
-        if (!await MailPublicationAsync())
+        if (mailsOwed || !await MailPublicationAsync())
             return;
         if (S.State is UploadState.Published or UploadState.StageRejected or UploadState.Failed or UploadState.DepWait or UploadState.Cancelled)
             await TransitionAsync(UploadState.Done, S.State switch

@@ -12,6 +12,13 @@ public sealed class RecordingMailSender : IMailSender
     /// <summary>Mails whose subject contains <paramref name="subjectPart"/> fail for good, as an invalid address does.</summary>
     public void RefuseForGood(string subjectPart, string reason) => _refused[subjectPart] = reason;
 
+    private readonly ConcurrentDictionary<string, bool> _down = new(StringComparer.Ordinal);
+
+    /// <summary>Mails whose subject contains <paramref name="subjectPart"/> fail as a mail server that is down would, until <see cref="Recover"/>.</summary>
+    public void DownFor(string subjectPart) => _down[subjectPart] = true;
+
+    public void Recover(string subjectPart) => _down.TryRemove(subjectPart, out _);
+
     /// <summary>The next <paramref name="count"/> sends fail as a mail server that is down would.</summary>
     public void FailNext(int count) => Interlocked.Exchange(ref _failures, count);
 
@@ -22,6 +29,8 @@ public sealed class RecordingMailSender : IMailSender
             if (message.Subject.Contains(part, StringComparison.Ordinal))
                 throw new MailSendException($"test: {reason}", permanent: true);
         }
+        if (_down.Keys.Any(part => message.Subject.Contains(part, StringComparison.Ordinal)))
+            throw new MailSendException($"test: mail server down for '{message.Subject}'");
         if (Interlocked.Decrement(ref _failures) >= 0)
             throw new MailSendException($"test: mail server down for '{message.Subject}'");
         Interlocked.Exchange(ref _failures, 0);

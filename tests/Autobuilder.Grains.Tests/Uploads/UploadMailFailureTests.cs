@@ -21,6 +21,30 @@ public sealed class UploadMailFailureTests(GrainClusterFixture cluster) : GrainT
     }
 
     [Fact]
+    public async Task Should_publish_without_waiting_for_the_mail_When_the_mail_server_stays_down()
+    {
+        // Arrange: every mail about this upload fails as a server that is down does.
+        Cluster.Mail.DownFor("mail-down");
+
+        // Act
+        var upload = await Cluster.SubmitAsync("mail-down", "1.0-1", "amd64");
+
+        // Assert: published while its mails wait (not settled: the mails are owed) ...
+        var published = await Eventually.UntilAsync("upload whose mails cannot go yet", upload.Id, "Published",
+            () => Cluster.DetailsAsync(upload.Id), d => d.Summary.State == UploadState.Published, GrainClusterFixture.Describe);
+        Assert.False(published.Summary.Settled);
+        Assert.Empty(Cluster.Mail.About(upload.Id));
+        Assert.Contains(published.History, h => h.Reason.Contains("mail not sent (test: mail server down", StringComparison.Ordinal));
+
+        // ... and once the server is back, both mails go and the upload is done.
+        Cluster.Mail.Recover("mail-down");
+        var done = await Cluster.WaitForOutcomeAsync("upload whose mails went later", upload.Id, UploadState.Published);
+        Assert.Equal(UploadState.Done, done.Summary.State);
+        Assert.Single(Cluster.Mail.AboutBuilds(upload.Id));
+        Assert.Equal(2, Cluster.Mail.About(upload.Id).Count);
+    }
+
+    [Fact]
     public async Task Should_give_the_mail_up_once_with_its_reason_When_it_can_never_be_sent()
     {
         // Given: every mail about this upload fails for good (an address that is not one).
