@@ -9,7 +9,7 @@ namespace Autobuilder.Silo.Tests.Limits;
 /// A full disk (issue 14, point 4) and hand-offs retried in sight (point 7), on a real silo whose
 /// data root is a 64 MiB tmpfs the test mounts (as root) and fills with fallocate: under the
 /// reserve intake leaves a new upload in incoming and builds wait with the reason; a moment at
-/// zero bytes free truncates no state file; freed, everything resumes by itself. The mail server
+/// zero bytes free truncates no state file; freed, everything resumes by itself (the upload is published). The mail server
 /// is a port nobody listens on, so every mail is a failed hand-off that <c>status</c> lists.
 /// </summary>
 public sealed class DiskFullTests : IAsyncLifetime
@@ -86,15 +86,12 @@ public sealed class DiskFullTests : IAsyncLifetime
         File.Delete(rest);
         AssertStateFilesWhole();
 
-        // Space returns: the upload left in incoming is taken and built.
-        // (Not published here: the build's mail goes first, and this mail server never answers.)
+        // Space returns: the upload left in incoming is taken, built and published (its mails wait for
+        // this mail server, which never answers; they do not hold the offer).
         File.Delete(filler);
-        foreach (var source in new[] { "disk-later" })
-        {
-            var built = await Uploads.WaitAsync(_silo, source, d => d.Summary.Settled || d.History.Any(h => h.To == UploadState.Built),
-                "built", TimeSpan.FromMinutes(4));
-            Assert.True(built.History.Any(h => h.To == UploadState.Built), $"{source}: {built.Summary.State}/{built.Summary.Outcome}: {built.Summary.LastReason}");
-        }
+        var published = await Uploads.WaitAsync(_silo, "disk-later", d => d.Summary.Settled || d.History.Any(h => h.To == UploadState.Published),
+            "published", TimeSpan.FromMinutes(4));
+        Assert.True(published.History.Any(h => h.To == UploadState.Published), $"disk-later: {published.Summary.State}/{published.Summary.Outcome}: {published.Summary.LastReason}");
         Assert.False(File.Exists(dsc));
         Assert.DoesNotContain("UNDER RESERVE", AdminCli.Run(_silo, "status").Ok().Stdout);
         AssertStateFilesWhole();

@@ -15,8 +15,10 @@ public sealed class SignedUploadTests(UploadersFixture f)
 {
     private static SourcePackage Package(string name, string revision = "1", string upstream = "1.0") => new(name, UpstreamVersion: upstream, Revision: revision);
 
+    // Settled: its files moved beside REJECTED.txt and the mail sent (the upload's reads interleave
+    // with the turn that rejects it, so the state can show Rejected a moment before the move).
     private async Task<UploadDetails> RejectedAsync(string source) =>
-        await Uploads.WaitAsync(f.Silo, source, d => d.Summary.State == UploadState.Rejected, "rejected");
+        await Uploads.WaitAsync(f.Silo, source, d => d.Summary.State == UploadState.Rejected && d.Summary.Settled, "rejected");
 
     /// <summary>A good upload of <paramref name="name"/> by jane (the right, the owner): it is built.</summary>
     private async Task GoodUploadBuildsAsync(string name, string revision = "1", string? after = null, string upstream = "1.0")
