@@ -20,6 +20,9 @@ public sealed class BuildSourceArguments
         _notes = notes;
     }
 
+    /// <summary>No extra sources: host mode builds against what the builder host has installed (the runner refuses them there).</summary>
+    public static BuildSourceArguments None { get; } = new([], []);
+
     public static BuildSourceArguments Resolve(BuildRequest build, BuildSourceLocator? locator)
     {
         var located = new List<BuildSourceLocation>();

@@ -80,7 +80,9 @@ public sealed partial class SshBuildExecutor(
             await using (var script = new MemoryStream(BuildRunnerScript.ReadBytes()))
                 await connection.Sftp.UploadFileAsync(script, runner, ct);
             connection.Sftp.ChangePermissions(runner, Executable);
-            var sources = await BuildSourcesOnHostAsync(connection, build, buildFolder, forwards, ct, buildSources);
+            var sources = slot.Mode == SlotConfig.ChrootMode
+                ? await BuildSourcesOnHostAsync(connection, build, buildFolder, forwards, ct, buildSources)
+                : BuildSourceArguments.None;
             foreach (var note in sources.Notes)
                 live.Note(note);
 
