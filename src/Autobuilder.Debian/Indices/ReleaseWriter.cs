@@ -24,14 +24,14 @@ public static class ReleaseWriter
     /// signer, InRelease and Release.gpg are removed: an old signature over another Release
     /// would only make apt fail.
     /// </summary>
-    public static void Write(string suiteDirectory, ReleaseFile release, GpgSigner? signer = null)
+    public static void Write(string suiteDirectory, ReleaseFile release, IArchiveSigner? signer = null)
     {
         var bytes = Render(release);
         Directory.CreateDirectory(suiteDirectory);
         var outputs = new List<(string Name, byte[] Content)> { ("Release", bytes) };
         if (signer is not null)
         {
-            // Two gpg runs; side by side they cost the time of one (the agent signs both).
+            // With gpg, two runs: side by side they cost the time of one (the agent signs both).
             var detached = Task.Run(() => signer.DetachSign(bytes));
             var clear = signer.ClearSign(bytes);
             outputs.Add(("Release.gpg", detached.GetAwaiter().GetResult()));

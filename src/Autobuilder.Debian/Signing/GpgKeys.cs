@@ -63,6 +63,23 @@ public static class GpgKeys
         File.Move(temp, full, overwrite: true);
     }
 
+    /// <summary>
+    /// The secret key (and its public part) as gpg exports it, binary; protected by its passphrase
+    /// as it is in the keybox, when it has one. Null when gpg cannot export it — for example a key
+    /// on a smartcard, of which the keybox holds only a stub — so the caller keeps signing through gpg.
+    /// </summary>
+    public static byte[]? ExportSecret(string gnupgHome, string fingerprint, string? passphraseFile, string executable = "gpg")
+    {
+        var args = new List<string> { "--homedir", Path.GetFullPath(gnupgHome), "--batch", "--no-tty", "--pinentry-mode", "loopback" };
+        if (passphraseFile is not null)
+            args.AddRange(["--passphrase-file", Path.GetFullPath(passphraseFile)]);
+        else
+            args.AddRange(["--passphrase", ""]);
+        args.AddRange(["--export-secret-keys", fingerprint]);
+        var run = GpgProcess.Run(executable, args, stdin: null, TimeSpan.FromMinutes(1));
+        return run.ExitCode == 0 && run.Stdout.Length > 0 ? run.Stdout : null;
+    }
+
     // --with-colons escapes ':' and control characters in user ids as \xHH.
     private static string Unescape(string s) =>
         s.Contains("\\x", StringComparison.Ordinal)

@@ -6,7 +6,7 @@ namespace Autobuilder.Debian.Signing;
 /// to Release + Release.gpg). SHA-512 digests because apt rejects SHA-1 signatures and warns on
 /// weak ones; dak and reprepro sign the same way.
 /// </summary>
-public sealed class GpgSigner
+public sealed class GpgSigner : IArchiveSigner
 {
     private readonly string _gnupgHome;
     private readonly string _keyId;
