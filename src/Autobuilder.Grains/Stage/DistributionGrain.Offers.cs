@@ -4,6 +4,7 @@ using Autobuilder.Grains.Stage.Pool;
 using Autobuilder.Grains.Uploads.Checks;
 using Autobuilder.Acceptance;
 using Autobuilder.Debian.Checksums;
+using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -23,7 +24,10 @@ public sealed partial class DistributionGrain
     {
         if (!Valid)
             return OfferAnswer.Rejected(Key, [NotADistribution()]);
+        // Where the offer spends its time, in its log line (the publish logs its own parts).
+        var started = Stopwatch.GetTimestamp();
         var fetched = await Offered.FetchAsync(_repositoryName, _product, offer);
+        var fetchedAt = Stopwatch.GetElapsedTime(started);
         if (fetched.Problems.Count > 0)
         {
             // Nothing was taken; the files are still on the garage where the upload keeps them.
@@ -59,9 +63,10 @@ public sealed partial class DistributionGrain
         {
             // Accepted before (the answer was lost on its way back): the same answer again, nothing twice.
             LogOfferAcceptedBefore(logger, Key, offer.UploadId);
-            return await AnswerPublishedAsync(offer, fetched, parts, null);
+            return await AnswerPublishedAsync(offer, fetched, parts, null, started, "accepted before");
         }
 
+        var inspectedAt = Stopwatch.GetElapsedTime(started);
         var now = time.GetUtcNow();
         var problems = new List<CheckRejection>();
         var planned = new List<(ChangesInspection Changes, IReadOnlyList<PackageRecord> Records, IReadOnlyList<PoolPlacement> Placements)>();
@@ -87,6 +92,7 @@ public sealed partial class DistributionGrain
         }
         if (problems.Count > 0)
             return await RejectOfferAsync(offer, fetched, fresh, problems);
+        var pooledAt = Stopwatch.GetElapsedTime(started);
 
         var taken = new TakenChanges();
         foreach (var (changes, records, _) in planned)
@@ -102,11 +108,15 @@ public sealed partial class DistributionGrain
         taken.Finish.AddRange(parts.Except(fresh));
         if (!await CommitTakenAsync(taken))
             throw new IOException($"{Key}: the journal could not be written; {offer.UploadId} was not taken (offer it again)");
-        return await AnswerPublishedAsync(offer, fetched, parts, now);
+        var journaledAt = Stopwatch.GetElapsedTime(started);
+        return await AnswerPublishedAsync(offer, fetched, parts, now, started,
+            $"fetched {fetchedAt.TotalMilliseconds:0.0}, inspected {(inspectedAt - fetchedAt).TotalMilliseconds:0.0}, " +
+            $"checked and pooled {(pooledAt - inspectedAt).TotalMilliseconds:0.0}, journal {(journaledAt - pooledAt).TotalMilliseconds:0.0}");
     }
 
     /// <summary>Publishes (when not live yet) and answers with the generation that serves the offer.</summary>
-    private async Task<OfferAnswer> AnswerPublishedAsync(UploadOffer offer, OfferedFolder fetched, IReadOnlyList<ChangesInspection> parts, DateTimeOffset? acceptedAt)
+    private async Task<OfferAnswer> AnswerPublishedAsync(UploadOffer offer, OfferedFolder fetched, IReadOnlyList<ChangesInspection> parts, DateTimeOffset? acceptedAt,
+        long started, string phases)
     {
         if (acceptedAt is null)
         {
@@ -114,13 +124,15 @@ public sealed partial class DistributionGrain
             foreach (var part in parts)
                 await incoming.FinishAsync(_repositoryName, _product, part);
         }
+        var publishing = Stopwatch.GetElapsedTime(started);
         var published = await PublishAsync(force: false, $"accepted {offer.UploadId}");
+        var publishedAt = Stopwatch.GetElapsedTime(started);
         // Taken, but not live: the generation is in the journal and goes live at the next publish;
         // the upload offers again (and is answered from the journal) until it is.
         if (!published.Ok)
             throw new IOException($"{Key}: {offer.UploadId} was accepted, but publishing failed: {published.Message}");
         await Offered.ClearAsync(fetched.Folder);
-        LogOfferPublished(logger, Key, offer.UploadId, S.PublishedGeneration);
+        LogOfferPublished(logger, Key, offer.UploadId, S.PublishedGeneration, publishedAt.TotalMilliseconds, phases, (publishedAt - publishing).TotalMilliseconds);
         return new OfferAnswer(Key, true, S.PublishedGeneration, S.PublishedAt, [], null, acceptedAt);
     }
 
@@ -148,8 +160,8 @@ public sealed partial class DistributionGrain
         SourcePackage = source.SourcePackage is { } s ? s with { DscEntry = s.DscEntry with { Section = section } } : null,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: {UploadId} is live in generation {Generation}")]
-    private static partial void LogOfferPublished(ILogger logger, string distribution, string uploadId, long generation);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: {UploadId} is live in generation {Generation} after {Milliseconds:0.0} ms ({Phases}, published {PublishMs:0.0})")]
+    private static partial void LogOfferPublished(ILogger logger, string distribution, string uploadId, long generation, double milliseconds, string phases, double publishMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: rejected the offer of {UploadId}: {Reasons}")]
     private static partial void LogOfferRejected(ILogger logger, string distribution, string uploadId, string reasons);
