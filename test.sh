@@ -7,7 +7,8 @@ scripts/install-deps || { echo "0 passed, 1 failed, 0 skipped"; exit 1; }
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-dotnet test Autobuilder.sln -c Release "$@" 2>&1 | tee "$log"
+# A trx per test project in its TestResults/ folder: scripts/test-durations lists the slowest classes from them.
+dotnet test Autobuilder.sln -c Release --logger trx "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # One summary line per test project: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12 …"
