@@ -32,7 +32,8 @@ app.Configure(config =>
         uploads.SetDescription("Uploads and their histories.");
         uploads.AddCommand<UploadsListCommand>("list")
             .WithDescription("The newest uploads and their states.")
-            .WithExample("uploads", "list", "--limit", "20");
+            .WithExample("uploads", "list", "--limit", "20")
+            .WithExample("uploads", "list", "--product", "fremantle", "--state", "rejected", "--offset", "50");
         uploads.AddCommand<UploadsShowCommand>("show")
             .WithDescription("One upload: its builds and every transition with time and reason.")
             .WithExample("uploads", "show", "bookworm/hello_1.0-1/1");

@@ -57,7 +57,8 @@ public sealed class WebPages(WebReadModel model, WebOptions options)
 
     public async Task<string> UploadsAsync(UploadFilter filter, WebSession? session)
     {
-        var uploads = await model.UploadsAsync(filter);
+        var page = await model.UploadsPageAsync(filter);
+        var uploads = page.Uploads;
         var h = new Html();
         h.Raw("<form class=\"filters\" method=\"get\" action=\"/uploads\">");
         Field(h, "q", "Search", filter.Text);
@@ -71,8 +72,27 @@ public sealed class WebPages(WebReadModel model, WebOptions options)
         foreach (var s in Enum.GetNames<UploadState>())
             h.Raw($"<option{(string.Equals(s, filter.State, StringComparison.OrdinalIgnoreCase) ? " selected" : "")}>").Text(s).Raw("</option>");
         h.Raw("</select></label><button type=\"submit\">Filter</button></form>");
-        h.Table($"{uploads.Count} upload(s), newest first", ["Upload", "State", "Received", "Last step"], uploads.Select(UploadRow), "No upload matches.");
+        var first = filter.Offset + 1;
+        h.Table(uploads.Count == 0 ? "No upload" : $"Uploads {first}-{filter.Offset + uploads.Count}, newest first", ["Upload", "State", "Received", "Last step"], uploads.Select(UploadRow), "No upload matches.");
+        // Paging keeps the filters: the same query string with another offset.
+        h.Raw("<nav class=\"pages\" aria-label=\"Pages\">");
+        if (filter.Offset > 0)
+            h.Raw($"<a rel=\"prev\" href=\"{Html.Encode(PageHref(filter, Math.Max(0, filter.Offset - filter.Limit)))}\">Newer</a> ");
+        if (page.More)
+            h.Raw($"<a rel=\"next\" href=\"{Html.Encode(PageHref(filter, filter.Offset + uploads.Count))}\">Older</a>");
+        h.Raw("</nav>");
         return h.Page("Uploads", User(session));
+    }
+
+    private static string PageHref(UploadFilter f, int offset)
+    {
+        var q = new List<KeyValuePair<string, string?>>
+        {
+            new("q", f.Text), new("source", f.Source), new("uploader", f.Uploader), new("product", f.Product), new("state", f.State),
+            new("since", f.Since?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)),
+            new("limit", f.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        return "/uploads" + Microsoft.AspNetCore.Http.QueryString.Create(q.Where(kv => kv.Value is { Length: > 0 }));
     }
 
     private static void Field(Html h, string name, string label, string? value) =>
