@@ -507,6 +507,7 @@ public sealed partial class UploadGrain(
     {
         var now = time.GetUtcNow();
         S.History.Add(new UploadTransition(now, S.State, to, reason));
+        CapHistory();
         LogTransition(logger, Id, S.State, to, reason);
         S.State = to;
         if (outcome is not null)
