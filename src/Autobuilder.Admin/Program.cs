@@ -56,6 +56,9 @@ app.Configure(config =>
         builders.AddCommand<BuildersListCommand>("list")
             .WithDescription("Each slot's state, host, architectures, build, heartbeat and failures.")
             .WithExample("builders", "list");
+        builders.AddCommand<BuildersShowCommand>("show")
+            .WithDescription("One slot: its state, current build and last builds (upload, attempt, outcome, duration, when).")
+            .WithExample("builders", "show", "builder1/abslot1");
         builders.AddCommand<BuildersAddCommand>("add")
             .WithDescription("Add a slot at run time (kept across restarts).")
             .WithExample("builders", "add", "builder1", "abslot1", "--arch", "amd64", "--address", "192.0.2.10", "--port", "22",
