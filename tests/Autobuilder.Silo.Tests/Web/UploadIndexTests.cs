@@ -3,7 +3,7 @@ using Autobuilder.Grains;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Silo.Uploads;
 
-namespace Autobuilder.Silo.Tests.Uploads;
+namespace Autobuilder.Silo.Tests.Web;
 
 /// <summary>One PostgreSQL server of the tests' own; each test makes its own database with the real schema scripts.</summary>
 public sealed class UploadIndexPostgresFixture : IAsyncLifetime
