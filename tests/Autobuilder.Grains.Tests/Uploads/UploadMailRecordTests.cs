@@ -20,15 +20,16 @@ public sealed class UploadMailRecordTests(GrainClusterFixture cluster) : GrainTe
         Cluster.Mail.Recover("mail-record");
         var done = await Cluster.WaitForOutcomeAsync("mails sent later", upload.Id, UploadState.Published);
 
-        // Then: one entry per mail, tried more than once, sent, with what the server got.
+        // Then: one entry per mail, sent, with what the server got; the build mail's failed tries counted in it.
         var mails = done.Mails ?? [];
         Assert.Equal(["build amd64", "publication"], mails.Select(m => m.Kind));
+        var build = mails[0];
+        Assert.True(build.Attempts >= 2, $"build mail: {build.Attempts} tries");
+        Assert.True(build.LastTriedAt > build.FirstTriedAt);
         var sent = Cluster.Mail.About(upload.Id);
         Assert.All(mails, m =>
         {
             Assert.Equal("sent", m.Result);
-            Assert.True(m.Attempts >= 2, $"{m.Kind}: {m.Attempts} tries");
-            Assert.True(m.LastTriedAt > m.FirstTriedAt);
             var message = Assert.Single(sent, s => s.Subject == m.Subject);
             Assert.Equal(message.To, m.To);
             Assert.Equal(message.Cc, m.Cc);
