@@ -32,7 +32,8 @@ app.Configure(config =>
         uploads.SetDescription("Uploads and their histories.");
         uploads.AddCommand<UploadsListCommand>("list")
             .WithDescription("The newest uploads and their states.")
-            .WithExample("uploads", "list", "--limit", "20");
+            .WithExample("uploads", "list", "--limit", "20")
+            .WithExample("uploads", "list", "--product", "fremantle", "--state", "rejected", "--offset", "50");
         uploads.AddCommand<UploadsShowCommand>("show")
             .WithDescription("One upload: its builds and every transition with time and reason.")
             .WithExample("uploads", "show", "bookworm/hello_1.0-1/1");
@@ -55,6 +56,9 @@ app.Configure(config =>
         builders.AddCommand<BuildersListCommand>("list")
             .WithDescription("Each slot's state, host, architectures, build, heartbeat and failures.")
             .WithExample("builders", "list");
+        builders.AddCommand<BuildersShowCommand>("show")
+            .WithDescription("One slot: its state, current build and last builds (upload, attempt, outcome, duration, when).")
+            .WithExample("builders", "show", "builder1/abslot1");
         builders.AddCommand<BuildersAddCommand>("add")
             .WithDescription("Add a slot at run time (kept across restarts).")
             .WithExample("builders", "add", "builder1", "abslot1", "--arch", "amd64", "--address", "192.0.2.10", "--port", "22",

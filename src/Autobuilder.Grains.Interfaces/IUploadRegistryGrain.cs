@@ -29,8 +29,13 @@ public interface IUploadRegistryGrain : IGrainWithStringKey
     [SiloOnly]
     Task<IReadOnlyList<string>> ActiveUploadsOfAsync(string source, string uploadId);
 
+    /// <summary>The uploads the registry keeps in memory (those still moving and the newest settled), newest first.</summary>
     [Reader]
     Task<IReadOnlyList<UploadSummary>> ListAsync(int limit);
+
+    /// <summary>A page of all this product's uploads ever taken, from the uploads' read model (the query's product is this one).</summary>
+    [Reader]
+    Task<UploadPage> QueryAsync(UploadQuery query);
 
     /// <summary>Asks every upload that is not finished to queue its waiting builds again.</summary>
     [SiloOnly]

@@ -3,7 +3,7 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web] [--web-uploads N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
 //        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
@@ -16,6 +16,8 @@ var publishUploads = 20;
 var clusterBuilds = 10_000;
 var intakeUploads = 1000;
 var dropAccounts = 10_000;
+var webUploads = 100_000;
+var webRequests = 100;
 long intakeBig = 2L << 30;
 long httpBytes = 100L << 20;
 string? only = null, work = null, output = null;
@@ -24,7 +26,9 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
-        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; publishUploads = 4; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; publishUploads = 4; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; webUploads = 5_000; webRequests = 20; break;
+        case "--web-uploads": webUploads = int.Parse(args[++i]); break;
+        case "--web-requests": webRequests = int.Parse(args[++i]); break;
         case "--drop-accounts": dropAccounts = int.Parse(args[++i]); break;
         case "--intake-uploads": intakeUploads = int.Parse(args[++i]); break;
         case "--intake-big": intakeBig = long.Parse(args[++i]); break;
@@ -45,9 +49,9 @@ for (var i = 0; i < args.Length; i++)
             return 2;
     }
 }
-if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "publish" or "cluster" or "http" or "drop"))
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "publish" or "cluster" or "http" or "drop" or "web"))
 {
-    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, publish, cluster, http or drop");
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, publish, cluster, http, drop or web");
     return 2;
 }
 
@@ -125,6 +129,12 @@ if (only is null or "http")
 {
     report.Heading("HTTP upload vs scp");
     await new Autobuilder.Benchmarks.HttpUpload.HttpUploadBenchmark(report).RunAsync(httpBytes, runs);
+}
+// A real silo of role all with the pages on, its uploads' read model loaded before it starts: see Web/WebBenchmark.cs.
+if (only is null or "web")
+{
+    report.Heading($"Web pages and API: {webUploads:N0} uploads");
+    await new Autobuilder.Benchmarks.Web.WebBenchmark(work, report).RunAsync(webUploads, webRequests);
 }
 
 File.WriteAllText(output, report.ToString());

@@ -14,4 +14,5 @@ public sealed record SlotStatus(
     [property: Id(5)] DateTimeOffset? LastHeartbeat,
     [property: Id(6)] int ConsecutiveFailures,
     [property: Id(7)] string? Reason,
-    [property: Id(8)] string? Where = null);
+    [property: Id(8)] string? Where = null,
+    [property: Id(9)] IReadOnlyList<SlotBuild>? Recent = null);

@@ -18,4 +18,5 @@ public sealed record UploadDetails(
     [property: Id(8)] IReadOnlyList<UploadRejection>? Rejections = null,
     [property: Id(9)] string? ChangesFileName = null,
     [property: Id(10)] UploadLatency? Latency = null,
-    [property: Id(11)] IReadOnlyList<OfferAnswer>? Publications = null);
+    [property: Id(11)] IReadOnlyList<OfferAnswer>? Publications = null,
+    [property: Id(30)] IReadOnlyList<UploadMail>? Mails = null);

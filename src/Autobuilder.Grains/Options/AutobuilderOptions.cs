@@ -125,4 +125,7 @@ public sealed class AutobuilderOptions
 
     /// <summary>The QA ladder (issue 15): promotion requests, automatic checks, votes, quarantine, excuses, demotion.</summary>
     public QaOptions Qa { get; set; } = new();
+
+    /// <summary>What the garage keeps in memory of its uploads: the registry's recent window, each upload's history.</summary>
+    public UploadMemoryOptions UploadMemory { get; set; } = new();
 }

@@ -27,7 +27,7 @@ public sealed class WebOptions
 
     public string KeyFile { get; set; } = "";
 
-    /// <summary>How long a login lasts (hours); it ends sooner when the silo restarts.</summary>
+    /// <summary>How long a login lasts (hours); it survives silo restarts (kept in the grain state).</summary>
     public double SessionHours { get; set; } = 12;
 
     /// <summary>Failed logins per client address and login per minute before that pair waits.</summary>

@@ -507,7 +507,8 @@ public sealed partial class QaGrain(
         var set = new HashSet<string>(StringComparer.Ordinal);
         if (await GrainFactory.GetGrain<IAccountDirectoryGrain>(0).GetSourceOwnerAsync(source) is { } owner)
             set.Add(owner);
-        foreach (var upload in (await GrainFactory.GetGrain<IUploadRegistryGrain>(Product).ListAsync(1000)).Where(u => u.Source == source && u.Version == version))
+        // From the uploads' read model: the version may be older than what the registry keeps in memory.
+        foreach (var upload in (await GrainFactory.GetGrain<IUploadRegistryGrain>(Product).QueryAsync(new UploadQuery(Source: source, Limit: UploadQuery.MaxLimit))).Uploads.Where(u => u.Version == version))
         {
             if ((await GrainFactory.GetGrain<IUploadGrain>(upload.Id).GetDetailsAsync())?.Identity?.Account is { } account)
                 set.Add(account);

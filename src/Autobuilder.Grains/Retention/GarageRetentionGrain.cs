@@ -16,6 +16,7 @@ namespace Autobuilder.Grains.Retention;
 public sealed partial class GarageRetentionGrain(
     [PersistentState("retention", "state")] IPersistentState<GarageRetentionState> state,
     IRetentionSweeper sweeper,
+    Uploads.IUploadIndex index,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
     ILogger<GarageRetentionGrain> logger) : RetentionGrain(options, logger), IGarageRetentionGrain
@@ -50,18 +51,22 @@ public sealed partial class GarageRetentionGrain(
         var kept = 0;
         foreach (var product in Products)
         {
-            foreach (var upload in await GrainFactory.GetGrain<IUploadRegistryGrain>(product).ListAsync(int.MaxValue))
+            // Those in memory that are not due (moving, or settled after the cut-off): what the report counts as kept.
+            kept += (await GrainFactory.GetGrain<IUploadRegistryGrain>(product).ListAsync(int.MaxValue)).Count(u => !u.Settled || u.UpdatedAt > cutoff);
+        }
+        // The uploads' read model has every upload, also those the registries no longer keep in memory.
+        var after = since;
+        while (true)
+        {
+            var batch = await index.SettledBetweenAsync(after, cutoff, 1000);
+            foreach (var upload in batch.Where(u => Products.Contains(u.Product, StringComparer.Ordinal)))
             {
-                if (!upload.Settled || upload.UpdatedAt > cutoff)
-                {
-                    kept++;
-                    continue;
-                }
-                if (since is not null && upload.UpdatedAt <= since)
-                    continue; // collected by an earlier run
                 var details = await GrainFactory.GetGrain<IUploadGrain>(upload.Id).GetDetailsAsync();
                 due.Add(new SettledUpload(upload.Id, upload.Product, details?.Folder));
             }
+            if (batch.Count < 1000)
+                break;
+            after = batch[^1].UpdatedAt;
         }
         var line = await sweeper.RemoveUploadsAsync(due, older, kept, dryRun);
         if (!dryRun && line.Errors.Count == 0)

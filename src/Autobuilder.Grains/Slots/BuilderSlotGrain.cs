@@ -224,6 +224,7 @@ public sealed partial class BuilderSlotGrain(
         // The end of an ordinary build changes nothing a restart needs: no disk write.
         if ((S.ConsecutiveFailures, S.HostDown, S.Held) != before)
             await state.WriteStateAsync();
+        RecordHistory(assignment, result);
         LogEnded(logger, result.BuildId, result.Attempt, Key, result.Outcome);
         await Scheduler.AttemptEndedAsync(Key, result.BuildId, result.Attempt, Status());
     }
@@ -349,7 +350,7 @@ public sealed partial class BuilderSlotGrain(
             : S.Draining ? (SlotState.Draining, "draining: takes no new build")
             : (SlotState.Idle, (string?)null);
         return new SlotStatus(Key, state, S.Config?.Architectures ?? [], S.Current?.Build.Id, S.Current?.Attempt ?? 0, _lastHeartbeat,
-            S.ConsecutiveFailures, reason, S.Config?.Where);
+            S.ConsecutiveFailures, reason, S.Config?.Where, [.. S.History]);
     }
 
     private IBuildSchedulerGrain Scheduler => GrainFactory.GetGrain<IBuildSchedulerGrain>(0);

@@ -14,4 +14,10 @@ public sealed class BuilderSlotGrainState
     [Id(6)] public string? HostDown { get; set; }
     /// <summary>Why the slot is held Offline for an operator (too many infrastructure failures in a row).</summary>
     [Id(7)] public string? Held { get; set; }
+    /// <summary>
+    /// The slot's last builds, newest last (at most <see cref="BuilderSlotGrain.HistoryKept"/>). Written with
+    /// the slot's other writes, not for its own sake (a build's end costs no write): a crash may lose the
+    /// entries since the slot's last write.
+    /// </summary>
+    [Id(8)] public List<SlotBuild> History { get; set; } = [];
 }

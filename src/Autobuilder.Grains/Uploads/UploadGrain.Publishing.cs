@@ -132,7 +132,7 @@ public sealed partial class UploadGrain
     {
         if (S.PublicationMailed || S.State is not (UploadState.Published or UploadState.StageRejected))
             return true;
-        if (!await TryMailAsync(() => mailer.SendPublicationAsync(Snapshot(), Recipient(), S.Publications)))
+        if (!await TryMailAsync("publication", () => mailer.SendPublicationAsync(Snapshot(), Recipient(), S.Publications)))
             return false;
         S.PublicationMailed = true;
         await WriteAsync();

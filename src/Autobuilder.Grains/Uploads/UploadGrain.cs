@@ -134,7 +134,7 @@ public sealed partial class UploadGrain(
             S.RejectedFolder = await inspector.RejectAsync(S.Product, S.Ticket!, Id, SourceAcceptance.Recorded(S.Rejections, S.Problems));
             await WriteAsync();
         }
-        if (!S.RejectionMailed && await TryMailAsync(() => mailer.SendRejectionAsync(Snapshot(), Recipient(), S.RejectedFolder)))
+        if (!S.RejectionMailed && await TryMailAsync("rejection", () => mailer.SendRejectionAsync(Snapshot(), Recipient(), S.RejectedFolder)))
         {
             S.RejectionMailed = true;
             await WriteAsync();
@@ -365,7 +365,7 @@ public sealed partial class UploadGrain(
         foreach (var build in S.Builds.Where(b => b.State == BuildState.Finished && !b.Mailed))
         {
             var tail = build.LogPath is { Length: > 0 } ? await handoff.LogTailAsync(build.LogPath, _options.MailLogLines) : "";
-            if (!await TryMailAsync(() => mailer.SendBuildResultAsync(Snapshot(), Recipient(), build.ToProgress(), build.MissingDependencies, tail)))
+            if (!await TryMailAsync($"build {build.Architecture}", () => mailer.SendBuildResultAsync(Snapshot(), Recipient(), build.ToProgress(), build.MissingDependencies, tail)))
             {
                 mailsOwed = true;
                 break;
@@ -392,16 +392,19 @@ public sealed partial class UploadGrain(
     /// A mail that can never go (an address that is not one, a header that cannot be encoded, a
     /// recipient refused for good) is given up once, with the reason in the history.
     /// </summary>
-    private async Task<bool> TryMailAsync(Func<Task> send)
+    private async Task<bool> TryMailAsync(string kind, Func<Task> send)
     {
+        var trace = UploadMailer.Trace();
         try
         {
             await send();
+            RecordMail(kind, trace, trace.Subject is null ? "nobody to tell" : "sent");
             DeliveryDone(DeliveryKind.Mail);
             return true;
         }
         catch (MailSendException ex) when (ex.Permanent)
         {
+            RecordMail(kind, trace, $"given up: {ex.Message}");
             CountMailFailure(permanent: true);
             DeliveryDone(DeliveryKind.Mail);
             await TransitionAsync(S.State, $"mail given up ({ex.Message})");
@@ -409,6 +412,7 @@ public sealed partial class UploadGrain(
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            RecordMail(kind, trace, $"not sent: {ex.Message}");
             CountMailFailure(permanent: false);
             var delay = DeliveryFailed(DeliveryKind.Mail, _options.MailRetrySeconds, ex.Message);
             await TransitionAsync(S.State, $"mail not sent ({ex.Message}); trying again in {delay.TotalSeconds:0} s");
@@ -457,7 +461,7 @@ public sealed partial class UploadGrain(
         Task.FromResult(S.Ticket is null
             ? null
             : new UploadDetails(Snapshot(), [.. S.History], S.Builds.Select(b => b.ToProgress()).ToList(), [.. S.Problems], S.Uploader,
-                S.RejectedFolder ?? S.Folder, S.Origin, S.Identity, [.. S.Rejections], S.ChangesFileName, Latency(), [.. S.Publications]));
+                S.RejectedFolder ?? S.Folder, S.Origin, S.Identity, [.. S.Rejections], S.ChangesFileName, Latency(), [.. S.Publications], [.. S.Mails]));
 
     /// <summary>
     /// Where the upload's mail goes: the account's registered address when the upload has an
@@ -507,6 +511,7 @@ public sealed partial class UploadGrain(
     {
         var now = time.GetUtcNow();
         S.History.Add(new UploadTransition(now, S.State, to, reason));
+        CapHistory();
         LogTransition(logger, Id, S.State, to, reason);
         S.State = to;
         if (outcome is not null)

@@ -40,6 +40,10 @@ public sealed class UploadGrainState
     [Id(41)] public bool PublicationMailed { get; set; }
     /// <summary>The priority an operator set with <c>uploads rescore</c>; null: the configured base priority.</summary>
     [Id(50)] public int? Priority { get; set; }
+    /// <summary>Transitions cut from <see cref="History"/> to keep it within Autobuilder:UploadMemory:HistoryLimit.</summary>
+    [Id(70)] public int HistoryCut { get; set; }
+    /// <summary>Every mail sent or tried for the upload (one entry per mail, its tries counted).</summary>
+    [Id(71)] public List<UploadMail> Mails { get; set; } = [];
 }
 
 /// <summary>One build of the upload as the upload tracks it, across its attempts.</summary>

@@ -68,6 +68,22 @@ public sealed partial class UploadMailer(IMailSender sender, IOptions<MailSettin
         return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} {build.Architecture} ({upload.Product}): {result}", body.ToString());
     }
 
+    /// <summary>What a send of this flow composed, for the upload's record of its mails (set before the mail server is reached).</summary>
+    public sealed class MailTrace
+    {
+        public IReadOnlyList<string> To { get; set; } = [];
+        public IReadOnlyList<string> Cc { get; set; } = [];
+        /// <summary>Null: nothing was composed (nobody to tell).</summary>
+        public string? Subject { get; set; }
+    }
+
+    // The calling grain's trace: an AsyncLocal, so the Send* methods keep their signatures and
+    // concurrent uploads (one mailer for all) each see their own.
+    private static readonly AsyncLocal<MailTrace?> Current = new();
+
+    /// <summary>Starts a trace for the sends that follow in this flow.</summary>
+    public static MailTrace Trace() => Current.Value = new MailTrace();
+
     private Task SendAsync(UploadSummary upload, Recipient uploader, string subject, string body)
     {
         var to = new List<string>();
@@ -76,6 +92,12 @@ public sealed partial class UploadMailer(IMailSender sender, IOptions<MailSettin
         var cc = new List<string>();
         if (settings.Value.BuildsList is { Length: > 0 } list)
             (to.Count == 0 ? to : cc).Add(list);
+        if (Current.Value is { } trace && to.Count > 0)
+        {
+            trace.To = to;
+            trace.Cc = cc;
+            trace.Subject = subject;
+        }
         // Nobody to tell (no Maintainer, no list configured): the history still has the reason.
         if (to.Count == 0)
             return Task.CompletedTask;

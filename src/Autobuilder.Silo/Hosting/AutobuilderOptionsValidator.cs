@@ -10,5 +10,5 @@ namespace Autobuilder.Silo.Hosting;
 public sealed class AutobuilderOptionsValidator : IValidateOptions<AutobuilderOptions>
 {
     public ValidateOptionsResult Validate(string? name, AutobuilderOptions options) =>
-        options.Priorities.Problem(options) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+        (options.Priorities.Problem(options) ?? options.UploadMemory.Problem()) is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
 }

@@ -19,6 +19,7 @@ using Autobuilder.Silo.Security;
 using Autobuilder.Silo.Stage;
 using Autobuilder.Silo.Stage.Incoming;
 using Autobuilder.Silo.Storage;
+using Autobuilder.Silo.Uploads;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -79,6 +80,8 @@ public static class SiloHost
             services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Drop.DropStartup>();
             // The account directory: its store, and the files it publishes (each IAccountSnapshotWriter registered here).
             services.AddAutobuilderAccounts(configuration);
+            // The uploads' read model: the registries write it, the pages and the console read it.
+            services.AddAutobuilderUploadIndex(configuration);
         }
         // Builder: the executors of its slots (local, or SSH to its builder hosts).
         if (identity.Plays(SiloRoles.Builder))

@@ -65,7 +65,7 @@ public sealed class WebActions(IGrainFactory grains, WebReadModel model, WebSess
             return Refused(401, "Login failed", "The login, or its password or token, is wrong, or the account is disabled.");
         }
         var role = await grains.GetGrain<IWebLoginGrain>(0).RoleAsync(login);
-        sessions.Start(c, login, role);
+        await sessions.StartAsync(c, login, role);
         return Results.Redirect("/me", permanent: false, preserveMethod: false);
     }
 
@@ -80,7 +80,7 @@ public sealed class WebActions(IGrainFactory grains, WebReadModel model, WebSess
     private async Task<IResult> LogoutAsync(HttpContext c)
     {
         if (sessions.Current(c) is { } s && await FormAsync(c) is { } form && WebSessions.CsrfMatches(s, form[WebSessions.CsrfField]))
-            sessions.End(c);
+            await sessions.EndAsync(c);
         else if (sessions.Current(c) is not null)
             return Refused(403, "Refused", "The logout form's anti-forgery token is missing or wrong: use the page's logout button.");
         return Results.Redirect("/", permanent: false, preserveMethod: false);

@@ -42,8 +42,16 @@ public static class WebApi
                 new("state", "query", "An upload state or outcome (e.g. done, rejected, published)."), new("product", "query", "A product."),
                 new("source", "query", "A source package name."), new("uploader", "query", "An account's login."),
                 new("q", "query", "Text in the id or the last step's reason."), new("since", "query", "Received at or after this date or moment (UTC unless it says)."), new("limit", "query", "At most this many (1-1000, 100).", "integer"),
+                new("offset", "query", "Skip this many matches (paging; the X-Next-Offset header names the next page's offset when there is one).", "integer"),
             ],
-            async (c, m) => Json(await m.UploadsAsync(UploadFilter.From(c.Request.Query)))),
+            async (c, m) =>
+            {
+                var filter = UploadFilter.From(c.Request.Query);
+                var page = await m.UploadsPageAsync(filter);
+                if (page.More)
+                    c.Response.Headers["X-Next-Offset"] = (filter.Offset + page.Uploads.Count).ToString(CultureInfo.InvariantCulture);
+                return Json(page.Uploads);
+            }),
         new("/api/v1/uploads/{product}/{nameVersion}/{sequence}", "One upload: transitions, builds, latency legs, publications.", typeof(UploadDetails), UploadId,
             async (c, m) => await m.UploadAsync(UploadIdOf(c)) is { } d ? Json(d) : Missing("no such upload")),
         new("/api/v1/uploads/{product}/{nameVersion}/{sequence}/log/{architecture}", "A piece of a build's log from a byte offset; follow it from nextOffset while running.", typeof(LogChunk),

@@ -116,7 +116,7 @@ public static class WebHosting
                     await WriteAsync(context, 403, "Refused", why);
                     return;
                 }
-                var session = sessions.Current(context);
+                var session = await sessions.LoadAsync(context);
                 context.Items[SessionItem] = session;
                 var path = context.Request.Path.Value ?? "/";
                 if (options.RequiresLogin && session is null && !HttpMethods.IsPost(method) && path != "/login" && !path.StartsWith("/static/", StringComparison.Ordinal))

@@ -57,7 +57,8 @@ public sealed class WebPages(WebReadModel model, WebOptions options)
 
     public async Task<string> UploadsAsync(UploadFilter filter, WebSession? session)
     {
-        var uploads = await model.UploadsAsync(filter);
+        var page = await model.UploadsPageAsync(filter);
+        var uploads = page.Uploads;
         var h = new Html();
         h.Raw("<form class=\"filters\" method=\"get\" action=\"/uploads\">");
         Field(h, "q", "Search", filter.Text);
@@ -71,8 +72,27 @@ public sealed class WebPages(WebReadModel model, WebOptions options)
         foreach (var s in Enum.GetNames<UploadState>())
             h.Raw($"<option{(string.Equals(s, filter.State, StringComparison.OrdinalIgnoreCase) ? " selected" : "")}>").Text(s).Raw("</option>");
         h.Raw("</select></label><button type=\"submit\">Filter</button></form>");
-        h.Table($"{uploads.Count} upload(s), newest first", ["Upload", "State", "Received", "Last step"], uploads.Select(UploadRow), "No upload matches.");
+        var first = filter.Offset + 1;
+        h.Table(uploads.Count == 0 ? "No upload" : $"Uploads {first}-{filter.Offset + uploads.Count}, newest first", ["Upload", "State", "Received", "Last step"], uploads.Select(UploadRow), "No upload matches.");
+        // Paging keeps the filters: the same query string with another offset.
+        h.Raw("<nav class=\"pages\" aria-label=\"Pages\">");
+        if (filter.Offset > 0)
+            h.Raw($"<a rel=\"prev\" href=\"{Html.Encode(PageHref(filter, Math.Max(0, filter.Offset - filter.Limit)))}\">Newer</a> ");
+        if (page.More)
+            h.Raw($"<a rel=\"next\" href=\"{Html.Encode(PageHref(filter, filter.Offset + uploads.Count))}\">Older</a>");
+        h.Raw("</nav>");
         return h.Page("Uploads", User(session));
+    }
+
+    private static string PageHref(UploadFilter f, int offset)
+    {
+        var q = new List<KeyValuePair<string, string?>>
+        {
+            new("q", f.Text), new("source", f.Source), new("uploader", f.Uploader), new("product", f.Product), new("state", f.State),
+            new("since", f.Since?.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture)),
+            new("limit", f.Limit.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("offset", offset.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        return "/uploads" + Microsoft.AspNetCore.Http.QueryString.Create(q.Where(kv => kv.Value is { Length: > 0 }));
     }
 
     private static void Field(Html h, string name, string label, string? value) =>
@@ -140,9 +160,11 @@ public sealed class WebPages(WebReadModel model, WebOptions options)
                     p.Published ? Html.CellLink(DistributionHref(p.Distribution.Split('/')[0], p.Distribution.Split('/').ElementAtOrDefault(1) ?? "") + "#src-" + Html.Segment(u.Source), $"{u.Source} {u.Version}") : Html.Cell("-")]),
                 "");
         }
-        // The upload records its mails as steps of its history ("result mailed", "mail given up …").
-        h.Table("Mails", ["When", "What"], d.History.Where(t => t.Reason.Contains("mail", StringComparison.OrdinalIgnoreCase))
-            .Select(t => (IReadOnlyList<string>)[Html.Cell(Html.Time(t.At)), Html.Cell(t.Reason)]), "No mail recorded (none sent yet, or no mail configured).");
+        // The upload's record of its mails: every mail, its addresses and subject, its tries and result.
+        h.Table("Mails", ["Kind", "To", "Subject", "First tried", "Last tried", "Tries", "Result"], (d.Mails ?? []).Select(m => (IReadOnlyList<string>)[
+                Html.Cell(m.Kind), Html.Cell(string.Join(", ", m.To) + (m.Cc.Count > 0 ? $" (cc {string.Join(", ", m.Cc)})" : "")), Html.Cell(m.Subject),
+                Html.Cell(Html.Time(m.FirstTriedAt)), Html.Cell(Html.Time(m.LastTriedAt)), Html.Cell(m.Attempts.ToString()), Html.Cell(m.Result)]),
+            "No mail recorded (none sent yet, or no mail configured).");
         h.Table("History", ["When", "From", "To", "Why"],
             d.History.Select(t => (IReadOnlyList<string>)[Html.Cell(Html.Time(t.At)), Html.Cell(t.From.ToString()), Html.Cell(t.To.ToString()), Html.Cell(t.Reason)]),
             "No history.");
@@ -246,6 +268,14 @@ public sealed class WebPages(WebReadModel model, WebOptions options)
                 Html.Cell(x.Slot), Html.Cell(x.Where ?? "-"), Html.Cell(x.State.ToString()), Html.Cell(string.Join(", ", x.Architectures)),
                 x.CurrentBuild is { } b ? BuildLink(b) + Html.Cell($" (attempt {x.Attempt})") : Html.Cell("-"), Html.Cell(Html.Time(x.LastHeartbeat)),
                 Html.Cell(x.ConsecutiveFailures.ToString()), Html.Cell(x.Reason ?? "")]), "No builder slots.");
+        // Each slot's last builds came with its status: still the one scheduler call.
+        foreach (var x in s.Slots.Where(x => x.Recent is { Count: > 0 }).OrderBy(x => x.Slot, StringComparer.Ordinal))
+        {
+            h.Table($"Last builds on {x.Slot}", ["Upload", "Architecture", "Attempt", "Outcome", "Duration", "Ended"],
+                x.Recent!.Reverse().Select(b => (IReadOnlyList<string>)[
+                    Html.CellLink(Html.UploadHref(b.UploadId), b.UploadId), Html.Cell(b.Architecture), Html.Cell(b.Attempt.ToString()),
+                    Html.Cell(b.Outcome.ToString()), Html.Cell(Duration(b.Duration)), Html.Cell(Html.Time(b.Ended))]), "No builds yet.");
+        }
         return h.Page("Builders", User(session));
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace Autobuilder.Silo.Web;
 
 /// <summary>What the pages and the API show: the queries, one per view, on the grains the console reads too.</summary>
-public sealed class WebReadModel(IGrainFactory grains, IOptions<AutobuilderOptions> options)
+public sealed class WebReadModel(IGrainFactory grains, IUploadIndex index, IOptions<AutobuilderOptions> options)
 {
     private readonly AutobuilderOptions _options = options.Value;
 
@@ -17,13 +17,16 @@ public sealed class WebReadModel(IGrainFactory grains, IOptions<AutobuilderOptio
     /// <summary>As <see cref="SchedulerAsync"/>, with why each waiting build waits.</summary>
     public Task<SchedulerStatus> QueueAsync() => grains.GetGrain<IBuildSchedulerGrain>(0).GetQueueAsync();
 
-    /// <summary>The newest uploads of every product (each registry read once), newest first, filtered.</summary>
-    public async Task<IReadOnlyList<UploadSummary>> UploadsAsync(UploadFilter filter)
+    /// <summary>A page of the uploads, newest first, filtered: one query on the uploads' read model (every upload ever taken).</summary>
+    public async Task<UploadPage> UploadsPageAsync(UploadFilter filter)
     {
-        var products = filter.Product is { Length: > 0 } p ? _options.Products.Where(x => x == p).ToList() : _options.Products;
-        var lists = await Task.WhenAll(products.Select(x => grains.GetGrain<IUploadRegistryGrain>(x).ListAsync(_options.Web.RecentUploads)));
-        return lists.SelectMany(l => l).Where(filter.Matches).OrderByDescending(u => u.ReceivedAt).Take(filter.Limit).ToList();
+        if (filter.Product is { Length: > 0 } p && !_options.Products.Contains(p, StringComparer.Ordinal))
+            return new UploadPage([], false);
+        return await index.QueryAsync(filter.ToQuery());
     }
+
+    /// <summary>As <see cref="UploadsPageAsync"/>, the uploads alone.</summary>
+    public async Task<IReadOnlyList<UploadSummary>> UploadsAsync(UploadFilter filter) => (await UploadsPageAsync(filter)).Uploads;
 
     /// <summary>One upload, or null when the id is not one or names no upload.</summary>
     public async Task<UploadDetails?> UploadAsync(string id) =>
@@ -96,8 +99,10 @@ public sealed record AccountView(AccountDetails Account, WebRole Role, IReadOnly
 
 /// <summary>The uploads list's filters (all optional; text matches the id, source, version or last reason).</summary>
 public sealed record UploadFilter(string? State, string? Product, string? Source, string? Text, int Limit = 100, string? Uploader = null,
-    DateTimeOffset? Since = null)
+    DateTimeOffset? Since = null, int Offset = 0)
 {
+    public UploadQuery ToQuery() => new(Product, State, Source, Uploader, Text, Since, null, Limit, Offset);
+
     public bool Matches(UploadSummary u) =>
         (Since is not { } since || u.ReceivedAt >= since) &&
         (Uploader is not { Length: > 0 } who || u.Account == who) &&
@@ -113,7 +118,8 @@ public sealed record UploadFilter(string? State, string? Product, string? Source
         // "since": a date (2026-12-01) or a moment (2026-12-01T12:00Z), UTC unless it says otherwise.
         DateTimeOffset? since = DateTimeOffset.TryParse(Value(query, "since"), System.Globalization.CultureInfo.InvariantCulture,
             System.Globalization.DateTimeStyles.AssumeUniversal, out var s) ? s : null;
-        return new UploadFilter(Value(query, "state"), Value(query, "product"), Value(query, "source"), Value(query, "q"), limit, Value(query, "uploader"), since);
+        var offset = int.TryParse(query["offset"], out var o) ? Math.Clamp(o, 0, 10_000_000) : 0;
+        return new UploadFilter(Value(query, "state"), Value(query, "product"), Value(query, "source"), Value(query, "q"), limit, Value(query, "uploader"), since, offset);
     }
 
     private static string? Value(Microsoft.AspNetCore.Http.IQueryCollection query, string name) =>

@@ -11,52 +11,75 @@ namespace Autobuilder.Silo.Web;
 public sealed record WebSession(string Login, WebRole Role, string Csrf, DateTimeOffset Expires);
 
 /// <summary>
-/// The pages' logins, held in this silo's memory only (a restart logs everyone out). The cookie
-/// carries 32 random bytes and nothing else; the table is keyed by their SHA-256, so the table
-/// holds nothing a cookie could be made from. HttpOnly (no script reads it), SameSite=Strict (a
-/// foreign site's request never carries it), Secure when the pages speak TLS.
+/// The pages' logins. The cookie carries 32 random bytes and nothing else; sessions are keyed by
+/// their SHA-256, so nothing kept could make a cookie. They are durable (IWebSessionGrain, in the
+/// grain state: a silo restart logs no one out) and cached here; each request looks its session up
+/// once (<see cref="LoadAsync"/>). HttpOnly (no script reads it), SameSite=Strict (a foreign site's
+/// request never carries it), Secure when the pages speak TLS.
 /// </summary>
-public sealed class WebSessions(WebOptions options, TimeProvider time)
+public sealed class WebSessions(WebOptions options, TimeProvider time, IGrainFactory grains)
 {
     public const string Cookie = "ab_session";
     /// <summary>The login form's own anti-forgery token (double submit: cookie and field must match), before any session exists.</summary>
     public const string LoginCookie = "ab_login";
     public const string CsrfField = "csrf";
     private const int MaxSessions = 10_000;
+    private static readonly object LoadedItem = new();
 
     private readonly ConcurrentDictionary<string, WebSession> _sessions = new(StringComparer.Ordinal);
 
-    public WebSession? Current(HttpContext context)
+    private IWebSessionGrain Store => grains.GetGrain<IWebSessionGrain>(0);
+
+    /// <summary>Finds the request's session (cache, else the durable store) and keeps it for <see cref="Current"/>.</summary>
+    public async Task<WebSession?> LoadAsync(HttpContext context)
     {
-        if (context.Request.Cookies[Cookie] is not { Length: > 0 and < 100 } value)
-            return null;
-        var key = Key(value);
-        if (!_sessions.TryGetValue(key, out var session))
-            return null;
-        if (session.Expires <= time.GetUtcNow())
+        WebSession? session = null;
+        if (context.Request.Cookies[Cookie] is { Length: > 0 and < 100 } value)
         {
-            _sessions.TryRemove(key, out _);
-            return null;
+            var key = Key(value);
+            if (!_sessions.TryGetValue(key, out session) && await Store.FindAsync(key) is { } stored)
+            {
+                session = new WebSession(stored.Login, stored.Role, stored.Csrf, stored.Expires);
+                if (_sessions.Count >= MaxSessions)
+                    Prune();
+                _sessions[key] = session;
+            }
+            if (session is not null && session.Expires <= time.GetUtcNow())
+            {
+                _sessions.TryRemove(key, out _);
+                session = null;
+            }
         }
+        context.Items[LoadedItem] = session;
         return session;
     }
 
-    public WebSession Start(HttpContext context, string login, WebRole role)
+    /// <summary>The session <see cref="LoadAsync"/> found for this request.</summary>
+    public WebSession? Current(HttpContext context) => context.Items.TryGetValue(LoadedItem, out var s) ? s as WebSession : null;
+
+    public async Task<WebSession> StartAsync(HttpContext context, string login, WebRole role)
     {
         if (_sessions.Count >= MaxSessions)
             Prune();
         var value = Random();
         var session = new WebSession(login, role, Random(), time.GetUtcNow().AddHours(options.SessionHours));
+        // Durable before the cookie goes out: a restart right after the login keeps it.
+        await Store.StartAsync(Key(value), new StoredWebSession(login, role, session.Csrf, session.Expires));
         _sessions[Key(value)] = session;
+        context.Items[LoadedItem] = session;
         context.Response.Cookies.Append(Cookie, value, CookieOptions(session.Expires));
         context.Response.Cookies.Delete(LoginCookie, CookieOptions(null));
         return session;
     }
 
-    public void End(HttpContext context)
+    public async Task EndAsync(HttpContext context)
     {
         if (context.Request.Cookies[Cookie] is { Length: > 0 and < 100 } value)
+        {
             _sessions.TryRemove(Key(value), out _);
+            await Store.EndAsync(Key(value));
+        }
+        context.Items[LoadedItem] = null;
         context.Response.Cookies.Delete(Cookie, CookieOptions(null));
     }
 

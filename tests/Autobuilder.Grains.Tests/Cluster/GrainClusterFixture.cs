@@ -48,6 +48,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public RecordingMailSender Mail { get; } = new();
     public RecordingResultHandoff Handoff { get; } = new();
     public StubUploadInspector Inspector { get; } = new();
+    public FakeUploadIndex UploadIndex { get; } = new();
 
     /// <summary>
     /// Each build result the uploads offered to a distribution (the stand-in's record), in the shape
@@ -88,6 +89,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             services.AddSingleton<UploadMailer>();
             services.AddSingleton<IMailSender>(Mail);
             services.AddSingleton<IUploadInspector>(Inspector);
+            services.AddSingleton<IUploadIndex>(UploadIndex);
             services.AddSingleton<IResultHandoff>(Handoff);
             services.AddSingleton<IBuildLogs, EmptyBuildLogs>();
             services.AddSingleton<IBuildDiagnosis, NoBuildDiagnosis>();

@@ -95,6 +95,35 @@ public sealed class WebLoginRequiredTests(WebLoginRequiredTests.Fixture f) : ICl
         Assert.NotNull(JsonNode.Parse(await client.GetStringAsync("/api/v1/status"))!["slots"]);
     }
 
+    [Fact]
+    public async Task Should_keep_the_login_When_the_silo_restarts_and_end_it_When_logging_out()
+    {
+        // Given: logged in.
+        using var client = f.Client();
+        var form = await client.GetStringAsync("/login");
+        var csrf = WebUtility.HtmlDecode(Regex.Match(form, "name=\"csrf\" value=\"([^\"]+)\"").Groups[1].Value);
+        using (var login = await client.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["csrf"] = csrf, ["login"] = "ab-web-jane", ["secret"] = f.Token,
+        })))
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+
+        // When: the silo dies (no shutdown code runs) and starts again on the same data root.
+        await f.Silo.KillAsync();
+        await f.Silo.StartAsync();
+
+        // Then: the same cookie is still a login; after logging out it is none.
+        var me = JsonNode.Parse(await client.GetStringAsync("/api/v1/me"))!;
+        Assert.Equal("ab-web-jane", me["account"]!["login"]!.GetValue<string>());
+        var page = await client.GetStringAsync("/me");
+        var logoutCsrf = WebUtility.HtmlDecode(Regex.Match(page, "action=\"/logout\"[^>]*>\\s*<input type=\"hidden\" name=\"csrf\" value=\"([^\"]+)\"").Groups[1].Value);
+        Assert.NotEmpty(logoutCsrf);
+        using (var logout = await client.PostAsync("/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["csrf"] = logoutCsrf })))
+            Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        using var after = await client.GetAsync("/api/v1/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
     [Theory]
     [InlineData("0.0.0.0", false, "open", "Tls")]
     [InlineData("127.0.0.1", false, "sometimes", "ReadAccess")]

@@ -13,10 +13,10 @@ public sealed class StatusCommand : AsyncCommand<ClusterSettings>
         var status = await cluster.Grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
         var uploads = new List<UploadSummary>();
         foreach (var product in status.Products)
-            uploads.AddRange(await cluster.Grains.GetGrain<IUploadRegistryGrain>(product).ListAsync(1000));
+            uploads.AddRange((await cluster.Grains.GetGrain<IUploadRegistryGrain>(product).QueryAsync(new UploadQuery(Limit: UploadQuery.MaxLimit))).Uploads);
         var byState = uploads.GroupBy(u => u.Outcome ?? u.State).ToDictionary(g => g.Key.ToString(), g => g.Count());
         var slots = status.Slots.GroupBy(s => s.State).ToDictionary(g => g.Key.ToString(), g => g.Count());
-        // Over the uploads the registries still list (the active ones and the last 1,000 finished of each product).
+        // Over the newest 1,000 uploads of each product (the uploads' read model).
         var latency = UploadLatency.Percentiles(uploads.Select(u => u.Latency).OfType<UploadLatency>());
         var disks = await DiskStatus.OfAllHostsAsync(cluster.Grains);
         var folders = await DiskStatus.FoldersAsync(cluster.Grains, disks);

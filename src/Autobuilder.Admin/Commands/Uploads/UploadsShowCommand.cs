@@ -38,10 +38,12 @@ public sealed class UploadsShowCommand : AsyncCommand<UploadsShowCommand.Setting
         if (details.ChangesFileName is { } changes)
             Console.WriteLine($"Changes:  {changes}");
         Console.WriteLine($"Files in: {details.Folder ?? "-"}");
-        foreach (var p in details.Problems)
+        // A rejection's reason is also one of the problems: each is printed once, with its check's details when it has them.
+        var rejections = details.Rejections ?? [];
+        foreach (var r in rejections)
+            Console.WriteLine($"Problem:  {r.Reason} [{r.Check} refused {r.File}{(r.Field is { } f ? $" ({f})" : "")}: expected {r.Expected ?? "-"}, found {r.Found ?? "-"}]");
+        foreach (var p in details.Problems.Where(p => rejections.All(r => r.Reason != p)))
             Console.WriteLine($"Problem:  {p}");
-        foreach (var r in details.Rejections ?? [])
-            Console.WriteLine($"Check:    {r.Check} refused {r.File}{(r.Field is { } f ? $" ({f})" : "")}: expected {r.Expected ?? "-"}, found {r.Found ?? "-"}");
         foreach (var p in details.Publications ?? [])
             Console.WriteLine(p.Published
                 ? $"Archive:  published in {p.Distribution}, generation {p.Generation} (live at {p.LiveAt?.UtcDateTime:yyyy-MM-dd HH:mm:ss'Z'})"

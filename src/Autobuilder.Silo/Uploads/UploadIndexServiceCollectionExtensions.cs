@@ -1,0 +1,28 @@
+using Autobuilder.Grains.Uploads;
+using Autobuilder.Grains.Options;
+using Autobuilder.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Autobuilder.Silo.Uploads;
+
+public static class UploadIndexServiceCollectionExtensions
+{
+    /// <summary>
+    /// The uploads' read model beside the grain state: PostgreSQL in a cluster, state/uploads.sqlite
+    /// in the data root in role "all".
+    /// </summary>
+    public static IServiceCollection AddAutobuilderUploadIndex(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (ClusterHosting.UsesPostgres(configuration))
+        {
+            var connection = ClusterHosting.ClusterOptions(configuration).ConnectionString;
+            services.AddSingleton<IUploadIndex>(_ => new PostgresUploadIndex(connection));
+        }
+        else
+        {
+            services.AddSingleton<IUploadIndex>(sp => new SqliteUploadIndex(Path.Combine(sp.GetRequiredService<DataPaths>().State, "uploads.sqlite")));
+        }
+        return services;
+    }
+}
