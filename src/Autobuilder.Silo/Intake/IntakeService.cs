@@ -135,6 +135,8 @@ public sealed partial class IntakeService(
         var uploaders = _options.Uploaders;
         if (uploaders.Drop.Enabled)
             ScanAreas(uploaders.Drop.Root, UploadChannel.Ssh);
+        // What a separate drop host shipped (silo role "drop"): the same SSH areas, moved here whole.
+        ScanAreas(paths.DropIncomingRoot, UploadChannel.Ssh);
         if (uploaders.Http.Enabled)
             ScanAreas(paths.HttpIncomingRoot, UploadChannel.Http);
         return Task.CompletedTask;
