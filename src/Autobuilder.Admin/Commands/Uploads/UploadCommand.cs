@@ -157,6 +157,18 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
     private static string? Claim(Settings settings, string product, string dscName, string file, CancellationToken ct)
     {
         var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
+        var asked = settings.Certificate is not null || settings.Gateway is not null || settings.Cluster is not null
+            || Environment.GetEnvironmentVariable("AUTOBUILDER_CERT") is { Length: > 0 };
+        try
+        {
+            // No console certificate anywhere and none asked for: a plain file drop, as before (the unix user is recorded).
+            if (!asked)
+                ClientCertificate.Load(null);
+        }
+        catch (ConsoleException)
+        {
+            return null;
+        }
         try
         {
             return Task.Run(async () =>
