@@ -101,6 +101,12 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
         if (settings.Sign && signer is null && !alreadySigned)
             throw new ConsoleException($"--sign: no signing key (none in {settings.GnupgHome ?? Path.Combine(root, "uploader-gnupg")}; pass --gnupg-home and --key)");
 
+        // The .dsc's bytes as they will be in incoming/ (signed here when it is the signed file), claimed
+        // before anything is copied: the claim may take seconds, and files named by no .dsc yet are
+        // set aside as leftovers once IncompleteUploadSeconds have passed.
+        var dscSigner = changesPath is null && !alreadySigned ? signer : null;
+        var dscBytes = dscSigner is null ? File.ReadAllBytes(dscPath) : dscSigner.ClearSign(File.ReadAllBytes(dscPath));
+        var recorded = Claim(settings, product, Path.GetFileName(dscPath), dscBytes, cancellationToken);
         var named = dsc.Files.Select(f => Path.Combine(folder, f.Name)).Concat(extra.Select(e => Path.Combine(folder, e))).Distinct().ToList();
         var total = named.Sum(f => new FileInfo(f).Length);
         if (total >= ProgressBytes)
@@ -124,8 +130,8 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
             how = $"signed with key {signer.KeyId}";
         if (changesPath is not null)
             CopyInto(changesPath, incoming, alreadySigned ? null : signer);
-        var dscTemp = CopyInto(dscPath, incoming, changesPath is null && !alreadySigned ? signer : null, commit: false);
-        var recorded = Claim(settings, product, Path.GetFileName(dscPath), dscTemp, cancellationToken);
+        var dscTemp = Path.Combine(incoming, $".{Path.GetFileName(dscPath)}.{Guid.NewGuid():N}.part");
+        File.WriteAllBytes(dscTemp, dscBytes);
         File.Move(dscTemp, Path.Combine(incoming, Path.GetFileName(dscPath)), overwrite: true);
         var id = $"{product}/{dsc.Source}_{dsc.Version}";
         if (recorded is not null)
@@ -151,12 +157,12 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
 
     /// <summary>
     /// Tells the garage, over this console's certificate, that the .dsc about to appear in incoming/
-    /// is this operator's (its name and the SHA-256 of <paramref name="file"/>, the bytes that will be
+    /// is this operator's (its name and the SHA-256 of <paramref name="bytes"/>, the bytes that will be
     /// there). Returns the garage's answer, or null after saying on stderr why nothing was recorded.
     /// </summary>
-    private static string? Claim(Settings settings, string product, string dscName, string file, CancellationToken ct)
+    private static string? Claim(Settings settings, string product, string dscName, byte[] bytes, CancellationToken ct)
     {
-        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
         var asked = settings.Certificate is not null || settings.Gateway is not null || settings.Cluster is not null
             || Environment.GetEnvironmentVariable("AUTOBUILDER_CERT") is { Length: > 0 };
         try
@@ -185,7 +191,7 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
         }
     }
 
-    private static string CopyInto(string source, string folder, GpgSigner? signer, Action<long>? progress = null, bool commit = true)
+    private static void CopyInto(string source, string folder, GpgSigner? signer, Action<long>? progress = null)
     {
         var name = Path.GetFileName(source);
         var temp = Path.Combine(folder, $".{name}.{Guid.NewGuid():N}.part");
@@ -208,8 +214,6 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
             // debsign's way: the whole file clear-signed, SHA-512 digests.
             File.WriteAllBytes(temp, signer.ClearSign(File.ReadAllBytes(source)));
         }
-        if (commit)
-            File.Move(temp, Path.Combine(folder, name), overwrite: true);
-        return temp;
+        File.Move(temp, Path.Combine(folder, name), overwrite: true);
     }
 }
