@@ -42,6 +42,9 @@ public sealed class SourceUploadContext : IControlFileFacts
     /// <summary>For incoming/ on the garage: the unix user owning the upload's .dsc there (the file system's word).</summary>
     public string? LocalUser { get; init; }
 
+    /// <summary>For incoming/ on the garage: the console certificate that ran <c>autobuilder upload</c> (verified over TLS), or null.</summary>
+    public string? LocalOperator { get; init; }
+
     public string? Product { get; init; }
 
     public string? Repository { get; init; }

@@ -72,4 +72,7 @@ public interface IAccountDirectoryGrain : IGrainWithIntegerKey
 
     /// <summary>Enabled accounts' e-mail address (null when unknown or disabled): where upload mail goes.</summary>
     [SiloOnly] Task<string?> GetEmailAsync(string login);
+
+    /// <summary>What a separate drop host needs of the directory (its SSH keys and areas): asked by a drop silo at start and on its timer.</summary>
+    [SiloOnly] Task<DropAccess> GetDropAccessAsync();
 }

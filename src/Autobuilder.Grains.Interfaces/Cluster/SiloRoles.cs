@@ -18,7 +18,10 @@ public static class SiloRoles
     /// <summary>Repositories and distributions, publishing.</summary>
     public const string Stage = "stage";
 
-    public static IReadOnlyList<string> Known { get; } = [All, Garage, Builder, Stage];
+    /// <summary>A separate SSH drop host: sshd's uploader keys and areas, written from the garage's directory; complete uploads shipped to the garage.</summary>
+    public const string Drop = "drop";
+
+    public static IReadOnlyList<string> Known { get; } = [All, Garage, Builder, Stage, Drop];
 
     /// <summary>Silo metadata key: the silo's role.</summary>
     public const string RoleKey = "autobuilder.role";

@@ -18,16 +18,21 @@ public enum UploadChannel
 /// token) it arrived through. Recorded with the upload; the signer, when signed, is separate.
 /// <see cref="LocalUser"/>: for incoming/ on the garage, the unix user who owns the upload's .dsc
 /// there (who ran <c>autobuilder upload</c> or copied it in; the file system's word, not the upload's).
+/// <see cref="Operator"/>: for incoming/, the console certificate that ran <c>autobuilder upload</c>
+/// (claimed over TLS before the .dsc appeared, <see cref="ILocalUploadClaimsGrain"/>; the name the audit log gives).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record UploadOrigin(
     [property: Id(0)] UploadChannel Channel,
     [property: Id(1)] string? Login,
-    [property: Id(2)] string? LocalUser = null)
+    [property: Id(2)] string? LocalUser = null,
+    [property: Id(3)] string? Operator = null)
 {
     /// <summary>Where the upload came from, in the words the console and the pages show.</summary>
     public static string Describe(UploadOrigin? origin) => origin switch
     {
+        { Channel: UploadChannel.Local, Operator: { Length: > 0 } op } =>
+            $"incoming/ on the garage ('autobuilder upload' by operator {op}{(origin.LocalUser is { Length: > 0 } u ? $", unix user {u}" : "")})",
         { Channel: UploadChannel.Local, LocalUser: { Length: > 0 } user } => $"incoming/ on the garage (local; put there by unix user {user})",
         null or { Channel: UploadChannel.Local } => "incoming/ on the garage (local)",
         { Channel: UploadChannel.Ssh } => $"SSH upload area of {origin.Login}",

@@ -141,6 +141,8 @@ public sealed partial class AccountDirectoryGrain(
 
     Task<string?> IAccountDirectoryGrain.GetEmailAsync(string login) => Task.FromResult(_book.GetEmail(login));
 
+    Task<DropAccess> IAccountDirectoryGrain.GetDropAccessAsync() => Task.FromResult(_book.Snapshot().ForDropHost(options.Value.Products));
+
     /// <summary>Runs one change, saves it, publishes, answers. A change that changed nothing saves nothing.</summary>
     private async Task<AccountChange> ChangeAsync(Func<AccountChange> change)
     {

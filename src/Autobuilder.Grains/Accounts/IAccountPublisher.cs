@@ -26,4 +26,12 @@ public sealed record AccountSnapshot(long Version, IReadOnlyList<AccountDetails>
     /// directory's FindSignerAsync says why such a signer is refused.
     /// </summary>
     public IReadOnlyList<Accounts.FormerOpenPgpKey> FormerOpenPgpKeys { get; init; } = [];
+
+    /// <summary>What a separate drop host is sent: logins, enabled, SSH keys, and the products (no other field leaves the garage).</summary>
+    public DropAccess ForDropHost(IReadOnlyList<string> products) =>
+        new(Version, [.. products], [.. Accounts.Select(a => new DropAccount(a.Login, a.Enabled, [.. a.SshKeys]))]);
+
+    /// <summary>The snapshot a drop host rebuilds from <paramref name="access"/>: the fields its writer reads, the others empty.</summary>
+    public static AccountSnapshot FromDropAccess(DropAccess access) =>
+        new(access.Version, [.. access.Accounts.Select(a => new AccountDetails(a.Login, "", "", a.Enabled, [], a.SshKeys, [], [], [], DateTimeOffset.UnixEpoch, null))]);
 }

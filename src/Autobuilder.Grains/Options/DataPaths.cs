@@ -15,6 +15,12 @@ public sealed class DataPaths(string root)
 
     public string HttpIncoming(string login, string product) => Path.Combine(HttpIncomingRoot, login, product);
 
+    /// <summary>
+    /// On the garage: uploads a separate drop host shipped, per account as in its SSH areas,
+    /// drop-incoming/&lt;login&gt;/&lt;product&gt;/; files arrive under .partial/ and are renamed in.
+    /// </summary>
+    public string DropIncomingRoot => Path.Combine(Root, "drop-incoming");
+
     /// <summary>What the directory publishes for gpgv and sshd (keyring, SSH key index).</summary>
     public string Accounts => Path.Combine(Root, "accounts");
 

@@ -11,7 +11,7 @@ namespace Autobuilder.Silo.FileTransfer;
 /// This host's data root, for the silos of other hosts (its methods are for silos only: the access
 /// filter refuses every client). Only the folders transfers exist for can be reached: sources are
 /// read from uploads/, results and live logs written to results/ and logs/, packages to
-/// repo-incoming/; never gnupg/, state/, certs/ or anything else, and no path through a symbolic
+/// repo-incoming/, uploads a drop host ships to drop-incoming/; never gnupg/, state/, certs/ or anything else, and no path through a symbolic
 /// link. Reentrant, because transfers of different files need not wait for each other.
 /// </summary>
 [HostPlacement]
@@ -22,7 +22,7 @@ public sealed class HostFilesGrain(DataPaths paths) : Grain, IHostFilesGrain
     public static readonly IReadOnlySet<string> Readable = new HashSet<string>(StringComparer.Ordinal) { "uploads", "results", "logs" };
 
     /// <summary>Top folders of the data root another host may write, rename into or delete from.</summary>
-    public static readonly IReadOnlySet<string> Writable = new HashSet<string>(StringComparer.Ordinal) { "results", "logs", "repo-incoming" };
+    public static readonly IReadOnlySet<string> Writable = new HashSet<string>(StringComparer.Ordinal) { "results", "logs", "repo-incoming", "drop-incoming" };
 
     public Task<IReadOnlyList<HostFile>> ListAsync(string folder)
     {

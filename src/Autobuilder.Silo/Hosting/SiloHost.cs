@@ -82,6 +82,18 @@ public static class SiloHost
             services.AddAutobuilderAccounts(configuration);
             // The uploads' read model: the registries write it, the pages and the console read it.
             services.AddAutobuilderUploadIndex(configuration);
+            // Separate drop hosts (role "drop") get the directory's SSH side after every change.
+            if (identity.Role == SiloRoles.Garage)
+                services.AddSingleton<IAccountSnapshotWriter, Drop.DropHostsPublisher>();
+        }
+        // A separate SSH drop host: its own key index and areas from the garage's directory, uploads shipped to the garage.
+        if (identity.Role == SiloRoles.Drop)
+        {
+            services.AddSingleton<Drop.DropAccessWriter>();
+            services.AddSingleton<Drop.DropShipper>();
+            services.AddSingleton<Drop.DropHostService>();
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Drop.DropHostService>());
+            services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, Drop.DropStartup>();
         }
         // Builder: the executors of its slots (local, or SSH to its builder hosts).
         if (identity.Plays(SiloRoles.Builder))

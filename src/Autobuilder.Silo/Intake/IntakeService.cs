@@ -135,6 +135,8 @@ public sealed partial class IntakeService(
         var uploaders = _options.Uploaders;
         if (uploaders.Drop.Enabled)
             ScanAreas(uploaders.Drop.Root, UploadChannel.Ssh);
+        // What a separate drop host shipped (silo role "drop"): the same SSH areas, moved here whole.
+        ScanAreas(paths.DropIncomingRoot, UploadChannel.Ssh);
         if (uploaders.Http.Enabled)
             ScanAreas(paths.HttpIncomingRoot, UploadChannel.Http);
         return Task.CompletedTask;
@@ -445,7 +447,8 @@ public sealed partial class IntakeService(
         {
             var ticket = Path.GetFileName(folder);
             var (source, version) = NameAndVersion(folder);
-            var origin = IntakeManifest.Read(folder)?.Origin;
+            var manifest = IntakeManifest.Read(folder);
+            var origin = await WithOperatorAsync(product, folder, manifest);
             var id = await grains.GetGrain<IUploadRegistryGrain>(product).RegisterAsync(ticket, source, version);
             await grains.GetGrain<IUploadGrain>(id).ReceiveAsync(new UploadReceived(ticket, product, time.GetUtcNow(), origin));
             // The folder may have moved to rejected/ meanwhile; then there is nothing left to mark.
@@ -474,6 +477,24 @@ public sealed partial class IntakeService(
                 // The list is for status; the cluster that refused the delivery may refuse this too.
             }
         }
+    }
+
+    /// <summary>
+    /// A local upload's origin with the operator whose console claimed its .dsc (same product, name
+    /// and bytes) before it appeared in incoming/; asked at every delivery, so a redelivery after a
+    /// restart finds the same answer.
+    /// </summary>
+    private async Task<UploadOrigin?> WithOperatorAsync(string product, string folder, IntakeManifest? manifest)
+    {
+        var origin = manifest?.Origin;
+        if (manifest is null || origin is not { Channel: UploadChannel.Local, Operator: null })
+            return origin;
+        var dsc = Path.Combine(folder, manifest.DscFileName);
+        if (IncomingEntry.Look(dsc) is not { IsRegular: true })
+            return origin;
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(dsc)));
+        var who = await grains.GetGrain<ILocalUploadClaimsGrain>(0).FindAsync(new LocalUploadClaim(product, manifest.DscFileName, sha256));
+        return who is null ? origin : origin with { Operator = who };
     }
 
     private string DeliveryName(string folder) => $"intake delivery of {Path.GetRelativePath(paths.Root, folder)}";

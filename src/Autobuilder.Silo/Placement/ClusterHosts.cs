@@ -23,4 +23,21 @@ public sealed class ClusterHosts(IClusterMembershipService membership, ISiloMeta
         }
         throw new NoSiloForRoleException(role, null, "file transfers");
     }
+
+    /// <summary>The hosts of every active silo of <paramref name="role"/> (none is an empty list): where the drop hosts are.</summary>
+    public IReadOnlyList<string> HostsOf(string role)
+    {
+        var found = new SortedSet<string>(StringComparer.Ordinal);
+        if (self.Role == role)
+            found.Add(self.HostName);
+        foreach (var (silo, member) in membership.CurrentSnapshot.Members)
+        {
+            if (member.Status != SiloStatus.Active)
+                continue;
+            var values = metadata.GetSiloMetadata(silo).Metadata;
+            if (values.GetValueOrDefault(SiloRoles.RoleKey) == role && values.GetValueOrDefault(SiloRoles.HostKey) is { Length: > 0 } host)
+                found.Add(host);
+        }
+        return [.. found];
+    }
 }

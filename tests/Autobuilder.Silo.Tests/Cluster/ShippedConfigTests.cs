@@ -22,6 +22,7 @@ public sealed class ShippedConfigTests
     [InlineData("garage", SiloRoles.Garage, SiloClusterOptions.PostgresMembership)]
     [InlineData("builder", SiloRoles.Builder, SiloClusterOptions.PostgresMembership)]
     [InlineData("stage", SiloRoles.Stage, SiloClusterOptions.PostgresMembership)]
+    [InlineData("drop", SiloRoles.Drop, SiloClusterOptions.PostgresMembership)]
     public void Should_describe_a_silo_of_its_role_When_a_shipped_file_is_read(string file, string role, string membership)
     {
         var configuration = Load(file);
@@ -38,6 +39,22 @@ public sealed class ShippedConfigTests
         Assert.Equal("127.0.0.1", dashboard.Address);
         if (role != SiloRoles.All)
             Assert.Equal(role == SiloRoles.Builder ? "builder1" : role, identity.HostName);
+    }
+
+    [Fact]
+    public void Should_serve_the_drop_for_the_garages_products_When_the_drop_file_is_read()
+    {
+        var drop = Load("drop").GetSection("Autobuilder").Get<Autobuilder.Grains.Options.AutobuilderOptions>()!;
+        var garage = Load("garage").GetSection("Autobuilder").Get<Autobuilder.Grains.Options.AutobuilderOptions>()!;
+
+        var problem = new AutobuilderOptionsValidator().Validate(null, drop);
+
+        Assert.True(problem.Succeeded, problem.FailureMessage);
+        Assert.True(drop.Uploaders.Drop.Enabled);
+        Assert.False(garage.Uploaders.Drop.Enabled);
+        Assert.Equal(garage.Products, drop.Products);
+        Assert.Equal(new Autobuilder.Grains.Options.DropOptions().Root, drop.Uploaders.Drop.Root);
+        Assert.True(drop.Uploaders.Drop.MaxAreaBytes > 0);
     }
 
     [Fact]

@@ -3,8 +3,10 @@ namespace Autobuilder.Acceptance.Checks;
 /// <summary>
 /// Who an unsigned upload is from: the account whose SSH or HTTP upload area it came through (the
 /// area is reachable only with that account's key or token). An unsigned upload put into
-/// incoming/ on the garage has no account (an operator's copy). Where rights are required, an
-/// upload without an account is refused.
+/// incoming/ on the garage has no account (an operator's copy): its uploader is the operator whose
+/// console certificate ran <c>autobuilder upload</c>, when it did, else the unix user owning the
+/// file. Where rights are required, an upload without an account is refused — an operator's too:
+/// a console certificate carries no upload right (README "Uploaders").
 /// </summary>
 public sealed class UploaderAccountCheck : AcceptanceCheck<SourceUploadContext>
 {
@@ -25,12 +27,21 @@ public sealed class UploaderAccountCheck : AcceptanceCheck<SourceUploadContext>
             var how = c.AreaKind ?? "upload area";
             c.How = unsigned ? $"unsigned; came through the {how} of account {login}" : $"{c.How}; came through the {how} of account {login}";
         }
+        else if (c.Account is null && unsigned && c.LocalOperator is { Length: > 0 } op)
+            c.How = $"unsigned; put into incoming/ on the garage with 'autobuilder upload' by operator {op} (console certificate): no account";
         else if (c.Account is null && unsigned)
             c.How = c.LocalUser is { Length: > 0 } user
                 ? $"unsigned; put into incoming/ on the garage by unix user {user} (an operator's copy): no account"
                 : "unsigned; put into incoming/ on the garage (an operator's copy): no account";
         if (c.Account is not null || !policy.RequireRights)
             return Pass();
+        if (unsigned && c.LocalOperator is { Length: > 0 } operatorName)
+        {
+            return Reject(c.DscFileName, "uploader", "an account", $"operator {operatorName}",
+                $"uploads to {c.Where} need an account with the right to upload (Autobuilder:Uploaders:RequireRights); this one was put into incoming/ " +
+                $"unsigned by operator {operatorName} with 'autobuilder upload', and an operator's console certificate carries no upload right: " +
+                "sign it with the OpenPGP key of an account that has the right (autobuilder upload --sign --gnupg-home DIR --key FINGERPRINT)");
+        }
         return Reject(c.DscFileName, "uploader", "an account", "none",
             $"uploads to {c.Where} need an account with the right to upload (Autobuilder:Uploaders:RequireRights), " +
             $"but this one has none ({c.How}): sign it with a key registered with your account, or upload through your own upload area");

@@ -6,6 +6,7 @@ using Autobuilder.Debian.Control;
 using Autobuilder.Debian.Signing;
 using Autobuilder.Debian.Safety;
 using Autobuilder.Debian.Uploads;
+using Autobuilder.Grains;
 using Spectre.Console.Cli;
 
 namespace Autobuilder.Admin.Commands.Uploads;
@@ -17,10 +18,13 @@ namespace Autobuilder.Admin.Commands.Uploads;
 /// file. It signs (debsign-style clear signature with gpg, on the copy: the file given is not
 /// changed) when a key is at hand: the quick start's key in &lt;data root&gt;/uploader-gnupg/, or
 /// --gnupg-home/--key; given a .changes it signs the .changes (the .dsc's sums in it stay right).
+/// Before the .dsc takes its name in incoming/, the console claims it over its certificate
+/// (<see cref="ILocalUploadClaimsGrain"/>), so the garage records the operator who ran it; when no
+/// silo answers, the upload goes in all the same, unrecorded, and the console says so.
 /// </summary>
 public sealed class UploadCommand : Command<UploadCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : ClusterSettings
     {
         [CommandArgument(0, "<FILE>")]
         [Description("The .dsc (or source .changes) to upload; the files it names are taken from its folder.")]
@@ -97,6 +101,12 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
         if (settings.Sign && signer is null && !alreadySigned)
             throw new ConsoleException($"--sign: no signing key (none in {settings.GnupgHome ?? Path.Combine(root, "uploader-gnupg")}; pass --gnupg-home and --key)");
 
+        // The .dsc's bytes as they will be in incoming/ (signed here when it is the signed file), claimed
+        // before anything is copied: the claim may take seconds, and files named by no .dsc yet are
+        // set aside as leftovers once IncompleteUploadSeconds have passed.
+        var dscSigner = changesPath is null && !alreadySigned ? signer : null;
+        var dscBytes = dscSigner is null ? File.ReadAllBytes(dscPath) : dscSigner.ClearSign(File.ReadAllBytes(dscPath));
+        var recorded = Claim(settings, product, Path.GetFileName(dscPath), dscBytes, cancellationToken);
         var named = dsc.Files.Select(f => Path.Combine(folder, f.Name)).Concat(extra.Select(e => Path.Combine(folder, e))).Distinct().ToList();
         var total = named.Sum(f => new FileInfo(f).Length);
         if (total >= ProgressBytes)
@@ -120,8 +130,12 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
             how = $"signed with key {signer.KeyId}";
         if (changesPath is not null)
             CopyInto(changesPath, incoming, alreadySigned ? null : signer);
-        CopyInto(dscPath, incoming, changesPath is null && !alreadySigned ? signer : null);
+        var dscTemp = Path.Combine(incoming, $".{Path.GetFileName(dscPath)}.{Guid.NewGuid():N}.part");
+        File.WriteAllBytes(dscTemp, dscBytes);
+        File.Move(dscTemp, Path.Combine(incoming, Path.GetFileName(dscPath)), overwrite: true);
         var id = $"{product}/{dsc.Source}_{dsc.Version}";
+        if (recorded is not null)
+            Console.WriteLine(recorded);
         Console.WriteLine($"Uploaded {Path.GetFileName(settings.Dsc)} ({how}) and {dsc.Files.Count + extra.Count} file(s) to {incoming}.");
         Console.WriteLine($"Follow it with: autobuilder uploads list   (its id starts with {id}/)");
         return 0;
@@ -140,6 +154,42 @@ public sealed class UploadCommand : Command<UploadCommand.Settings>
 
     /// <summary>Uploads of this many bytes or more show a progress bar at a terminal.</summary>
     public const long ProgressBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Tells the garage, over this console's certificate, that the .dsc about to appear in incoming/
+    /// is this operator's (its name and the SHA-256 of <paramref name="bytes"/>, the bytes that will be
+    /// there). Returns the garage's answer, or null after saying on stderr why nothing was recorded.
+    /// </summary>
+    private static string? Claim(Settings settings, string product, string dscName, byte[] bytes, CancellationToken ct)
+    {
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+        var asked = settings.Certificate is not null || settings.Gateway is not null || settings.Cluster is not null
+            || Environment.GetEnvironmentVariable("AUTOBUILDER_CERT") is { Length: > 0 };
+        try
+        {
+            // No console certificate anywhere and none asked for: a plain file drop, as before (the unix user is recorded).
+            if (!asked)
+                ClientCertificate.Load(null);
+        }
+        catch (ConsoleException)
+        {
+            return null;
+        }
+        try
+        {
+            return Task.Run(async () =>
+            {
+                await using var cluster = await ClusterConnection.ConnectAsync(settings, ct);
+                return await cluster.Grains.GetGrain<ILocalUploadClaimsGrain>(0).ClaimAsync(new LocalUploadClaim(product, dscName, sha256));
+            }, ct).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Console.Error.WriteLine($"warning: not recorded as the operator who uploaded it ({ex.Message.Split('\n')[0]}); " +
+                "the upload goes in all the same, and the garage names the unix user owning the file instead");
+            return null;
+        }
+    }
 
     private static void CopyInto(string source, string folder, GpgSigner? signer, Action<long>? progress = null)
     {

@@ -29,6 +29,7 @@ public static class SourceAcceptance
             AreaLogin = origin.Channel == UploadChannel.Local ? null : origin.Login,
             AreaKind = origin.Channel == UploadChannel.Ssh ? "SSH upload area (key login)" : "HTTP upload area (token login)",
             LocalUser = origin.Channel == UploadChannel.Local ? origin.LocalUser : null,
+            LocalOperator = origin.Channel == UploadChannel.Local ? origin.Operator : null,
             Product = product,
             Repository = options.Repository,
             Products = options.Products,
