@@ -26,6 +26,7 @@ public sealed class ChaosDriver
     private readonly ChaosOptions _options;
     private readonly IReadOnlyList<PlannedUpload> _plan;
     private readonly Dictionary<int, string> _sources = [];
+    private Task _prepared = Task.CompletedTask;
 
     public ChaosDriver(ChaosOptions options)
     {
@@ -40,7 +41,8 @@ public sealed class ChaosDriver
     {
         _options.Log($"chaos: seed {_options.Seed}, {_plan.Count} uploads, {_options.Kills} kills; mix: " +
             string.Join(", ", _plan.GroupBy(p => p.Kind).Select(g => $"{g.Key} {g.Count()}")));
-        Prepare();
+        // dpkg-source runs while the silo starts: a drop is then only a copy.
+        _prepared = Task.Run(Prepare);
         var report = await new Run(this, _options.Kills, "chaos").ExecuteAsync();
         if (_options.Baseline)
         {
@@ -105,6 +107,7 @@ public sealed class ChaosDriver
             _silo = silo;
             await silo.StartAsync();
             _o.Log($"{name}: silo up, data root {silo.DataRoot}");
+            await driver._prepared;
 
             var killsAt = KillSchedule();
             var deadline = DateTime.UtcNow + _o.Deadline;
@@ -270,7 +273,7 @@ public sealed class ChaosDriver
                     break;
                 case "publish":
                     await WaitUntilAsync(s => KillProbe.FromSnapshot(s).Contains(ChaosSteps.Publish)
-                        || s.Active.Any(u => u.State == UploadState.Built), TimeSpan.FromSeconds(8), 20);
+                        || s.Active.Any(u => u.State == UploadState.Built), TimeSpan.FromSeconds(8), 50);
                     await Task.Delay(_rng.Next(100));
                     break;
                 case "maintenance":
@@ -336,7 +339,7 @@ public sealed class ChaosDriver
                 if (back is null)
                     _report.Failures.Add($"after kill {_report.Kills.Count + 1}, {probe} waited in incoming for 120 s without being taken");
             }
-            await Task.Delay(1000); // the silo's start-up log (a torn journal tail is cut while the stage loads)
+            // The stage loads its journals (cutting a torn tail, and logging it) while the silo starts.
             if (KillProbe.TornJournalLogs(_silo.Output) > tornBefore)
             {
                 steps.Add(ChaosSteps.JournalAppend);
@@ -400,8 +403,18 @@ public sealed class ChaosDriver
                 }
                 if (outcome != p.Expected)
                     _report.Failures.Add($"{p} ({s.Id}): ended {outcome}, expected {p.Expected}: {s.LastReason}");
-                if (outcome != UploadState.Published && string.IsNullOrWhiteSpace(s.LastReason))
-                    _report.Failures.Add($"{p} ({s.Id}): ended {outcome} without a reason");
+                // The reason is the words of the step into the outcome ("Building -> Failed: …"), not the last step ("result mailed").
+                var reason = details?.History.LastOrDefault(h => h.To == outcome && h.From != outcome)?.Reason ?? s.LastReason;
+                var words = p.Kind switch
+                {
+                    UploadKind.BadChecksum => "mismatch",
+                    UploadKind.OldVersion => "not newer",
+                    UploadKind.FailingBuild => "build failed",
+                    UploadKind.DepWaitApp => $"chaos-{p.Pair}-lib",
+                    _ => "",
+                };
+                if (outcome == p.Expected && !reason.Contains(words, StringComparison.Ordinal))
+                    _report.Failures.Add($"{p} ({s.Id}): ended {outcome}, but its reason does not say \"{words}\": {reason}");
                 if (outcome == UploadState.Published)
                 {
                     foreach (var d in details?.Publications?.GroupBy(a => a.Distribution) ?? [])
@@ -423,7 +436,7 @@ public sealed class ChaosDriver
                 if (subject is not null)
                     expectedMails.Add((p, s.Id, subject));
                 if (_report.Notes.Count(n => n.StartsWith(p.Kind + ":", StringComparison.Ordinal)) == 0 && outcome != UploadState.Published)
-                    _report.Notes.Add($"{p.Kind}: e.g. {s.Id} {outcome}: {s.LastReason}");
+                    _report.Notes.Add($"{p.Kind}: e.g. {s.Id} {outcome}: {reason}");
             }
             var extra = _registry.Where(u => !_uploads.Values.Any(m => m.Id == u.Id)).ToList();
             foreach (var u in extra)
