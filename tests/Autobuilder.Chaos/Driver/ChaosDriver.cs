@@ -103,7 +103,8 @@ public sealed class ChaosDriver
                 mail["Port"] = smtp.Port;
                 mail["Security"] = "None";
                 config["Autobuilder"]!.AsObject()["Stage"] = new JsonObject { ["UnreferencedPoolGraceHours"] = _o.PoolGrace.TotalHours };
-            }, name);
+            }, name)
+            { StartTimeout = _o.StartTimeout };
             _silo = silo;
             await silo.StartAsync();
             _o.Log($"{name}: silo up, data root {silo.DataRoot}");

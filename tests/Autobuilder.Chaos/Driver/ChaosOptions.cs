@@ -25,6 +25,9 @@ public sealed record ChaosOptions
     /// <summary>The whole run (drops, kills and settling) must end within this, or the uploads still open are reported as stuck.</summary>
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(20);
 
+    /// <summary>How long one start of the silo may take before the run fails (generous: a loaded machine starts slowly; recovery times are reported either way).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(180);
+
     /// <summary>Folder for the silo's data root and the prepared packages.</summary>
     public required string WorkRoot { get; init; }
 
