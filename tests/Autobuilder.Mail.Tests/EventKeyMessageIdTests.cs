@@ -20,7 +20,7 @@ public class EventKeyMessageIdTests
     {
         var sender = new OutboxMailSender(dir["outbox"], "Autobuilder <buildd@builds.example.net>", new FixedTimeProvider(Noon));
         using var parsed = await MimeMessage.LoadAsync(await sender.WriteAsync(message, CancellationToken.None));
-        return parsed.MessageId;
+        return parsed.MessageId ?? "";
     }
 
     [Fact]

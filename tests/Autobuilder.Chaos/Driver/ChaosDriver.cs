@@ -378,7 +378,9 @@ public sealed class ChaosDriver
             _report.Settled = _settledAt.Count;
             _report.SettledPerMinute = end > TimeSpan.Zero ? _settledAt.Count / end.TotalMinutes : 0;
             foreach (var p in _pending)
-                _report.Failures.Add($"{p} was never dropped: what it must follow did not settle in time");
+                _report.Failures.Add(p.After is { } after && !(_uploads.TryGetValue(after, out var u) && u.Settled)
+                    ? $"{p} was never dropped: #{after}, which it follows, did not settle before the deadline"
+                    : $"{p} was never dropped: the run's deadline came first");
         }
 
         private async Task CheckAsync(SmtpTestServer smtp)
