@@ -21,4 +21,12 @@ public sealed record MailMessage
 
     /// <summary>Extra headers such as <c>X-Autobuilder-Upload</c>, so lists and tests can filter mails.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The event the mail reports (e.g. "upload id, build attempt, outcome"); null: a fresh Message-Id.
+    /// The same key always gives the same Message-Id, so a mail sent again after a crash (the silo
+    /// died between sending and recording that it sent) is marked as a duplicate of the first: mail
+    /// clients and list servers drop a Message-Id they have already seen.
+    /// </summary>
+    public string? EventKey { get; init; }
 }

@@ -60,7 +60,9 @@ internal static class MimeMessageFactory
         CheckNoLineBreak(message.Subject, "Subject");
         mime.Subject = message.Subject;
         mime.Date = now;
-        mime.MessageId = MimeUtils.GenerateMessageId(from.Domain);
+        mime.MessageId = message.EventKey is { Length: > 0 } key
+            ? $"{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..40]}@{(from.Domain.Length > 0 ? from.Domain : "autobuilder.invalid")}"
+            : MimeUtils.GenerateMessageId(from.Domain);
 
         foreach (var (name, value) in message.Headers)
         {

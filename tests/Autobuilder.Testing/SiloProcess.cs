@@ -163,9 +163,12 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>How long a start may take before it fails (a machine under heavy load may need more than the default).</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     private async Task ConnectAsync()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow + StartTimeout;
         while (true)
         {
             if (_process!.HasExited)
@@ -174,7 +177,7 @@ public sealed class SiloProcess : IAsyncDisposable
             if (SecurityEnabled && !File.Exists(ClientCertificate))
             {
                 if (DateTime.UtcNow > deadline)
-                    throw new TimeoutException($"silo {Name} made no client certificate {ClientCertificate} within 60 s:\n{Output}");
+                    throw new TimeoutException($"silo {Name} made no client certificate {ClientCertificate} within {StartTimeout.TotalSeconds:0} s:\n{Output}");
                 await Task.Delay(200);
                 continue;
             }
@@ -204,7 +207,7 @@ public sealed class SiloProcess : IAsyncDisposable
             catch (Exception ex)
             {
                 host.Dispose();
-                throw new TimeoutException($"silo {Name} did not answer within 60 s: {ex.Message}\n{Output}", ex);
+                throw new TimeoutException($"silo {Name} did not answer within {StartTimeout.TotalSeconds:0} s: {ex.Message}\n{Output}", ex);
             }
         }
     }

@@ -33,6 +33,7 @@ public sealed partial class UploadMailer
         if (uploader.Verified.Length > 0)
             body.AppendLine(uploader.Verified);
         var result = refused.Count == 0 ? $"published in {string.Join(", ", answers.Select(a => a.Distribution))}" : "REJECTED by the archive";
-        return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} ({upload.Product}): {result}", body.ToString());
+        return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} ({upload.Product}): {result}", body.ToString(),
+            $"{upload.Id} offered: {string.Join(", ", answers.Select(a => $"{a.Distribution} {(a.Published ? "published" : "refused")}"))}");
     }
 }

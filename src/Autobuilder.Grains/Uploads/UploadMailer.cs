@@ -33,7 +33,7 @@ public sealed partial class UploadMailer(IMailSender sender, IOptions<MailSettin
             body.AppendLine(uploader.Verified);
         body.AppendLine($"The files were kept in: {rejectedFolder}")
             .AppendLine("Fix the problem and upload again (with a new version if the version was the problem).");
-        return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} ({upload.Product}): REJECTED", body.ToString());
+        return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} ({upload.Product}): REJECTED", body.ToString(), $"{upload.Id} rejected");
     }
 
     public Task SendBuildResultAsync(UploadSummary upload, Recipient uploader, BuildProgress build, IReadOnlyList<string> missing, string logTail)
@@ -65,7 +65,8 @@ public sealed partial class UploadMailer(IMailSender sender, IOptions<MailSettin
             body.AppendLine($"Results: {build.ResultsFolder}");
         if (logTail.Length > 0)
             body.AppendLine().AppendLine("Last lines of the log:").AppendLine(logTail);
-        return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} {build.Architecture} ({upload.Product}): {result}", body.ToString());
+        return SendAsync(upload, uploader, $"{upload.Source} {upload.Version} {build.Architecture} ({upload.Product}): {result}", body.ToString(),
+            $"{upload.Id} {build.Architecture} attempt {build.Attempt} {build.Outcome}");
     }
 
     /// <summary>What a send of this flow composed, for the upload's record of its mails (set before the mail server is reached).</summary>
@@ -84,7 +85,8 @@ public sealed partial class UploadMailer(IMailSender sender, IOptions<MailSettin
     /// <summary>Starts a trace for the sends that follow in this flow.</summary>
     public static MailTrace Trace() => Current.Value = new MailTrace();
 
-    private Task SendAsync(UploadSummary upload, Recipient uploader, string subject, string body)
+    /// <param name="eventKey">What happened, once per event: a mail sent again for it (after a crash) gets the same Message-Id.</param>
+    private Task SendAsync(UploadSummary upload, Recipient uploader, string subject, string body, string eventKey)
     {
         var to = new List<string>();
         if (uploader.Address is { Length: > 0 } address)
@@ -108,6 +110,7 @@ public sealed partial class UploadMailer(IMailSender sender, IOptions<MailSettin
             Subject = subject,
             Body = body,
             Headers = new Dictionary<string, string> { ["X-Autobuilder-Upload"] = upload.Id },
+            EventKey = eventKey,
         }, CancellationToken.None);
     }
 

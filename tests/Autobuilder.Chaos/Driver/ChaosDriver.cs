@@ -1,0 +1,502 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Autobuilder.Grains;
+using Autobuilder.Testing;
+using MimeKit;
+
+namespace Autobuilder.Chaos;
+
+/// <summary>
+/// The chaos campaign (issue 14 point 1) on one real silo of role <c>all</c>: a seeded mix of real
+/// source packages dropped into incoming as scp would, promotions, clean-ups and rollbacks called as
+/// the console calls them, and SIGKILLs of the silo process at random moments, each followed by a
+/// restart on the same data root. At the end it checks, from the silo and from the disk, that
+/// nothing was lost, nothing published twice, the archive is whole, and every outcome was mailed.
+/// The CI test (<c>ChaosTests</c>) and the soak program (<c>tests/Autobuilder.Chaos</c>) run this.
+/// </summary>
+public sealed class ChaosDriver
+{
+    private const string Product = "bookworm";
+    private const string Devel = "extras-devel";
+    private const string Testing = "extras-testing";
+    private static readonly string[] Distributions = [$"{Devel}/{Product}", $"{Testing}/{Product}"];
+    private static readonly string[] Aims = ["random", "build", "publish", "maintenance", "intake"];
+
+    private readonly ChaosOptions _options;
+    private readonly IReadOnlyList<PlannedUpload> _plan;
+    private readonly Dictionary<int, string> _sources = [];
+    private Task _prepared = Task.CompletedTask;
+
+    public ChaosDriver(ChaosOptions options)
+    {
+        _options = options;
+        _plan = ChaosPlan.Make(options.Uploads, new Random(options.Seed));
+    }
+
+    public IReadOnlyList<PlannedUpload> Plan => _plan;
+
+    /// <summary>The run under kills, then (with <see cref="ChaosOptions.Baseline"/>) the same mix without kills.</summary>
+    public async Task<ChaosReport> RunAsync()
+    {
+        _options.Log($"chaos: seed {_options.Seed}, {_plan.Count} uploads, {_options.Kills} kills; mix: " +
+            string.Join(", ", _plan.GroupBy(p => p.Kind).Select(g => $"{g.Key} {g.Count()}")));
+        // dpkg-source runs while the silo starts: a drop is then only a copy.
+        _prepared = Task.Run(Prepare);
+        var report = await new Run(this, _options.Kills, "chaos").ExecuteAsync();
+        if (_options.Baseline)
+        {
+            var baseline = await new Run(this, 0, "baseline").ExecuteAsync();
+            report.BaselinePerMinute = baseline.SettledPerMinute;
+            report.Failures.AddRange(baseline.Failures.Select(f => "without kills: " + f));
+        }
+        return report;
+    }
+
+    /// <summary>Builds every package of the mix once, before any silo runs, so a drop is only a copy.</summary>
+    private void Prepare()
+    {
+        var sw = Stopwatch.StartNew();
+        var folders = _plan.ToDictionary(p => p.Index, p => Path.Combine(_options.WorkRoot, "sources", p.Index.ToString(CultureInfo.InvariantCulture)));
+        var built = new System.Collections.Concurrent.ConcurrentDictionary<int, string>();
+        Parallel.ForEach(_plan, new ParallelOptions { MaxDegreeOfParallelism = 2 }, p =>
+        {
+            Directory.CreateDirectory(folders[p.Index]);
+            var dsc = p.Package.BuildSource(folders[p.Index]);
+            if (p.Kind == UploadKind.BadChecksum)
+            {
+                // The tarball changes after dpkg-source listed its size and sums.
+                var tarball = Directory.GetFiles(folders[p.Index], "*.tar.*").Single();
+                File.AppendAllText(tarball, "changed after signing\n");
+            }
+            built[p.Index] = dsc;
+        });
+        foreach (var (i, dsc) in built)
+            _sources[i] = dsc;
+        _options.Log($"chaos: {_plan.Count} source packages made with dpkg-source in {sw.Elapsed.TotalSeconds:0} s");
+    }
+
+    /// <summary>One silo, one pass over the mix.</summary>
+    private sealed class Run(ChaosDriver driver, int kills, string name)
+    {
+        private readonly ChaosOptions _o = driver._options;
+        private readonly Random _rng = new(driver._options.Seed ^ 0x5eed);
+        private readonly ChaosReport _report = new() { Seed = driver._options.Seed, PlannedUploads = driver._plan.Count };
+        private readonly List<PlannedUpload> _pending = [.. driver._plan];
+        private readonly List<PlannedUpload> _dropped = [];
+        private readonly Dictionary<int, UploadSummary> _uploads = [];
+        private readonly Dictionary<int, TimeSpan> _settledAt = [];
+        private readonly HashSet<string> _promoted = new(StringComparer.Ordinal);
+        private readonly Stopwatch _clock = new();
+        private SiloProcess _silo = null!;
+        private IReadOnlyList<UploadSummary> _registry = [];
+        private int _rollbacks;
+
+        public async Task<ChaosReport> ExecuteAsync()
+        {
+            using var smtp = SmtpTestServer.Start();
+            var root = Path.Combine(_o.WorkRoot, name);
+            await using var silo = new SiloProcess(Path.Combine(root, "var"), config =>
+            {
+                var mail = config["Mail"]!.AsObject();
+                mail["Host"] = smtp.Host;
+                mail["Port"] = smtp.Port;
+                mail["Security"] = "None";
+                config["Autobuilder"]!.AsObject()["Stage"] = new JsonObject { ["UnreferencedPoolGraceHours"] = _o.PoolGrace.TotalHours };
+            }, name)
+            { StartTimeout = _o.StartTimeout };
+            _silo = silo;
+            await silo.StartAsync();
+            _o.Log($"{name}: silo up, data root {silo.DataRoot}");
+            await driver._prepared;
+
+            var killsAt = KillSchedule();
+            var deadline = DateTime.UtcNow + _o.Deadline;
+            _clock.Start();
+            while (_pending.Count > 0 && DateTime.UtcNow < deadline)
+            {
+                await RefreshAsync();
+                var next = _dropped.Count - _settledAt.Count < _o.InFlight ? NextDroppable() : null;
+                if (next is null)
+                {
+                    await Task.Delay(250);
+                    continue;
+                }
+                Drop(next);
+                if (_dropped.Count % _o.OperationEvery == 0)
+                    await MaintenanceAsync(PickOperation(), awaited: true);
+                for (var k = killsAt.GetValueOrDefault(_dropped.Count); k > 0; k--)
+                    await KillAndRestartAsync();
+            }
+            await SettleAsync(deadline + TimeSpan.FromMinutes(1));
+            _report.Elapsed = _clock.Elapsed;
+            await CheckAsync(smtp);
+            _o.Log(name + ":\n" + _report);
+            return _report;
+        }
+
+        /// <summary>Kill k after the drop numbered about k·N/(K+1), give or take one: spread over the run, all before the last drop.</summary>
+        private Dictionary<int, int> KillSchedule()
+        {
+            var schedule = new Dictionary<int, int>();
+            var n = driver._plan.Count;
+            for (var k = 1; k <= kills; k++)
+            {
+                var at = Math.Clamp((int)Math.Round(k * n / (double)(kills + 1)) + _rng.Next(-1, 2), 1, n - 1);
+                schedule[at] = schedule.GetValueOrDefault(at) + 1;
+            }
+            return schedule;
+        }
+
+        private PlannedUpload? NextDroppable() =>
+            _pending.FirstOrDefault(p => p.After is not { } after || _uploads.TryGetValue(after, out var u) && u.Settled);
+
+        private void Drop(PlannedUpload upload)
+        {
+            var dsc = driver._sources[upload.Index];
+            var incoming = _silo.Incoming(Product);
+            Directory.CreateDirectory(incoming);
+            foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(dsc)!).Where(f => f != dsc))
+                File.Copy(file, Path.Combine(incoming, Path.GetFileName(file)), overwrite: true);
+            // The .dsc last and whole, as an uploader's tool renames it into place.
+            var target = Path.Combine(incoming, Path.GetFileName(dsc));
+            File.Copy(dsc, target + ".part", overwrite: true);
+            File.Move(target + ".part", target, overwrite: true);
+            _pending.Remove(upload);
+            _dropped.Add(upload);
+        }
+
+        /// <summary>Reads the registry and matches its uploads to the dropped ones (the n-th drop of a source and version is its n-th registration).</summary>
+        private async Task RefreshAsync()
+        {
+            _registry = await _silo.Grains.GetGrain<IUploadRegistryGrain>(Product).ListAsync(driver._plan.Count * 2 + 100);
+            var bySource = _registry.GroupBy(u => (u.Source, u.Version)).ToDictionary(g => g.Key, g => g.OrderBy(u => u.ReceivedAt).ToList());
+            var rank = new Dictionary<(string, string), int>();
+            foreach (var p in _dropped)
+            {
+                var key = (p.Source, p.Version);
+                var r = rank[key] = rank.GetValueOrDefault(key) + 1;
+                if (bySource.TryGetValue(key, out var list) && list.Count >= r)
+                {
+                    _uploads[p.Index] = list[r - 1];
+                    if (list[r - 1].Settled && !_settledAt.ContainsKey(p.Index))
+                        _settledAt[p.Index] = _clock.Elapsed;
+                }
+            }
+        }
+
+        private string PickOperation()
+        {
+            var r = _rng.Next(10);
+            return r < 5 ? ChaosSteps.Promotion : r < 8 ? ChaosSteps.CleanUp : ChaosSteps.Rollback;
+        }
+
+        /// <summary>A promotion, clean-up or rollback, as <c>repo promote|cleanup|rollback</c> call them.</summary>
+        private async Task MaintenanceAsync(string operation, bool awaited)
+        {
+            var grains = _silo.Grains;
+            string what;
+            Task<StageResult> call;
+            switch (operation)
+            {
+                case ChaosSteps.Promotion:
+                {
+                    var candidates = _dropped.Where(p => p.Expected == UploadState.Published && !_promoted.Contains($"{p.Source} {p.Version}")
+                        && _uploads.TryGetValue(p.Index, out var u) && u.Outcome == UploadState.Published).ToList();
+                    if (candidates.Count == 0)
+                    {
+                        _report.Maintenance.Add("promotion skipped: nothing published yet");
+                        return;
+                    }
+                    var p = candidates[_rng.Next(candidates.Count)];
+                    _promoted.Add($"{p.Source} {p.Version}");
+                    what = $"promote {p.Source} {p.Version} {Devel} → {Testing}";
+                    call = grains.GetGrain<IRepositoryGrain>(Testing).PromoteAsync(p.Source, p.Version, Devel, null, null);
+                    break;
+                }
+                case ChaosSteps.CleanUp:
+                {
+                    var repository = _rng.Next(2) == 0 ? Devel : Testing;
+                    what = $"cleanup {repository} --keep 1";
+                    call = grains.GetGrain<IRepositoryGrain>(repository).CleanupAsync(null, 1);
+                    break;
+                }
+                default:
+                {
+                    var status = await grains.GetGrain<IDistributionGrain>(Distributions[1]).GetStatusAsync();
+                    var earlier = status.History.Where(h => h.Generation < status.PublishedGeneration).Select(h => h.Generation).ToList();
+                    if (earlier.Count == 0)
+                    {
+                        _report.Maintenance.Add($"rollback skipped: {Testing} has no earlier generation yet");
+                        return;
+                    }
+                    var generation = earlier[_rng.Next(earlier.Count)];
+                    what = $"rollback {Distributions[1]} to generation {generation}";
+                    _rollbacks++;
+                    call = grains.GetGrain<IDistributionGrain>(Distributions[1]).RollbackAsync(generation);
+                    break;
+                }
+            }
+            _inFlight = (operation, call, what);
+            if (awaited)
+                await FinishOperationAsync();
+        }
+
+        private (string Step, Task<StageResult> Call, string What)? _inFlight;
+
+        private async Task FinishOperationAsync()
+        {
+            if (_inFlight is not { } op)
+                return;
+            _inFlight = null;
+            try
+            {
+                var result = await op.Call;
+                _report.Maintenance.Add($"{op.What}: {(result.Ok ? "done" : "refused")}: {result.Message}");
+            }
+            catch (Exception e)
+            {
+                _report.Maintenance.Add($"{op.What}: cut off by the kill ({e.GetType().Name})");
+            }
+        }
+
+        private async Task KillAndRestartAsync()
+        {
+            var aim = Aims[_rng.Next(Aims.Length)];
+            switch (aim)
+            {
+                case "random":
+                    await Task.Delay(_rng.Next(2000));
+                    break;
+                case "build":
+                    await WaitUntilAsync(s => s.Active.Any(u => u.State == UploadState.Building), TimeSpan.FromSeconds(8), 200);
+                    await Task.Delay(_rng.Next(1000));
+                    break;
+                case "publish":
+                    await WaitUntilAsync(s => KillProbe.FromSnapshot(s).Contains(ChaosSteps.Publish)
+                        || s.Active.Any(u => u.State == UploadState.Built), TimeSpan.FromSeconds(8), 50);
+                    await Task.Delay(_rng.Next(100));
+                    break;
+                case "maintenance":
+                    await MaintenanceAsync(PickOperation(), awaited: false);
+                    await Task.Delay(_rng.Next(250));
+                    break;
+                default:
+                    if (NextDroppable() is { } upload)
+                        Drop(upload);
+                    await Task.Delay(_rng.Next(400));
+                    break;
+            }
+
+            var steps = new List<string>();
+            var evidence = new List<string>();
+            KillProbe.Snapshot? snapshot = null;
+            try
+            {
+                snapshot = await KillProbe.TakeAsync(_silo, Product, Distributions);
+            }
+            catch (Exception e)
+            {
+                evidence.Add($"no snapshot ({e.GetType().Name})");
+            }
+            if (_inFlight is { Call.IsCompleted: false } op)
+                steps.Add(op.Step);
+            await _silo.KillNowAsync();
+            var killedAt = DateTimeOffset.UtcNow;
+            var at = _clock.Elapsed;
+            if (snapshot is not null)
+                steps.AddRange(KillProbe.FromSnapshot(snapshot).Where(s => s.Length > 0));
+            foreach (var (step, why) in KillProbe.FromDisk(_silo.DataRoot, Product))
+            {
+                steps.Add(step);
+                if (why.Length > 0)
+                    evidence.Add(why);
+            }
+            await FinishOperationAsync();
+
+            // Uploads keep arriving while the silo is down: one waits in incoming, and its registration
+            // after the restart is when intake takes uploads again.
+            var probe = NextDroppable();
+            if (probe is not null)
+                Drop(probe);
+            var tornBefore = KillProbe.TornJournalLogs(_silo.Output);
+            var start = Stopwatch.StartNew();
+            await _silo.StartAsync();
+            var answering = start.Elapsed;
+            TimeSpan? back = null;
+            if (probe is not null)
+            {
+                var until = DateTime.UtcNow.AddSeconds(120);
+                while (DateTime.UtcNow < until)
+                {
+                    await RefreshAsync();
+                    if (_uploads.ContainsKey(probe.Index))
+                    {
+                        back = start.Elapsed;
+                        break;
+                    }
+                    await Task.Delay(50);
+                }
+                if (back is null)
+                    _report.Failures.Add($"after kill {_report.Kills.Count + 1}, {probe} waited in incoming for 120 s without being taken");
+            }
+            // The stage loads its journals (cutting a torn tail, and logging it) while the silo starts.
+            if (KillProbe.TornJournalLogs(_silo.Output) > tornBefore)
+            {
+                steps.Add(ChaosSteps.JournalAppend);
+                evidence.Add("the restarted silo dropped an uncommitted journal change");
+            }
+            var record = new KillRecord(_report.Kills.Count + 1, at, aim, steps.Distinct().ToList(),
+                snapshot is null ? TimeSpan.Zero : killedAt - snapshot.At, answering, back, string.Join("; ", evidence));
+            _report.Kills.Add(record);
+            _o.Log($"{name}: kill {record.Number} ({aim}) hit [{string.Join(", ", record.Steps)}], intake back in {back?.TotalSeconds:0.00} s");
+        }
+
+        private async Task WaitUntilAsync(Func<KillProbe.Snapshot, bool> condition, TimeSpan bound, int pollMs)
+        {
+            var until = DateTime.UtcNow + bound;
+            while (DateTime.UtcNow < until)
+            {
+                if (condition(await KillProbe.TakeAsync(_silo, Product, Distributions)))
+                    return;
+                await Task.Delay(pollMs);
+            }
+        }
+
+        /// <summary>Waits until every dropped upload has settled (or the deadline), then the final clean-up.</summary>
+        private async Task SettleAsync(DateTime deadline)
+        {
+            while (DateTime.UtcNow < deadline)
+            {
+                await RefreshAsync();
+                if (_dropped.All(p => _uploads.TryGetValue(p.Index, out var u) && u.Settled))
+                    break;
+                await Task.Delay(250);
+            }
+            var end = _settledAt.Count == 0 ? _clock.Elapsed : _settledAt.Values.Max();
+            _report.Dropped = _dropped.Count;
+            _report.Settled = _settledAt.Count;
+            _report.SettledPerMinute = end > TimeSpan.Zero ? _settledAt.Count / end.TotalMinutes : 0;
+            foreach (var p in _pending)
+                _report.Failures.Add(p.After is { } after && !(_uploads.TryGetValue(after, out var u) && u.Settled)
+                    ? $"{p} was never dropped: #{after}, which it follows, did not settle before the deadline"
+                    : $"{p} was never dropped: the run's deadline came first");
+        }
+
+        private async Task CheckAsync(SmtpTestServer smtp)
+        {
+            var grains = _silo.Grains;
+            var expectedMails = new List<(PlannedUpload Upload, string Id, string Subject)>();
+            foreach (var p in _dropped)
+            {
+                if (!_uploads.TryGetValue(p.Index, out var summary))
+                {
+                    _report.Failures.Add($"{p}: dropped, never registered (lost)");
+                    continue;
+                }
+                var details = await grains.GetGrain<IUploadGrain>(summary.Id).GetDetailsAsync();
+                var s = details?.Summary ?? summary;
+                var outcome = s.Settled ? (s.State == UploadState.Rejected ? UploadState.Rejected : s.Outcome ?? s.State) : s.State;
+                var label = s.Settled ? outcome.ToString() : $"stuck in {s.State}";
+                _report.Outcomes[label] = _report.Outcomes.GetValueOrDefault(label) + 1;
+                if (!s.Settled)
+                {
+                    _report.Failures.Add($"{p} ({s.Id}): not settled, stuck in {s.State}: {s.LastReason}");
+                    continue;
+                }
+                if (outcome != p.Expected)
+                    _report.Failures.Add($"{p} ({s.Id}): ended {outcome}, expected {p.Expected}: {s.LastReason}");
+                // The reason is the words of the step into the outcome ("Building -> Failed: …"), not the last step ("result mailed").
+                var reason = details?.History.LastOrDefault(h => h.To == outcome && h.From != outcome)?.Reason ?? s.LastReason;
+                var words = p.Kind switch
+                {
+                    UploadKind.BadChecksum => "mismatch",
+                    UploadKind.OldVersion => "not newer",
+                    UploadKind.FailingBuild => "build failed",
+                    UploadKind.DepWaitApp => $"chaos-{p.Pair}-lib",
+                    _ => "",
+                };
+                if (outcome == p.Expected && !reason.Contains(words, StringComparison.Ordinal))
+                    _report.Failures.Add($"{p} ({s.Id}): ended {outcome}, but its reason does not say \"{words}\": {reason}");
+                if (outcome == UploadState.Published)
+                {
+                    foreach (var d in details?.Publications?.GroupBy(a => a.Distribution) ?? [])
+                        if (d.Count(a => a.Published) != 1)
+                            _report.Failures.Add($"{p} ({s.Id}): {d.Count(a => a.Published)} publications in {d.Key}");
+                    if (details?.Publications?.Any(a => a.Published) != true)
+                        _report.Failures.Add($"{p} ({s.Id}): Published without a publication");
+                }
+                if (p.Kind == UploadKind.DepWaitApp && details?.History.Any(h => h.Reason.Contains("build dependencies available", StringComparison.Ordinal)) == true)
+                    _report.DepWaitsWoken++;
+                var subject = outcome switch
+                {
+                    UploadState.Published => "published in",
+                    UploadState.Rejected => "REJECTED",
+                    UploadState.Failed => "FAILED",
+                    UploadState.DepWait => "DEP-WAIT",
+                    _ => null,
+                };
+                if (subject is not null)
+                    expectedMails.Add((p, s.Id, subject));
+                if (_report.Notes.Count(n => n.StartsWith(p.Kind + ":", StringComparison.Ordinal)) == 0 && outcome != UploadState.Published)
+                    _report.Notes.Add($"{p.Kind}: e.g. {s.Id} {outcome}: {reason}");
+            }
+            var extra = _registry.Where(u => !_uploads.Values.Any(m => m.Id == u.Id)).ToList();
+            foreach (var u in extra)
+                _report.Failures.Add($"{u.Id}: registered, but no drop of the run was it (an upload taken twice?)");
+            var incoming = _silo.Incoming(Product);
+            if (Directory.Exists(incoming) && Directory.EnumerateFileSystemEntries(incoming).Any())
+                _report.Failures.Add($"incoming still holds: {string.Join(", ", Directory.EnumerateFileSystemEntries(incoming).Select(Path.GetFileName))}");
+
+            await CheckMailsAsync(smtp, expectedMails);
+
+            // The archive: a clean-up as an operator would run it, then what is on disk.
+            foreach (var repository in new[] { Devel, Testing })
+            {
+                var cleanup = await grains.GetGrain<IRepositoryGrain>(repository).CleanupAsync(null, null);
+                _report.Notes.Add($"final cleanup {repository}: {cleanup.Message}");
+            }
+            var repos = Path.Combine(_silo.DataRoot, "repos");
+            foreach (var repository in new[] { Devel, Testing })
+            {
+                ArchiveCheck.LiveGeneration(Path.Combine(repos, "live", repository), Product, _report);
+                var referenced = new HashSet<string>(await grains.GetGrain<IDistributionGrain>($"{repository}/{Product}").GetPoolFilesAsync(), StringComparer.Ordinal);
+                ArchiveCheck.PoolWithinGrace(Path.Combine(repos, "staging", repository), Path.Combine(repos, "live", repository),
+                    Path.Combine(repos, "db", repository, "pool-orphans.json"), referenced, _o.PoolGrace, DateTimeOffset.UtcNow, repository, _report);
+                var status = await grains.GetGrain<IDistributionGrain>($"{repository}/{Product}").GetStatusAsync();
+                if (!status.InSync)
+                    _report.Failures.Add($"{repository}/{Product}: not in sync at the end: generation {status.Generation}, published {status.PublishedGeneration}, live {status.LiveGeneration}, error {status.LastError}");
+            }
+            ArchiveCheck.JournalAddsOnce(Path.Combine(repos, "db", Devel, Product, "journal.jsonl"), $"{Devel}/{Product}", _report);
+            if (_rollbacks == 0)
+                ArchiveCheck.JournalAddsOnce(Path.Combine(repos, "db", Testing, Product, "journal.jsonl"), $"{Testing}/{Product}", _report);
+        }
+
+        /// <summary>Each outcome mailed at least once; a mail sent again for the same event carries the same Message-Id (marked).</summary>
+        private async Task CheckMailsAsync(SmtpTestServer smtp, List<(PlannedUpload Upload, string Id, string Subject)> expected)
+        {
+            var until = DateTime.UtcNow.AddSeconds(90);
+            List<(PlannedUpload Upload, string Id, string Subject)> missing;
+            IReadOnlyList<MimeMessage> messages;
+            while (true)
+            {
+                messages = smtp.Messages;
+                var got = messages.Select(m => (Id: m.Headers["X-Autobuilder-Upload"] ?? "", Subject: m.Subject ?? "")).ToList();
+                missing = expected.Where(e => !got.Any(g => g.Id == e.Id && g.Subject.Contains(e.Subject, StringComparison.Ordinal))).ToList();
+                if (missing.Count == 0 || DateTime.UtcNow > until)
+                    break;
+                await Task.Delay(500);
+            }
+            foreach (var m in missing)
+                _report.Failures.Add($"{m.Upload} ({m.Id}): no mail saying \"{m.Subject}\"");
+            _report.Mails = messages.Count;
+            _report.DuplicateMailsMarked = messages.GroupBy(m => m.MessageId).Sum(g => g.Count() - 1);
+            // The same words for the same upload under different Message-Ids: a repeat nobody can tell from a new event.
+            var unmarked = messages.GroupBy(m => (m.Headers["X-Autobuilder-Upload"], m.Subject, m.TextBody))
+                .Where(g => g.Select(m => m.MessageId).Distinct().Count() > 1).ToList();
+            _report.DuplicateMailsUnmarked = unmarked.Sum(g => g.Select(m => m.MessageId).Distinct().Count() - 1);
+            foreach (var g in unmarked)
+                _report.Failures.Add($"mail \"{g.Key.Subject}\" for {g.Key.Item1} sent {g.Count()} times under different Message-Ids (duplicate not marked)");
+        }
+    }
+}

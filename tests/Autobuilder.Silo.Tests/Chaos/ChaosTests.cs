@@ -1,0 +1,45 @@
+using Autobuilder.Chaos;
+using Xunit.Abstractions;
+
+namespace Autobuilder.Silo.Tests.Chaos;
+
+/// <summary>
+/// Issue 14 point 1 in CI: the chaos driver's run on one real silo of role all — 100 real uploads
+/// (good, bad of three kinds, dep-wait pairs, newer and repeated versions), promotions, clean-ups and
+/// rollbacks, and 20 SIGKILLs of the silo at random moments, each followed by a restart on the same
+/// data root. The soak program (tests/Autobuilder.Chaos) runs the same code longer, and also the
+/// same mix without kills for the throughput ratio (left out here for CI's time).
+/// AB_CHAOS_SEED=N runs again with the seed a failed run printed.
+/// </summary>
+[Trait("Category", "Chaos")]
+public sealed class ChaosTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Should_lose_nothing_publish_nothing_twice_and_keep_the_archive_whole_When_the_silo_is_killed_20_times_during_100_uploads()
+    {
+        // Arrange
+        using var work = new TempDir("ab-chaos-");
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("AB_CHAOS_SEED"), out var s) ? s : Random.Shared.Next();
+        var driver = new ChaosDriver(new ChaosOptions
+        {
+            Uploads = 100,
+            Kills = 20,
+            Seed = seed,
+            WorkRoot = work.Path,
+            Deadline = TimeSpan.FromMinutes(12),
+            Log = line => output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}"),
+        });
+
+        // Act
+        var report = await driver.RunAsync();
+
+        // Assert
+        output.WriteLine(report.ToString());
+        Assert.True(report.Failures.Count == 0, $"seed {seed}: {string.Join("\n", report.Failures)}");
+        Assert.Equal(100, report.Dropped);
+        Assert.Equal(100, report.Settled);
+        Assert.Equal(20, report.Kills.Count);
+        Assert.True(report.DebsChecked > 0 && report.GenerationsChecked >= 2, "the live archive was checked");
+        Assert.True(report.Mails >= report.Settled, $"{report.Mails} mails for {report.Settled} settled uploads");
+    }
+}
