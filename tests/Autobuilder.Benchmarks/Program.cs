@@ -4,7 +4,7 @@ using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
 //        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web] [--web-uploads N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
-//        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
+//        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N (0: no latency part)] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;

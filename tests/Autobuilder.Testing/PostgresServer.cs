@@ -63,7 +63,12 @@ public sealed class PostgresServer : IAsyncDisposable
 
         // Trust on 127.0.0.1 and the private socket only: a throwaway server for one test run.
         AsServerUser(Path.Combine(BinDirectory, "initdb"), ["-D", DataDirectory, "-U", Superuser, "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"]).Ok();
+        await StartServerAsync();
+    }
 
+    private async Task StartServerAsync()
+    {
+        var sockets = _root["sockets"];
         var psi = ServerUserStart(Path.Combine(BinDirectory, "postgres"),
         [
             "-D", DataDirectory, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", sockets,
@@ -94,6 +99,48 @@ public sealed class PostgresServer : IAsyncDisposable
                 await Task.Delay(100);
             }
         }
+    }
+
+    /// <summary>Whether the server is running (started and neither stopped nor killed since).</summary>
+    public bool Running => _server is { HasExited: false };
+
+    /// <summary>Fast shutdown (SIGINT to the postmaster: sessions are ended, the data is checkpointed), as `systemctl stop` does.</summary>
+    public async Task StopAsync()
+    {
+        if (_server is not { HasExited: false })
+            return;
+        if (Postmaster() is { } pid)
+            Tool.Run("kill", "-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await _server.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+    }
+
+    /// <summary>SIGKILL to the postmaster and each of its processes, as a crash of the server: no checkpoint, crash recovery at the next start.</summary>
+    public async Task KillAsync()
+    {
+        if (_server is not { HasExited: false })
+            return;
+        if (Postmaster() is { } pid)
+        {
+            // Its children first (by their ids, read from /proc): a backend left attached to the shared memory stops the next start.
+            var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Tool.Run("kill", ["-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture), .. children]);
+        }
+        await _server.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+    }
+
+    /// <summary>Starts the server again on the same port and data (after <see cref="StopAsync"/> or <see cref="KillAsync"/>).</summary>
+    public async Task RestartAsync()
+    {
+        if (Running)
+            return;
+        _server?.Dispose();
+        await StartServerAsync();
+    }
+
+    private int? Postmaster()
+    {
+        var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault()?.Trim(), out var pid) ? pid : null;
     }
 
     /// <summary>A connection string for <paramref name="database"/> on this server.</summary>

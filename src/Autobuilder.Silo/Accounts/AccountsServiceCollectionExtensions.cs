@@ -4,6 +4,7 @@ using Autobuilder.Grains.Services;
 using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Autobuilder.Silo.Accounts;
 
@@ -21,8 +22,8 @@ public static class AccountsServiceCollectionExtensions
         // Where the grain state is, the directory is: PostgreSQL in a cluster, the data root's state/ in role "all".
         if (ClusterHosting.UsesPostgres(configuration))
         {
-            var connection = ClusterHosting.ClusterOptions(configuration).ConnectionString;
-            services.AddSingleton<IAccountStore>(_ => new PostgresAccountStore(connection));
+            var connection = ClusterHosting.DatabaseConnectionString(ClusterHosting.ClusterOptions(configuration));
+            services.AddSingleton<IAccountStore>(sp => new PostgresAccountStore(connection, sp.GetRequiredService<ILogger<PostgresAccountStore>>()));
         }
         else
         {

@@ -2,6 +2,9 @@ using System.Data;
 using System.Text.Json;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Accounts;
+using Autobuilder.Silo.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Autobuilder.Silo.Accounts;
@@ -15,9 +18,18 @@ namespace Autobuilder.Silo.Accounts;
 /// statement per table whatever the size of the change: an import of 10,000 accounts is a dozen
 /// statements, not 30,000.
 /// </summary>
-public sealed class PostgresAccountStore(string connectionString) : IAccountStore
+public sealed class PostgresAccountStore(string connectionString, ILogger? logger = null) : IAccountStore
 {
-    public async Task<AccountStoreContents> LoadAsync(CancellationToken ct = default)
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    // The directory grain answers other silos (the web, the console, intake): a driver error leaves as DatabaseException.
+    public Task<AccountStoreContents> LoadAsync(CancellationToken ct = default) =>
+        DatabaseBoundary.RunAsync(() => LoadCoreAsync(ct), "loading the account directory", _logger);
+
+    public Task SaveAsync(AccountStoreChange change, CancellationToken ct = default) =>
+        DatabaseBoundary.RunAsync(() => SaveCoreAsync(change, ct), $"saving the account directory at version {change.Version}", _logger);
+
+    private async Task<AccountStoreContents> LoadCoreAsync(CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
@@ -80,7 +92,7 @@ public sealed class PostgresAccountStore(string connectionString) : IAccountStor
         return new AccountStoreContents(version, accounts, rights, owners, former);
     }
 
-    public async Task SaveAsync(AccountStoreChange change, CancellationToken ct = default)
+    private async Task SaveCoreAsync(AccountStoreChange change, CancellationToken ct)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);

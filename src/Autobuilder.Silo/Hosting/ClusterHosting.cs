@@ -5,6 +5,11 @@ using Autobuilder.Grains;
 using Autobuilder.Silo.Hosting;
 using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using Orleans.Configuration;
 
 namespace Autobuilder.Silo.Hosting;
@@ -17,6 +22,9 @@ public static class ClusterHosting
 {
     /// <summary>The ADO.NET invariant of Npgsql, as Orleans' providers name it.</summary>
     public const string Invariant = "Npgsql";
+
+    /// <summary>The ADO.NET grain storage itself; grains use <see cref="SiloHost.StorageName"/>, the same behind the database boundary.</summary>
+    private const string DatabaseStorageName = "state-database";
 
     public static SiloClusterOptions ClusterOptions(IConfiguration configuration) =>
         configuration.GetSection(SiloClusterOptions.Section).Get<SiloClusterOptions>() ?? new SiloClusterOptions();
@@ -59,7 +67,7 @@ public static class ClusterHosting
     {
         if (string.IsNullOrWhiteSpace(cluster.ConnectionString))
             throw new InvalidOperationException("Cluster:ConnectionString is empty (set it in the file or as AUTOBUILDER_Cluster__ConnectionString)");
-        var connection = cluster.ConnectionString;
+        var connection = DatabaseConnectionString(cluster);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = orleans.GetValue("ClusterId", "autobuilder")!;
@@ -79,19 +87,45 @@ public static class ClusterHosting
             o.Invariant = Invariant;
             o.ConnectionString = connection;
         });
-        silo.AddAdoNetGrainStorage(SiloHost.StorageName, o =>
+        silo.AddAdoNetGrainStorage(DatabaseStorageName, o =>
         {
             o.Invariant = Invariant;
             o.ConnectionString = connection;
             o.GrainStorageSerializer = new JsonGrainStateSerializer();
         });
+        // The grains' storage is the ADO.NET one behind the database boundary: a driver error
+        // leaves as DatabaseException, which crosses silos (Npgsql's exceptions have no codec).
+        silo.Services.AddGrainStorage(SiloHost.StorageName, (sp, _) => new DatabaseGrainStorage(
+            sp.GetRequiredKeyedService<IGrainStorage>(DatabaseStorageName), sp.GetRequiredService<ILogger<DatabaseGrainStorage>>()));
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;
             o.ConnectionString = connection;
         });
+        // The same for reminders: the reminder service answers grains of other silos with the table's errors.
+        var reminders = silo.Services.Last(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
+        silo.Services.Remove(reminders);
+        silo.Services.AddSingleton<IReminderTable>(sp => new DatabaseReminderTable(
+            (IReminderTable)(reminders.ImplementationInstance ?? reminders.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, reminders.ImplementationType!)),
+            sp.GetRequiredService<ILogger<DatabaseReminderTable>>()));
         // A dead silo's row is of no use after a day; cluster status shows the recent ones.
         silo.Configure<ClusterMembershipOptions>(o => o.DefunctSiloExpiration = TimeSpan.FromDays(1));
+    }
+
+    /// <summary>
+    /// The connection string every part of the silo uses (membership, grain state, reminders, the
+    /// account store: one Npgsql pool), with <see cref="SiloClusterOptions.MaxPoolSize"/> as its
+    /// pool's bound unless the operator's string sets one.
+    /// </summary>
+    public static string DatabaseConnectionString(SiloClusterOptions cluster)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(cluster.ConnectionString);
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = cluster.ConnectionString };
+        var setsPool = given.Keys.Cast<string>().Any(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant() is "maxpoolsize" or "maximumpoolsize");
+        if (!setsPool && cluster.MaxPoolSize > 0)
+            builder.MaxPoolSize = cluster.MaxPoolSize;
+        return builder.ConnectionString;
     }
 
     /// <summary>The address the silo and gateway ports are bound on, as the clustering above binds them.</summary>

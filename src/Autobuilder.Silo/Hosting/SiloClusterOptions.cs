@@ -20,6 +20,15 @@ public sealed class SiloClusterOptions
     /// <summary>Npgsql connection string; set it from the environment (AUTOBUILDER_Cluster__ConnectionString) to keep the password out of files.</summary>
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>
+    /// The most connections this silo opens to PostgreSQL (Npgsql's "Maximum Pool Size", used unless
+    /// the connection string sets one). Npgsql's own default, 100 per silo, lets a burst of grain
+    /// activations on two or three silos pass the server's max_connections (100 by default), and
+    /// the server then refuses new connections (SQLSTATE 53300); at this bound a burst waits for a
+    /// free connection instead. Size max_connections ≥ silos × this + the console's few.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 20;
+
     /// <summary>This host's name: the "host" of its slot keys ("host/user"); defaults to the machine name.</summary>
     public string HostName { get; set; } = "";
 

@@ -64,6 +64,8 @@ public static class SiloHost
         services.AddSingleton<IDiskReserve, DataRootDisk>();
         if (!ClusterHosting.UsesPostgres(configuration))
             services.AddGrainStorage(StorageName, (sp, _) => new FileGrainStorage(sp.GetRequiredService<DataPaths>().State));
+        // A database error that escapes the boundary (DatabaseBoundary) still reaches callers with its words.
+        services.AddDatabaseExceptionFallback();
 
         // Garage: intake, verification, results, build logs, mail, scheduling.
         if (identity.Plays(SiloRoles.Garage))

@@ -11,7 +11,7 @@ namespace Autobuilder.Silo.Placement;
 /// worker: it runs on whichever silo the console's gateway is, and holds nothing.
 /// </summary>
 [StatelessWorker]
-public sealed class ClusterInfoGrain(ISiloMetadataCache metadata, ILocalSiloDetails local, SiloIdentity self) : Grain, IClusterInfoGrain
+public sealed class ClusterInfoGrain(ISiloMetadataCache metadata, ILocalSiloDetails local, SiloIdentity self, IClusterMembershipService membership) : Grain, IClusterInfoGrain
 {
     // Grain classes by the word the console shows for them.
     private static readonly Dictionary<string, string> Kinds = new(StringComparer.Ordinal)
@@ -29,7 +29,21 @@ public sealed class ClusterInfoGrain(ISiloMetadataCache metadata, ILocalSiloDeta
     public async Task<IReadOnlyList<SiloView>> GetSilosAsync()
     {
         var management = GrainFactory.GetGrain<IManagementGrain>(0);
-        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        MembershipEntry[] hosts;
+        try
+        {
+            hosts = [.. await management.GetDetailedHosts(onlyActive: false)];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The membership table (PostgreSQL in a cluster) is away: this silo's own view of the
+            // cluster still says who is up, without start and heartbeat times.
+            hosts = [.. membership.CurrentSnapshot.Members.Values.Select(m => new MembershipEntry
+            {
+                SiloAddress = m.SiloAddress, SiloName = m.Name, HostName = "", Status = m.Status,
+                StartTime = DateTime.MinValue, IAmAliveTime = DateTime.MinValue,
+            })];
+        }
         var active = hosts.Where(h => h.Status == SiloStatus.Active).Select(h => h.SiloAddress).ToArray();
         var statistics = active.Length > 0 ? await management.GetSimpleGrainStatistics(active) : [];
         var views = new List<SiloView>();

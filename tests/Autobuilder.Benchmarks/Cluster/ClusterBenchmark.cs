@@ -50,8 +50,11 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
         await using var postgres = await PostgresServer.StartAsync();
         Console.Error.WriteLine($"cluster: PostgreSQL up in {sw.Elapsed.TotalSeconds:0.0} s");
 
-        report.Heading($"Cluster: upload → apt-visible, the example package, {uploads} uploads each");
-        await LatencyAsync(root, postgres, uploads);
+        if (uploads > 0)
+        {
+            report.Heading($"Cluster: upload → apt-visible, the example package, {uploads} uploads each");
+            await LatencyAsync(root, postgres, uploads);
+        }
 
         if (builds > 0)
         {
