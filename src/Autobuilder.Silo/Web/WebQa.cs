@@ -143,15 +143,22 @@ public sealed class WebQa(IGrainFactory grains, WebSessions sessions, TimeProvid
         if (!await KnownAsync(repository, product))
             return ApiError(404, "no such distribution");
         T? body;
+        if (c.Request.ContentLength > MaxFormBytes || !c.Request.HasJsonContentType())
+            return ApiError(400, $"send a JSON body (Content-Type: application/json) of at most {MaxFormBytes} bytes");
+        // A body sent in chunks names no length: the server stops reading it past the limit.
+        if (c.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxFormBytes;
         try
         {
-            if (c.Request.ContentLength is null or > MaxFormBytes || c.Request.HasJsonContentType() is false)
-                return ApiError(400, $"send a JSON body (Content-Type: application/json) of at most {MaxFormBytes} bytes");
             body = await c.Request.ReadFromJsonAsync<T>(WebHosting.Json);
         }
         catch (JsonException ex)
         {
             return ApiError(400, $"the body is not the JSON this route takes: {ex.Message}");
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return ApiError(400, $"the body could not be read: {ex.Message}");
         }
         if (body is null)
             return ApiError(400, "empty body");
