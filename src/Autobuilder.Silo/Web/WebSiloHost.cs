@@ -1,3 +1,4 @@
+using Autobuilder.Grains.Options;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
