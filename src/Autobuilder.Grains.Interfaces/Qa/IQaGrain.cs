@@ -46,4 +46,12 @@ public interface IQaGrain : IGrainWithStringKey
     /// <summary>The votes on <paramref name="source"/> here: the current round's and the open blockers of earlier rounds.</summary>
     [Reader]
     Task<QaVotes> GetVotesAsync(string source);
+
+    /// <summary>
+    /// Lintian's answer on SOURCE VERSION's .debs, from the silo's sandboxed run the grain started
+    /// (<paramref name="failure"/>: why it could not run): kept, and a request waiting for it is
+    /// decided (promoted, or refused naming the blocking tags) and shown in the excuses.
+    /// </summary>
+    [SiloOnly]
+    Task LintianDoneAsync(string source, string version, IReadOnlyList<QaLintianTag> tags, string? failure);
 }

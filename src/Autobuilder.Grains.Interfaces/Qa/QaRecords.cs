@@ -59,6 +59,9 @@ public sealed record QaAnswer(
     public static QaAnswer Done(string message) => new(true, message, []);
 
     public static QaAnswer Refused(string message, IReadOnlyList<QaReason>? reasons = null) => new(false, message, reasons ?? []);
+
+    /// <summary>The sentence and its reasons in one line (the audit log's result).</summary>
+    public string Describe() => Reasons.Count == 0 ? Message : $"{Message}: {string.Join("; ", Reasons.Select(r => $"{r.Kind}: {r.Text}"))}";
 }
 
 /// <summary>What was decided about a package: promoted (and the rule that let it through), refused, demoted.</summary>
@@ -110,3 +113,11 @@ public sealed record QaVotes(
     [property: Id(2)] int Round,
     [property: Id(3)] IReadOnlyList<QaVoteRecord> Current,
     [property: Id(4)] IReadOnlyList<QaVoteRecord> EarlierOpenBlockers);
+
+/// <summary>A lintian tag on one of a version's .debs: severity letter (E, W…), binary package, tag, detail.</summary>
+[GenerateSerializer, Immutable]
+public sealed record QaLintianTag(
+    [property: Id(0)] string Severity,
+    [property: Id(1)] string Package,
+    [property: Id(2)] string Tag,
+    [property: Id(3)] string Detail);

@@ -26,7 +26,7 @@ public sealed partial class QaGrain(
     [PersistentState("qa", "state")] IPersistentState<QaGrainState> state,
     QaLadder ladder,
     IInstallabilityChecker dose,
-    ILintianRunner lintian,
+    ILintianChecks lintianChecks,
     IMailSender mail,
     IOptions<AutobuilderOptions> options,
     TimeProvider time,
@@ -83,28 +83,81 @@ public sealed partial class QaGrain(
                 return QaAnswer.Refused($"account {login} neither owns nor uploaded {request.Source}" +
                     (maintainers.Count > 0 ? $" (its maintainer: {string.Join(", ", maintainers)})" : "") +
                     "; the maintainer or an operator may request its promotion");
-            by = $"{login} (entered by {Caller})";
+            // The maintainer's own request from the web pages names itself ("alice (web)").
+            by = VerifiedCaller.OnBehalfOf is { } via && via.StartsWith(login + " ", StringComparison.Ordinal) ? via : $"{login} (entered by {Caller})";
         }
+
+        if (S.Requests.TryGetValue(request.Source, out var pending) && pending is { Checking: true } && pending.Version == request.Version
+            && Now - pending.CheckingSince < LintianPatience)
+            return QaAnswer.Done($"{request.Source} {request.Version} is being checked since {pending.CheckingSince:yyyy-MM-dd HH:mm:ss}Z (lintian, asked by {pending.By}); " +
+                $"the answer lands in: autobuilder repo excuses {Key} {request.Source}");
 
         var candidate = new Candidate(request.Source, request.Version, held.Min(r => r.AddedAt));
         var contexts = await ContextsAsync(step, [candidate], held, confirmed: true);
         var run = await AcceptanceLists.Promotion.RunAsync(contexts[0]);
-        // Lintian takes seconds: it runs once everything else passed (its findings are kept per version).
+        // Lintian takes tens of seconds: it runs, sandboxed, outside this call once everything else
+        // passed; its answer (LintianDoneAsync) decides the request (its findings are kept per version).
         if (run.Accepted && step.Options.LintianBlockingTags.Count > 0 && contexts[0].Lintian is null)
-            run = await AcceptanceLists.Promotion.RunAsync(await WithLintianAsync(contexts[0], held));
+        {
+            var debs = Debs(held);
+            var info = await InfoAsync(Repository);
+            lintianChecks.Start(new LintianJob(Key, request.Source, request.Version, info.LivePath, debs));
+            S.Requests[request.Source] = new QaRequestRecord(request.Version, by, Now, false,
+                [new QaReason("lintian", $"checking: lintian runs on {debs.Count} .deb(s) since {Now:yyyy-MM-dd HH:mm:ss}Z; its answer decides the request")], Now);
+            await state.WriteStateAsync();
+            return QaAnswer.Done($"{request.Source} {request.Version}: the other checks passed; lintian is checking its .debs now. " +
+                $"It moves to {step.To}/{Product} if no blocking tag is found; the answer lands in: autobuilder repo excuses {Key} {request.Source}");
+        }
+        return await DecideRequestAsync(step, candidate, by, run);
+    }
+
+    /// <summary>A request waits this long for lintian's answer before a new request may start it again (a silo restart loses the run).</summary>
+    private TimeSpan LintianPatience => TimeSpan.FromSeconds(options.Value.Qa.ToolTimeoutSeconds) + TimeSpan.FromMinutes(5);
+
+    /// <summary>Promotes, or refuses naming every failed check; the request record (shown in the excuses) says which.</summary>
+    private async Task<QaAnswer> DecideRequestAsync(QaStep step, Candidate candidate, string by, CheckRun run)
+    {
         var reasons = Reasons(run);
         if (reasons.Count > 0)
         {
-            S.Requests[request.Source] = new QaRequestRecord(request.Version, by, Now, false, reasons);
-            Decide("refused", request.Source, request.Version, step, $"requested by {by}: {string.Join("; ", reasons.Select(r => r.Text))}", by);
+            S.Requests[candidate.Source] = new QaRequestRecord(candidate.Version, by, Now, false, reasons);
+            Decide("refused", candidate.Source, candidate.Version, step, $"requested by {by}: {string.Join("; ", reasons.Select(r => r.Text))}", by);
             await state.WriteStateAsync();
-            return QaAnswer.Refused($"{request.Source} {request.Version} stays in {Key}: {reasons.Count} check(s) failed", reasons);
+            return QaAnswer.Refused($"{candidate.Source} {candidate.Version} stays in {Key}: {reasons.Count} check(s) failed", reasons);
         }
         var promoted = await PromoteAsync(step, candidate, $"requested by {by}", run, by);
-        S.Requests[request.Source] = new QaRequestRecord(request.Version, by, Now, promoted.Ok, promoted.Ok ? [] : [new QaReason("stage", promoted.Message)]);
+        S.Requests[candidate.Source] = new QaRequestRecord(candidate.Version, by, Now, promoted.Ok, promoted.Ok ? [] : [new QaReason("stage", promoted.Message)]);
         await state.WriteStateAsync();
         return promoted;
     }
+
+    async Task IQaGrain.LintianDoneAsync(string source, string version, IReadOnlyList<QaLintianTag> tags, string? failure)
+    {
+        if (failure is null)
+            S.Lintian[InstallabilityReport.Key(source, version)] = [.. tags.Select(t => new LintianTagRecord(t.Severity, t.Package, t.Tag, t.Detail))];
+        if (Step is not { } step || !S.Requests.TryGetValue(source, out var pending) || !pending.Checking || pending.Version != version)
+        {
+            await state.WriteStateAsync();
+            return;
+        }
+        var held = await Distribution(Repository).GetSourcePackagesAsync(source, version);
+        if (failure is not null || held.Count == 0)
+        {
+            var why = failure is not null
+                ? $"lintian could not run: {failure}; ask again (autobuilder repo request-promotion)"
+                : $"{source} {version} left {Key} while lintian checked it";
+            S.Requests[source] = new QaRequestRecord(version, pending.By, Now, false, [new QaReason("lintian", why)]);
+            Decide("refused", source, version, step, $"requested by {pending.By}: {why}", pending.By);
+            await state.WriteStateAsync();
+            return;
+        }
+        var candidate = new Candidate(source, version, held.Min(r => r.AddedAt));
+        var contexts = await ContextsAsync(step, [candidate], held, confirmed: true);
+        await DecideRequestAsync(step, candidate, pending.By, await AcceptanceLists.Promotion.RunAsync(contexts[0]));
+    }
+
+    private static List<string> Debs(IReadOnlyList<PackageRecord> records) =>
+        records.Where(r => !r.IsSource).SelectMany(r => r.Files).Select(f => f.Path).Where(p => p.EndsWith(".deb", StringComparison.Ordinal)).Distinct().ToList();
 
     async Task<QaAnswer> IQaGrain.VoteAsync(QaVote vote)
     {
@@ -190,7 +243,7 @@ public sealed partial class QaGrain(
         {
             excuses = [.. S.Requests.Where(r => source is null || r.Key == source).OrderBy(r => r.Key, StringComparer.Ordinal)
                 .Select(r => new QaExcuse(r.Key, r.Value.Version, null, null, null, 0, [], r.Value.Reasons,
-                    $"{(r.Value.Promoted ? "promoted" : "requested")} by {r.Value.By} at {r.Value.At:yyyy-MM-dd HH:mm}Z"))];
+                    $"{(r.Value.Promoted ? "promoted" : r.Value.Checking ? "being checked (lintian), requested" : "requested")} by {r.Value.By} at {r.Value.At:yyyy-MM-dd HH:mm}Z"))];
         }
         else
         {
@@ -236,16 +289,14 @@ public sealed partial class QaGrain(
                 held++;
                 continue;
             }
-            // Lintian runs only for what would move otherwise: it takes seconds per package.
+            // Lintian runs only for what would move otherwise (tens of seconds a package), outside
+            // this turn: the package waits for its answer, and the next run decides with it.
             if (step.Options.LintianBlockingTags.Count > 0 && context.Lintian is null)
             {
-                var withLintian = await WithLintianAsync(context, null);
-                run = await AcceptanceLists.Promotion.RunAsync(withLintian);
-                if (!run.Accepted)
-                {
-                    held++;
-                    continue;
-                }
+                var records = await Distribution(Repository).GetSourcePackagesAsync(candidate.Source, candidate.Version);
+                lintianChecks.Start(new LintianJob(Key, candidate.Source, candidate.Version, (await InfoAsync(Repository)).LivePath, Debs(records)));
+                held++;
+                continue;
             }
             var answer = await PromoteAsync(step, candidate, by, run, by);
             ok &= answer.Ok;
@@ -436,32 +487,6 @@ public sealed partial class QaGrain(
 
     private static VoteFact Fact(QaVoteRecord v) => new(v.Login, v.Value, v.Comment, v.Blocker, v.Version);
 
-    /// <summary>Runs lintian on the version's .debs (from the pool of this repository) and keeps what it said.</summary>
-    private async Task<PromotionContext> WithLintianAsync(PromotionContext context, IReadOnlyList<PackageRecord>? records)
-    {
-        records ??= await Distribution(Repository).GetSourcePackagesAsync(context.Source, context.Version);
-        var debs = records.Where(r => !r.IsSource).SelectMany(r => r.Files).Select(f => f.Path).Where(p => p.EndsWith(".deb", StringComparison.Ordinal)).Distinct().ToList();
-        var info = await InfoAsync(Repository);
-        var report = await lintian.RunAsync(info.LivePath, debs);
-        if (report.Failure is { } failure)
-            return new PromotionContext
-            {
-                Source = context.Source, Version = context.Version, From = context.From, To = context.To, Rules = context.Rules, Now = context.Now,
-                Binaries = context.Binaries, NeededArchitectures = context.NeededArchitectures, TargetVersion = context.TargetVersion,
-                Uninstallable = context.Uninstallable, InstallabilitySkipped = context.InstallabilitySkipped, InstallableAgainst = context.InstallableAgainst,
-                Lintian = null, LintianSkipped = $"lintian could not run: {failure}", EnteredAt = context.EnteredAt, Votes = context.Votes,
-                EarlierBlockers = context.EarlierBlockers, Confirmed = context.Confirmed,
-            };
-        S.Lintian[InstallabilityReport.Key(context.Source, context.Version)] = [.. report.Tags.Select(t => new LintianTagRecord(t.Severity, t.Package, t.Tag, t.Detail))];
-        return new PromotionContext
-        {
-            Source = context.Source, Version = context.Version, From = context.From, To = context.To, Rules = context.Rules, Now = context.Now,
-            Binaries = context.Binaries, NeededArchitectures = context.NeededArchitectures, TargetVersion = context.TargetVersion,
-            Uninstallable = context.Uninstallable, InstallabilitySkipped = context.InstallabilitySkipped, InstallableAgainst = context.InstallableAgainst,
-            Lintian = report.Tags, EnteredAt = context.EnteredAt, Votes = context.Votes, EarlierBlockers = context.EarlierBlockers, Confirmed = context.Confirmed,
-        };
-    }
-
     /// <summary>The source's round here, begun anew when a newer version arrived (its votes reset or carried, its open blockers kept as earlier ones).</summary>
     private QaRound SyncRound(QaStep step, string source, string version, DateTimeOffset? enteredAt)
     {
@@ -566,7 +591,7 @@ public sealed partial class QaGrain(
     private QaAnswer NoStep() =>
         QaAnswer.Refused($"no QA step leaves {Repository} (the ladder: {(ladder.Steps.Count == 0 ? "none configured" : string.Join("; ", ladder.Steps.Select(s => s.Describe())))})");
 
-    private static string Caller => VerifiedCaller.Name ?? "the autobuilder";
+    private static string Caller => VerifiedCaller.Actor ?? "the autobuilder";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: the QA reminder could not be registered; run `autobuilder repo auto-promote` by hand")]
     private static partial void LogReminderFailed(ILogger logger, string distribution, Exception ex);

@@ -34,7 +34,12 @@ public sealed record QaRequestRecord(
     [property: Id(1)] string By,
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] bool Promoted,
-    [property: Id(4)] List<QaReason> Reasons);
+    [property: Id(4)] List<QaReason> Reasons,
+    [property: Id(5)] DateTimeOffset? CheckingSince = null)
+{
+    /// <summary>Lintian runs on the version's .debs for this request; its answer decides it.</summary>
+    public bool Checking => CheckingSince is not null;
+}
 
 /// <summary>A lintian tag as kept in the state (plain JSON).</summary>
 [GenerateSerializer]

@@ -14,6 +14,7 @@ public static class QaServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AutobuilderOptions>, QaOptionsValidator>();
         services.AddSingleton<IInstallabilityChecker, DoseInstallabilityChecker>();
         services.AddSingleton<ILintianRunner, LintianRunner>();
+        services.AddSingleton<ILintianChecks, LintianChecks>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, QaStartup>();
         return services;
     }

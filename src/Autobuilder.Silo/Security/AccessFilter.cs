@@ -44,6 +44,9 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
 
         // Over whatever the caller put there itself: grains that record who acted read this.
         RequestContext.Set(VerifiedCaller.Key, caller.Name);
+        // Only a silo (its web pages) may say whom it acts for; anyone else's claim is dropped.
+        if (caller.Role != AccessRole.Silo && RequestContext.Get(VerifiedCaller.OnBehalfKey) is not null)
+            RequestContext.Remove(VerifiedCaller.OnBehalfKey);
         if (caller.Role == AccessRole.Silo || needed < AccessRole.Operator)
         {
             await context.Invoke();
@@ -57,6 +60,8 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
                 result = $"ok: {Shorten(answer, 300)}";
             else if (context.Result is StageResult stage)
                 result = stage.Ok ? $"ok: {Shorten(stage.Message, 300)}" : $"refused: {Shorten(stage.Message, 300)}";
+            else if (context.Result is QaAnswer qa)
+                result = $"{(qa.Ok ? "ok" : "refused")}: {Shorten(qa.Describe(), 300)}";
         }
         catch (Exception ex)
         {

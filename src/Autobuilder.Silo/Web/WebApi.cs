@@ -6,6 +6,7 @@ using Autobuilder.Grains;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Autobuilder.Silo.Web;
 
@@ -19,8 +20,12 @@ public static class WebApi
     /// <summary>A query or path parameter as the OpenAPI document names it.</summary>
     public sealed record Parameter(string Name, string In, string Description, string Type = "string");
 
+    /// <param name="Method">"get", or "post" for a write (its JSON body is <paramref name="Body"/>; it authenticates with an account's HTTP token).</param>
     public sealed record Route(string Path, string Summary, Type Response, IReadOnlyList<Parameter> Parameters, Func<HttpContext, WebReadModel, Task<IResult>> Handle,
-        bool NeedsLogin = false);
+        bool NeedsLogin = false, string Method = "get", Type? Body = null);
+
+    private static readonly Parameter[] Distribution =
+        [new("repository", "path", "The repository."), new("product", "path", "The product (its suite).")];
 
     private static readonly Parameter[] UploadId =
     [
@@ -70,12 +75,30 @@ public static class WebApi
             async (c, m) => c.Items[WebHosting.SessionItem] is WebSession s && await m.AccountAsync(s.Login) is { } a ? Json(a) : Missing("no such account"), NeedsLogin: true),
         new("/api/v1/audit", "The newest 200 entries of the audit log, newest first (operators).", typeof(IReadOnlyList<AuditEntry>), [],
             async (c, m) => c.Items[WebHosting.SessionItem] is WebSession { Role: >= WebRole.Operator } ? Json(await m.AuditAsync(200)) : Forbidden("the audit log needs the operator role"), NeedsLogin: true),
+        // The QA ladder (issue 15): excuses, votes, promotion requests.
+        new("/api/v1/repositories/{repository}/{product}/excuses", "What holds each package here from the next repository up: karma, votes with comments, each reason; and the recent decisions.",
+            typeof(QaExcuses), [.. Distribution, new("source", "query", "Only this source package.")],
+            async (c, _) => await Qa(c).ExcusesAsync((string)c.Request.RouteValues["repository"]!, (string)c.Request.RouteValues["product"]!, c.Request.Query["source"].FirstOrDefault()) is { } x
+                ? Json(x) : Missing("no such distribution")),
+        new("/api/v1/repositories/{repository}/{product}/votes", "Votes +1 or -1 (vote: 1 or -1) on the version a testing repository holds, as the token's account; a -1 needs a comment; not on one's own package. 409: refused, the body says why.",
+            typeof(QaAnswer), Distribution, (c, _) => Qa(c).ApiAsync<QaVoteBody>(c, Qa(c).VoteAsync), Method: "post", Body: typeof(QaVoteBody)),
+        new("/api/v1/repositories/{repository}/{product}/promotion-requests", "The maintainer (owner or uploader) or an operator asks for the version here to move one rung up: the checks run; lintian's answer may come later (see excuses). 409: refused, with every failed check.",
+            typeof(QaAnswer), Distribution, (c, _) => Qa(c).ApiAsync<QaRequestBody>(c, Qa(c).RequestAsync), Method: "post", Body: typeof(QaRequestBody)),
+        new("/api/v1/repositories/{repository}/{product}/votes/void", "An operator voids a voter's open vote on a source, with a reason (recorded with the vote).",
+            typeof(QaAnswer), Distribution, (c, _) => Qa(c).ApiAsync<QaVoidBody>(c, Qa(c).VoidAsync), Method: "post", Body: typeof(QaVoidBody)),
     ];
+
+    private static WebQa Qa(HttpContext c) => c.RequestServices.GetRequiredService<WebQa>();
 
     public static void Map(IEndpointRouteBuilder e)
     {
         foreach (var route in Routes)
         {
+            if (route.Method == "post")
+            {
+                e.MapPost(route.Path, (HttpContext c, WebReadModel m) => route.Handle(c, m));
+                continue;
+            }
             e.MapGet(route.Path, (HttpContext c, WebReadModel m) =>
                 route.NeedsLogin && c.Items[WebHosting.SessionItem] is null
                     ? Task.FromResult(Results.Json(new { error = "log in first (POST /login)" }, WebHosting.Json, statusCode: 401))
@@ -104,18 +127,30 @@ public static class WebApi
                 },
                 ["404"] = new JsonObject { ["description"] = "Not found (the body's error says what)" },
             };
-            if (route.NeedsLogin)
-                responses["401"] = new JsonObject { ["description"] = "Not logged in" };
-            paths[route.Path] = new JsonObject
+            if (route.NeedsLogin || route.Method == "post")
+                responses["401"] = new JsonObject { ["description"] = route.Method == "post" ? "No or a wrong account token (Basic LOGIN:TOKEN)" : "Not logged in" };
+            var operation = new JsonObject
             {
-                ["get"] = new JsonObject
-                {
-                    ["summary"] = route.Summary,
-                    ["operationId"] = OperationId(route.Path),
-                    ["parameters"] = parameters,
-                    ["responses"] = responses,
-                },
+                ["summary"] = route.Summary,
+                ["operationId"] = (route.Method == "post" ? "post" : "") + OperationId(route.Path),
+                ["parameters"] = parameters,
+                ["responses"] = responses,
             };
+            if (route.Body is { } body)
+            {
+                operation["requestBody"] = new JsonObject
+                {
+                    ["required"] = true,
+                    ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemaOptions.GetJsonSchemaAsNode(body) } },
+                };
+                responses["400"] = new JsonObject { ["description"] = "The body is not what the route takes (the error says what)" };
+                responses["403"] = new JsonObject { ["description"] = "The account's role does not allow it" };
+                responses["409"] = new JsonObject { ["description"] = "Refused by the ladder's rules: the answer's message and reasons say why" };
+                operation["security"] = new JsonArray(new JsonObject { ["token"] = new JsonArray() });
+            }
+            if (paths[route.Path] is not JsonObject item)
+                paths[route.Path] = item = new JsonObject();
+            item[route.Method] = operation;
         }
         paths["/api/v1/openapi.json"] = new JsonObject
         {
@@ -128,7 +163,8 @@ public static class WebApi
             {
                 ["title"] = "Autobuilder API",
                 ["version"] = "1",
-                ["description"] = "Read-only JSON of what the status pages show. With Autobuilder:Web:ReadAccess \"login\", send the session cookie of POST /login.",
+                ["description"] = "JSON of what the status pages show. With Autobuilder:Web:ReadAccess \"login\", send the session cookie of POST /login. " +
+                    "Writes (POST: votes, promotion requests) authenticate with an account's HTTP token: Authorization: Basic base64(LOGIN:TOKEN).",
             },
             ["paths"] = paths,
             ["components"] = new JsonObject
@@ -136,6 +172,7 @@ public static class WebApi
                 ["securitySchemes"] = new JsonObject
                 {
                     ["session"] = new JsonObject { ["type"] = "apiKey", ["in"] = "cookie", ["name"] = WebSessions.Cookie },
+                    ["token"] = new JsonObject { ["type"] = "http", ["scheme"] = "basic", ["description"] = "LOGIN:TOKEN of autobuilder accounts token add LOGIN" },
                 },
             },
         };

@@ -72,6 +72,7 @@ public static class WebHosting
         web.Services.AddSingleton<WebPages>();
         web.Services.AddSingleton<WebSessions>();
         web.Services.AddSingleton<WebActions>();
+        web.Services.AddSingleton<WebQa>();
         web.Services.AddRouting();
     }
 
@@ -110,7 +111,7 @@ public static class WebHosting
                 headers.CacheControl = "no-store";
                 if (options.Tls)
                     headers.StrictTransportSecurity = "max-age=31536000";
-                if (HttpMethods.IsPost(method) && ForeignOrigin(context) is { } why)
+                if (HttpMethods.IsPost(method) && !TokenApiWrite(context) && ForeignOrigin(context) is { } why)
                 {
                     // Cross-site request forgery, first line: a browser names the page a form came from.
                     await WriteAsync(context, 403, "Refused", why);
@@ -143,6 +144,7 @@ public static class WebHosting
             {
                 Map(endpoints);
                 actions.Map(endpoints);
+                app.Services.GetRequiredService<WebQa>().Map(endpoints);
                 WebApi.Map(endpoints);
                 endpoints.MapFallback(() => NotFound("no such page"));
             });
@@ -166,6 +168,16 @@ public static class WebHosting
             return null;
         return "The request names no Origin of this site: forms are taken only from this site's own pages.";
     }
+
+    /// <summary>
+    /// A program's API write: a POST to /api/ with an Authorization header and no Origin. A browser
+    /// names the Origin of every cross-site POST (so those are still checked), and never adds an
+    /// Authorization header our pages did not ask for; such a write authenticates with the token
+    /// alone, never with the session cookie.
+    /// </summary>
+    private static bool TokenApiWrite(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal) && context.Request.Headers.Origin.Count == 0
+        && context.Request.Headers.Authorization.Count > 0;
 
     private static void Map(IEndpointRouteBuilder e)
     {

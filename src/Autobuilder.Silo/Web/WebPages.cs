@@ -10,7 +10,7 @@ namespace Autobuilder.Silo.Web;
 /// page is one query of <see cref="WebReadModel"/> (no grain call per row). Action forms are
 /// shown only to whom may use them; the actions check again (<see cref="WebActions"/>).
 /// </summary>
-public sealed class WebPages(WebReadModel model, WebOptions options)
+public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
 {
     /// <summary>The navigation's right end: who is logged in, their page, the operators' links, and the logout form.</summary>
     private string User(WebSession? s)
@@ -327,12 +327,14 @@ public sealed class WebPages(WebReadModel model, WebOptions options)
             .Raw("<th scope=\"col\">Binaries</th><th scope=\"col\">Architectures</th><th scope=\"col\">Added</th></tr></thead><tbody>");
         foreach (var s in view.Details.Sources.OrderBy(s => s.Source, StringComparer.Ordinal))
         {
-            h.Raw($"<tr id=\"src-{Html.Encode(Html.Segment(s.Source))}\"><td>").Text(s.Source).Raw("</td><td>").Text(s.Version).Raw("</td><td>")
+            h.Raw($"<tr id=\"src-{Html.Encode(Html.Segment(s.Source))}\"><td>").Link(WebQa.PackageHref(repository, product, s.Source), s.Source).Raw("</td><td>").Text(s.Version).Raw("</td><td>")
                 .Text(string.Join(", ", s.Binaries)).Raw("</td><td>").Text(string.Join(", ", s.Architectures)).Raw("</td><td>").Text(Html.Time(s.AddedAt)).Raw("</td></tr>");
         }
         h.Raw("</tbody></table></div>");
         if (view.Details.Sources.Count == 0)
             h.Element("p", "No packages.", "empty");
+        // The QA ladder's candidates here and what holds each (issue 15); nothing when no step leaves this repository.
+        h.Raw(await qa.CandidatesSectionAsync(repository, product));
         if (operate)
         {
             h.Element("h2", "Promote into this distribution");

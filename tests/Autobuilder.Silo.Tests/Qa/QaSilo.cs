@@ -6,6 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Autobuilder.Grains.Options;
+using Autobuilder.Silo.Web;
 using Orleans.Configuration;
 
 namespace Autobuilder.Silo.Tests.Qa;
@@ -16,7 +18,8 @@ namespace Autobuilder.Silo.Tests.Qa;
 /// can be the test's <see cref="MovableClock"/>. The admin plane keeps the wall clock (a console's
 /// proof must not look expired after the test moved the grains ten days on), and reminders may tick
 /// every few seconds. The console (<see cref="Console"/>) connects through the gateway with the
-/// admin certificate the silo made, as an operator's would.
+/// admin certificate the silo made, as an operator's would. The silo serves the web pages and the
+/// JSON API too (<see cref="WebPort"/>), wired as Program.cs wires them, for the QA pages' tests.
 /// </summary>
 public sealed class QaSilo : IAsyncLifetime
 {
@@ -28,6 +31,8 @@ public sealed class QaSilo : IAsyncLifetime
     public string Scratch => _root["scratch"];
     public int GatewayPort { get; } = SiloProcess.FreePort();
     public int SiloPort { get; } = SiloProcess.FreePort();
+    public int WebPort { get; } = SiloProcess.FreePort();
+    public string WebOrigin => $"http://127.0.0.1:{WebPort}";
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
     public string Outbox => Path.Combine(DataRoot, "outbox");
 
@@ -68,20 +73,22 @@ public sealed class QaSilo : IAsyncLifetime
             settings[$"Autobuilder:Stage:Repositories:{i}:AcceptsUploads"] = (i == 0).ToString();
             settings[$"Autobuilder:Stage:Repositories:{i}:KeepVersions"] = "1";
         }
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.UseOrleans(silo =>
+        // Lintian runs outside the request's call (it takes tens of seconds here): Orleans' default 30 s call timeout stays.
+        var web = new WebOptions { Enabled = true, Address = "127.0.0.1", Port = WebPort };
+        AspNetCoreFramework.Resolve();
+        _host = WebSiloHost.Build(web, Path.Combine(DataRoot, "certs"), builder =>
         {
-            silo.UseSingleHostClustering(builder.Configuration);
-            silo.AddAutobuilder(builder.Configuration);
-            silo.Services.AddSingleton<TimeProvider>(Clock);
-            silo.Services.AddSingleton(sp => new ProofVerifier(sp.GetRequiredService<CertificateTrust>(), TimeProvider.System));
-            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
-            // A request runs lintian inside the call: on a busy test machine that outlasts Orleans' 30 s default.
-            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(3));
+            builder.Logging.ClearProviders();
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.UseOrleans(silo =>
+            {
+                silo.UseSingleHostClustering(builder.Configuration);
+                silo.AddAutobuilder(builder.Configuration);
+                silo.Services.AddSingleton<TimeProvider>(Clock);
+                silo.Services.AddSingleton(sp => new ProofVerifier(sp.GetRequiredService<CertificateTrust>(), TimeProvider.System));
+                silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            });
         });
-        _host = builder.Build();
         await _host.StartAsync();
         foreach (var repo in repos)
             await WaitAsync($"{repo}/bookworm published once", async () => (await Distribution(repo).GetStatusAsync()).LiveGeneration is not null);
@@ -130,6 +137,26 @@ public sealed class QaSilo : IAsyncLifetime
             Assert.True((await directory.AuthorizeUploadAsync(new UploadPermissionRequest(login, "extras-devel", "bookworm", owns))).Allowed);
     }
 
+    /// <summary>
+    /// A promotion request out of extras-devel as the console makes it, and, when lintian checks it
+    /// outside the call ("lintian is checking"), its outcome once the answer landed in the excuses:
+    /// promoted, or refused with the reasons the excuses give.
+    /// </summary>
+    public async Task<QaAnswer> RequestAsync(PromotionRequest request)
+    {
+        var answer = await Qa("extras-devel").RequestPromotionAsync(request);
+        if (!answer.Ok || !(answer.Message.Contains("lintian is checking", StringComparison.Ordinal) || answer.Message.Contains("is being checked", StringComparison.Ordinal)))
+            return answer;
+        QaExcuse? settled = null;
+        await WaitAsync($"lintian's answer on {request.Source} {request.Version}", async () =>
+        {
+            var excuse = (await Qa("extras-devel").GetExcusesAsync(request.Source)).Packages.SingleOrDefault();
+            settled = excuse is { Requested: { } r } && !r.StartsWith("being checked", StringComparison.Ordinal) ? excuse : null;
+            return settled is not null;
+        }, seconds: 240);
+        return new QaAnswer(settled!.Requested!.StartsWith("promoted", StringComparison.Ordinal), settled.Requested, settled.Reasons);
+    }
+
     /// <summary>Waits until the quarantine rules of extras-testing have run once more after now (the reminder's tick).</summary>
     public async Task WaitForRulesRunAsync()
     {
@@ -158,4 +185,26 @@ public sealed class QaSilo : IAsyncLifetime
 public sealed class QaCollection : ICollectionFixture<QaSilo>
 {
     public const string Name = "qa";
+}
+
+/// <summary>
+/// Lets this test process load ASP.NET Core (the in-process silo's web pages) from the installed
+/// shared framework beside the runtime: the project does not take that framework over, so the
+/// console's library copies stay in its folder (see the .csproj).
+/// </summary>
+internal static class AspNetCoreFramework
+{
+    private static int _hooked;
+
+    public static void Resolve()
+    {
+        if (Interlocked.Exchange(ref _hooked, 1) == 1)
+            return;
+        var runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var folder = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(runtime)!)!, "Microsoft.AspNetCore.App", Path.GetFileName(runtime));
+        if (!Directory.Exists(folder))
+            folder = Directory.GetDirectories(Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(runtime)!)!, "Microsoft.AspNetCore.App")).Max(StringComparer.Ordinal)!;
+        System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =>
+            File.Exists(Path.Combine(folder, name.Name + ".dll")) ? context.LoadFromAssemblyPath(Path.Combine(folder, name.Name + ".dll")) : null;
+    }
 }

@@ -171,7 +171,8 @@ public sealed partial class WebPagesTests
     {
         var document = JsonNode.Parse(await _http.GetStringAsync("/api/v1/openapi.json"))!;
         Assert.Equal("3.1.0", document["openapi"]!.GetValue<string>());
-        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
+        // Every path one can GET (the QA writes are POSTs: WebQaTests sends them).
+        var paths = document["paths"]!.AsObject().Where(p => p.Value!["get"] is not null).Select(p => p.Key).ToList();
         var arch = Assert.Single(_built.Builds).Architecture;
         var id = _built.Summary.Id.Split('/');
         var (client, _) = await LoginAsync(Fixture.Operator, f.OperatorToken);
