@@ -23,6 +23,10 @@ public sealed partial class DistributionGrain
     {
         if (!Valid)
             return OfferAnswer.Rejected(Key, [NotADistribution()]);
+        // Fetching copies the offered files onto this host: under the reserve nothing is taken, and
+        // the upload offers again (it retries a failed offer on its own timer).
+        if (DiskUnderReserve() is { } full)
+            throw new IOException($"{Key} takes no offer now: the stage's {full.Reason}");
         var fetched = await Offered.FetchAsync(_repositoryName, _product, offer);
         if (fetched.Problems.Count > 0)
         {
