@@ -126,7 +126,7 @@ public sealed partial class DistributionGrain
     private StageResult Outcome(StageResult published, string done) =>
         published.Ok
             ? new StageResult(true, $"{done}; generation {_set.Generation} is live", _set.Generation)
-            : new StageResult(false, $"{done} as generation {_set.Generation}, but publishing failed: {published.Message} (retry with: autobuilder repo sync {Key})", _set.Generation);
+            : new StageResult(false, $"{done} as generation {_set.Generation}, but it is not live yet: {published.Message} ('autobuilder repo sync {Key}' tries at once)", _set.Generation);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Distribution}: promoted {Source} {Version} from {From} as generation {Generation}")]
     private static partial void LogPromoted(ILogger logger, string distribution, string source, string version, string from, long generation);

@@ -24,6 +24,10 @@ public sealed partial class DistributionGrain
     {
         if (!Valid)
             return OfferAnswer.Rejected(Key, [NotADistribution()]);
+        // Fetching copies the offered files onto this host: under the reserve nothing is taken, and
+        // the upload offers again (it retries a failed offer on its own timer).
+        if (DiskUnderReserve() is { } full)
+            throw new IOException($"{Key} takes no offer now: the stage's {full.Reason}");
         // Where the offer spends its time, in its log line (the publish logs its own parts).
         var started = Stopwatch.GetTimestamp();
         var fetched = await Offered.FetchAsync(_repositoryName, _product, offer);

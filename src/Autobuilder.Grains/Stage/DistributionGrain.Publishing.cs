@@ -10,6 +10,10 @@ namespace Autobuilder.Grains.Stage;
 /// </summary>
 public sealed partial class DistributionGrain
 {
+    // Makes a publish that waited for disk space or failed again, until it is live.
+    private IGrainTimer? _publishRetry;
+    private int _publishFailures;
+
     async Task IDistributionGrain.StartAsync()
     {
         if (!Valid)
@@ -63,6 +67,9 @@ public sealed partial class DistributionGrain
             return WithRemote(new StageResult(true, $"{Key}: generation {generation} is already live", generation));
         }
 
+        if (DiskUnderReserve() is { } full)
+            return await WaitForSpaceAsync(generation, full);
+
         var announce = ChangedBinaries();
         var now = time.GetUtcNow();
         try
@@ -80,8 +87,8 @@ public sealed partial class DistributionGrain
             S.PublishedAt = outcome.At;
             S.LastError = null;
             S.History.Add(new PublishRecord(generation, outcome.At, _set.Count, note));
-            if (S.History.Count > HistoryKept)
-                S.History.RemoveRange(0, S.History.Count - HistoryKept);
+            TrimHistory(outcome.At);
+            StopPublishRetry();
             LogPublished(logger, Key, generation, _set.Count);
             await state.WriteStateAsync();
             AnnouncePublished(generation, announce);
@@ -94,11 +101,88 @@ public sealed partial class DistributionGrain
         {
             _changed = null;
             S.LastError = $"publishing generation {generation} failed: {ex.Message}";
-            await state.WriteStateAsync();
             LogPublishFailed(logger, Key, generation, ex);
-            return StageResult.Refused($"{Key}: {S.LastError}");
+            // Live is still the previous generation (nothing a client reaches is written in place);
+            // this one is in the journal and goes live by the retry, not only by the next change.
+            RetryPublishLater();
+            await TryWriteStateAsync();
+            return StageResult.Refused($"{Key}: {S.LastError}; tried again by itself");
         }
     }
+
+    /// <summary>
+    /// The data root is under its reserve (Autobuilder:Disk): a publish writes indices, signatures
+    /// and a generation folder, so it waits rather than fail half way (and take the last free bytes
+    /// from the state files). The change is in the journal already; the retry makes it live.
+    /// </summary>
+    private async Task<StageResult> WaitForSpaceAsync(long generation, DiskSpace full)
+    {
+        var why = $"publishing generation {generation} waits: {full.Reason}; it goes live by itself when space returns";
+        RetryPublishLater(backOff: false);
+        if (S.LastError != why)
+        {
+            S.LastError = why;
+            LogPublishWaits(logger, Key, generation, full.Reason);
+            await TryWriteStateAsync();
+        }
+        return StageResult.Refused($"{Key}: {why}");
+    }
+
+    /// <summary>The state write of a publish that did not happen: on a full disk it may fail too, and the retry must still run.</summary>
+    private async Task TryWriteStateAsync()
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStateWriteFailed(logger, Key, ex);
+        }
+    }
+
+    /// <summary>
+    /// A publish that waited for space or failed is made again on a timer until the generation the
+    /// journal holds is live: every Autobuilder:PublishRetrySeconds while it waits for space (asking
+    /// costs a statvfs), backing off to 10 minutes while it fails.
+    /// </summary>
+    private void RetryPublishLater(bool backOff = true)
+    {
+        if (_publishRetry is not null)
+            return;
+        var delay = Retries.Backoff.After(options.Value.PublishRetrySeconds, backOff ? ++_publishFailures : 1);
+        _publishRetry = this.RegisterGrainTimer(async () =>
+        {
+            _publishRetry?.Dispose();
+            _publishRetry = null;
+            await PublishAsync(force: false, "publish retried");
+        }, new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+    }
+
+    private void StopPublishRetry()
+    {
+        _publishRetry?.Dispose();
+        _publishRetry = null;
+        _publishFailures = 0;
+    }
+
+    /// <summary>
+    /// Drops history past HistoryKept, but never a publish superseded less than Stage:ByHashMinutes
+    /// ago: <see cref="ByHashGenerations"/> reads them, so a burst of any number of publishes keeps
+    /// every generation of the window reachable by hash (the state grows with the burst, not forever).
+    /// </summary>
+    private void TrimHistory(DateTimeOffset now)
+    {
+        var drop = 0;
+        // Entry i stopped being live when entry i + 1 was published.
+        while (S.History.Count - drop > HistoryKept && S.History[drop + 1].At < now - configuration.ByHashWindow)
+            drop++;
+        S.History.RemoveRange(0, drop);
+    }
+
+    /// <summary>This silo's data root when it is under its reserve; null when publishing may go on (or no silo service measures it).</summary>
+    private DiskSpace? DiskUnderReserve() =>
+        ServiceProvider.GetService(typeof(Services.IDiskReserve)) is Services.IDiskReserve disk && disk.Now() is { UnderReserve: true } space ? space : null;
 
     /// <summary>
     /// The generations whose indices stay reachable by hash in the next one: the one live now, and
@@ -123,6 +207,12 @@ public sealed partial class DistributionGrain
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Distribution}: publishing generation {Generation} failed")]
     private static partial void LogPublishFailed(ILogger logger, string distribution, long generation, Exception ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: publishing generation {Generation} waits: {Reason}")]
+    private static partial void LogPublishWaits(ILogger logger, string distribution, long generation, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: writing the state after a publish that did not happen failed; the retry goes on")]
+    private static partial void LogStateWriteFailed(ILogger logger, string distribution, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: preparing the publisher's indices failed; the next publish builds them whole")]
     private static partial void LogPrepareFailed(ILogger logger, string distribution, Exception ex);

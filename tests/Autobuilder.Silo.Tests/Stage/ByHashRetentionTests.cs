@@ -8,6 +8,7 @@ namespace Autobuilder.Silo.Tests.Stage;
 /// By-hash files of superseded generations stay for Stage:ByHashMinutes, however many publishes
 /// happen meanwhile: a slow client that read an InRelease before a burst must still find the
 /// indices it names (apt fetches them by hash), or it gets a 404 and then a hash-sum mismatch.
+/// More publishes than the grain's history usually keeps (50) within the window: AptHammerTests.
 /// </summary>
 public sealed class ByHashRetentionTests
 {
@@ -41,26 +42,34 @@ public sealed class ByHashRetentionTests
     }
 
     [Fact]
-    public async Task Should_drop_superseded_indices_from_by_hash_When_the_window_is_zero()
+    public async Task Should_carry_superseded_indices_for_ByHashMinutes_and_drop_them_after_When_the_window_is_minutes()
     {
-        // Arrange
+        // Arrange: a window of 0.1 minutes (6 s), so both of its ends fit in a test.
         using var root = new TempDir("ab-byhash-");
-        await using var silo = new SiloProcess(root["var"], c => Configure(c, byHashMinutes: 0));
+        await using var silo = new SiloProcess(root["var"], c => Configure(c, byHashMinutes: 0.1));
         await silo.StartAsync();
         StageQueue.Drop(silo, new StagePackage("ab-bz0"), root["scratch"]);
         await StageQueue.WaitForAsync(silo, "extras-devel/bookworm", "ab-bz0", "1.0-1");
         var suite = Path.Combine(StageQueue.Live(silo, "extras-devel"), "dists", "bookworm");
         var first = ReleaseFile.Load(Path.Combine(suite, "Release")).Files.Single(f => f.Name == "main/binary-amd64/Packages.xz");
 
-        // Act
-        for (var i = 1; i <= 3; i++)
-        {
-            StageQueue.Drop(silo, new StagePackage($"ab-bz{i}"), root["scratch"]);
-            await StageQueue.WaitForAsync(silo, "extras-devel/bookworm", $"ab-bz{i}", "1.0-1");
-        }
+        // Act: superseded now, and still carried by the next publish within the window …
+        StageQueue.Drop(silo, new StagePackage("ab-bz1"), root["scratch"]);
+        var superseded = await StageQueue.WaitForAsync(silo, "extras-devel/bookworm", "ab-bz1", "1.0-1");
+        StageQueue.Drop(silo, new StagePackage("ab-bz2"), root["scratch"]);
+        await StageQueue.WaitForAsync(silo, "extras-devel/bookworm", "ab-bz2", "1.0-1");
+        var within = File.Exists(Path.Combine(suite, ByHash.PathFor(first)));
+        var supersededAt = superseded.Status.History[^1].At;
+        // … but not by a publish once the window since it stopped being live has passed.
+        var wait = supersededAt + TimeSpan.FromSeconds(7) - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait);
+        StageQueue.Drop(silo, new StagePackage("ab-bz3"), root["scratch"]);
+        await StageQueue.WaitForAsync(silo, "extras-devel/bookworm", "ab-bz3", "1.0-1");
 
-        // Assert: the check above can fail — without a window the old index is not carried.
-        Assert.False(File.Exists(Path.Combine(suite, ByHash.PathFor(first))), "a superseded index was carried with ByHashMinutes 0");
+        // Assert
+        Assert.True(within, "the first generation's index was not carried by hash within the window");
+        Assert.False(File.Exists(Path.Combine(suite, ByHash.PathFor(first))), "a superseded index was still carried after ByHashMinutes");
     }
 
     private static void Configure(JsonObject config, double byHashMinutes)
