@@ -125,8 +125,19 @@ public sealed class ChaosDriver
                 Drop(next);
                 if (_dropped.Count % _o.OperationEvery == 0)
                     await MaintenanceAsync(PickOperation(), awaited: true);
-                for (var k = killsAt.GetValueOrDefault(_dropped.Count); k > 0; k--)
+                // Every kill whose drop number has passed: a kill drops the next upload while the silo
+                // is down, so a drop number can be passed without the loop stopping at it.
+                while (killsAt.Count > 0 && killsAt.Peek() <= _dropped.Count)
+                {
+                    killsAt.Dequeue();
                     await KillAndRestartAsync();
+                }
+            }
+            // Kills whose drop never came (the last uploads went in as the kills' own drops).
+            while (killsAt.Count > 0 && DateTime.UtcNow < deadline)
+            {
+                killsAt.Dequeue();
+                await KillAndRestartAsync();
             }
             await SettleAsync(deadline + TimeSpan.FromMinutes(1));
             _report.Elapsed = _clock.Elapsed;
@@ -136,16 +147,13 @@ public sealed class ChaosDriver
         }
 
         /// <summary>Kill k after the drop numbered about k·N/(K+1), give or take one: spread over the run, all before the last drop.</summary>
-        private Dictionary<int, int> KillSchedule()
+        private Queue<int> KillSchedule()
         {
-            var schedule = new Dictionary<int, int>();
+            var schedule = new List<int>();
             var n = driver._plan.Count;
             for (var k = 1; k <= kills; k++)
-            {
-                var at = Math.Clamp((int)Math.Round(k * n / (double)(kills + 1)) + _rng.Next(-1, 2), 1, n - 1);
-                schedule[at] = schedule.GetValueOrDefault(at) + 1;
-            }
-            return schedule;
+                schedule.Add(Math.Clamp((int)Math.Round(k * n / (double)(kills + 1)) + _rng.Next(-1, 2), 1, n - 1));
+            return new Queue<int>(schedule.Order());
         }
 
         private PlannedUpload? NextDroppable() =>
