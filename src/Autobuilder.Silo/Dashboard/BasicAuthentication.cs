@@ -19,8 +19,10 @@ public sealed class BasicAuthentication(RequestDelegate next, DashboardSettings 
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // The session is read from its grain (sessions are durable), once per request.
         if (Authorized(context, context.Request.Headers.Authorization.ToString())
-            || context.RequestServices.GetService<Web.WebSessions>()?.Current(context) is { Role: >= Grains.WebRole.Operator })
+            || (context.RequestServices.GetService<Web.WebSessions>() is { } sessions
+                && await sessions.LoadAsync(context) is { Role: >= Grains.WebRole.Operator }))
         {
             await next(context);
             return;

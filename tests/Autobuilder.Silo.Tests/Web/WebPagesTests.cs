@@ -103,7 +103,7 @@ public sealed partial class WebPagesTests(WebPagesTests.Fixture f) : IClassFixtu
 
         var list = await PageAsync("/uploads?source=ab-web-hello");
         Assert.Contains(id, list);
-        Assert.Contains("1 upload(s)", list);
+        Assert.Contains("Uploads 1-1, newest first", list);
         Assert.Contains("No upload matches.", await PageAsync("/uploads?source=ab-web-nothing"));
 
         var page = await PageAsync(href);
