@@ -122,34 +122,9 @@ public sealed class SqliteUploadIndex : IUploadIndex
             return new UploadPage([], false);
         await using var connection = await OpenAsync(ct);
         await using var command = connection.CreateCommand();
-        var where = new List<string>();
-        void Filter(string clause, string name, object value)
-        {
-            where.Add(clause);
-            command.Parameters.AddWithValue(name, value);
-        }
-        if (query.Product is { Length: > 0 } product)
-            Filter("product = @product", "@product", product);
-        if (state is not null)
-        {
-            // Either column: both have their index, so SQLite can take the union.
-            Filter("(state = @state OR outcome = @state)", "@state", state);
-        }
-        if (query.Source is { Length: > 0 } source)
-            Filter("source = @source", "@source", source);
-        if (query.Uploader is { Length: > 0 } uploader)
-            Filter("account = @account", "@account", uploader);
-        if (query.Since is { } since)
-            Filter("received_at >= @since", "@since", since.UtcTicks);
-        if (query.Until is { } until)
-            Filter("received_at < @until", "@until", until.UtcTicks);
-        if (query.Text is { Length: > 0 } text)
-            Filter("(id LIKE @text ESCAPE '\\' OR last_reason LIKE @text ESCAPE '\\')", "@text", UploadIndexRows.Contains(text));
+        command.CommandText = UploadIndexRows.PageSql(query, state, Columns, t => t.UtcTicks, "(id LIKE @text ESCAPE '\\' OR last_reason LIKE @text ESCAPE '\\')", "@",
+            (name, value) => command.Parameters.AddWithValue(name, value));
         var limit = UploadIndexRows.Limit(query);
-        command.CommandText = $"""
-            SELECT {Columns} FROM uploads {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
-            ORDER BY received_at DESC, id DESC LIMIT {limit + 1} OFFSET {UploadIndexRows.Offset(query)}
-            """;
         var rows = await ReadAsync(command, ct);
         return new UploadPage(rows.Take(limit).ToList(), rows.Count > limit);
     }

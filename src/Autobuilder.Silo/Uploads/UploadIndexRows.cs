@@ -39,4 +39,39 @@ internal static class UploadIndexRows
     public static int Limit(UploadQuery q) => Math.Clamp(q.Limit, 1, UploadQuery.MaxLimit);
 
     public static int Offset(UploadQuery q) => Math.Max(0, q.Offset);
+
+    /// <summary>
+    /// The SELECT of one page of <paramref name="query"/> (newest first, one row more than the page to
+    /// tell whether another follows), its filters handed to <paramref name="add"/> as parameters.
+    /// What differs between the stores is passed in: how a time is stored, the case-insensitive text
+    /// match, and how a parameter is named.
+    /// </summary>
+    public static string PageSql(UploadQuery query, string? state, string columns, Func<DateTimeOffset, object> time, string textMatch,
+        string parameterPrefix, Action<string, object> add)
+    {
+        var where = new List<string>();
+        void Filter(string clause, string name, object value)
+        {
+            where.Add(clause);
+            add(parameterPrefix + name, value);
+        }
+        if (query.Product is { Length: > 0 } product)
+            Filter("product = @product", "product", product);
+        if (state is not null)
+            Filter("(state = @state OR outcome = @state)", "state", state); // either column: both are indexed
+        if (query.Source is { Length: > 0 } source)
+            Filter("source = @source", "source", source);
+        if (query.Uploader is { Length: > 0 } uploader)
+            Filter("account = @account", "account", uploader);
+        if (query.Since is { } since)
+            Filter("received_at >= @since", "since", time(since));
+        if (query.Until is { } until)
+            Filter("received_at < @until", "until", time(until));
+        if (query.Text is { Length: > 0 } text)
+            Filter(textMatch, "text", Contains(text));
+        return $"""
+            SELECT {columns} FROM uploads {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
+            ORDER BY received_at DESC, id DESC LIMIT {Limit(query) + 1} OFFSET {Offset(query)}
+            """;
+    }
 }
