@@ -17,7 +17,7 @@ public class HostModeFailureTests
         Assert.Equal(BuildOutcome.BuildFailed, run.Result.Outcome);
         Assert.Contains("exit 1", run.Log);
         Assert.Contains("override_dh_auto_build", run.Log);
-        Assert.Contains("build failed: dpkg-buildpackage -us -uc --build=any exited", run.Log);
+        Assert.Contains("build failed: dpkg-buildpackage -us -uc --build=any --no-check-builddeps exited", run.Log);
         Assert.Empty(run.Result.Files);
         Assert.False(File.Exists(build[BuildRunnerFiles.ResultsList]));
     }
@@ -63,6 +63,23 @@ public class HostModeFailureTests
 
         Assert.Equal(BuildOutcome.Success, run.State.Outcome);
         Assert.Contains("log-limit=10000000", run.Log);
+    }
+
+    [Fact]
+    public void Should_read_the_build_dependencies_of_a_clear_signed_dsc_When_the_uploader_signed_it()
+    {
+        // Real uploads are signed: the check reads the .dsc's fields, which dpkg's parser refuses
+        // with the OpenPGP armour around them.
+        using var build = new BuildFolder(new SourcePackage(Name: "hello-signed-dw", BuildDepends: "autobuilder-no-such-package (>= 1)"));
+        using var key = UploaderGpgKey.Create(System.IO.Path.Combine(build.Root, "gnupg"), "Runner Test <runner@example.org>");
+        File.WriteAllText(build[build.Package.DscName], key.ClearSign(File.ReadAllText(build[build.Package.DscName])));
+
+        var run = build.Run(build.Args("any")).AssertExit(2);
+
+        Assert.Equal(BuildOutcome.DepWait, run.State.Outcome);
+        Assert.Equal("autobuilder-no-such-package (>= 1)", run.State.Missing);
+        Assert.Contains("dpkg-source: info: extracting hello-signed-dw", run.Log);
+        Assert.False(File.Exists(build[".build-deps.control"]), "the check's copy of the fields is removed");
     }
 
     [Fact]
