@@ -4,6 +4,9 @@ namespace Autobuilder.Testing;
 /// Writes a tiny but real Debian source package and builds it with the real dpkg-source, so tests
 /// work on exactly what uploaders send. <c>ExtraFiles</c> (path in the tree → content) are written
 /// into the tree before <c>dpkg-source -b</c>, e.g. a script under debian/ that RulesBuild runs.
+/// <c>Debhelper: false</c> writes the smallest real package instead: a debian/rules that calls
+/// dpkg-gencontrol and dpkg-deb itself, no build dependency at all (a build takes about a second
+/// instead of dh's several, for runs of many builds such as the chaos campaign).
 /// </summary>
 public sealed record SourcePackage(
     string Name = "hello-ab",
@@ -15,7 +18,8 @@ public sealed record SourcePackage(
     string Distribution = "unstable",
     string Maintainer = "Test Uploader <uploader@example.org>",
     string RulesBuild = "",
-    IReadOnlyDictionary<string, string>? ExtraFiles = null)
+    IReadOnlyDictionary<string, string>? ExtraFiles = null,
+    bool Debhelper = true)
 {
     public string Version => Revision.Length > 0 ? $"{UpstreamVersion}-{Revision}" : UpstreamVersion;
     public string DscName => $"{Name}_{NoEpoch(Version)}.dsc";
@@ -53,20 +57,22 @@ public sealed record SourcePackage(
                 workingDirectory: parent).Ok();
         }
         File.WriteAllText(Path.Combine(tree, "debian", "source", "format"), Format + "\n");
-        var buildDepends = BuildDepends.Length > 0 ? $"debhelper-compat (= 13), {BuildDepends}" : "debhelper-compat (= 13)";
+        var helper = Debhelper ? "debhelper-compat (= 13)" : "";
+        var buildDepends = string.Join(", ", new[] { helper, BuildDepends }.Where(d => d.Length > 0));
+        // Whole lines or nothing: an empty line would end the stanza.
+        var buildDependsLine = buildDepends.Length > 0 ? $"Build-Depends: {buildDepends}\n" : "";
+        var dependsLine = Debhelper ? "Depends: ${misc:Depends}\n" : "";
         File.WriteAllText(Path.Combine(tree, "debian", "control"), $"""
             Source: {Name}
             Section: misc
             Priority: optional
             Maintainer: {Maintainer}
-            Build-Depends: {buildDepends}
-            Standards-Version: 4.6.2
+            {buildDependsLine}Standards-Version: 4.6.2
             Rules-Requires-Root: no
 
             Package: {Name}
             Architecture: {Architecture}
-            Depends: ${"{"}misc:Depends{"}"}
-            Description: test package for the autobuilder
+            {dependsLine}Description: test package for the autobuilder
              A tiny package written by the tests.
 
             """);
@@ -86,10 +92,32 @@ public sealed record SourcePackage(
             File.WriteAllText(full, content);
         }
         var rules = Path.Combine(tree, "debian", "rules");
-        var buildOverride = RulesBuild.Length > 0 ? $"\noverride_dh_auto_build:\n\t{RulesBuild}\n" : "";
-        File.WriteAllText(rules, $"#!/usr/bin/make -f\n%:\n\tdh $@\n{buildOverride}");
+        if (Debhelper)
+        {
+            var buildOverride = RulesBuild.Length > 0 ? $"\noverride_dh_auto_build:\n\t{RulesBuild}\n" : "";
+            File.WriteAllText(rules, $"#!/usr/bin/make -f\n%:\n\tdh $@\n{buildOverride}");
+        }
+        else
+            File.WriteAllText(rules, PlainRules());
         File.SetUnixFileMode(rules, (UnixFileMode)0b111_101_101);
         File.SetUnixFileMode(Path.Combine(tree, Name), (UnixFileMode)0b111_101_101);
         return tree;
+    }
+
+    /// <summary>debian/rules without debhelper: the targets dpkg-buildpackage calls, the .deb made by dpkg-gencontrol and dpkg-deb.</summary>
+    private string PlainRules()
+    {
+        var build = RulesBuild.Length > 0 ? $"\t{RulesBuild}\n" : "\ttrue\n";
+        return "#!/usr/bin/make -f\n" +
+            "build build-arch build-indep:\n" + build +
+            "clean:\n\trm -rf debian/tmp debian/files\n" +
+            "binary binary-arch: build\n" +
+            "\trm -rf debian/tmp\n" +
+            $"\tinstall -D -m 0755 {Name} debian/tmp/usr/bin/{Name}\n" +
+            "\tmkdir -p debian/tmp/DEBIAN\n" +
+            $"\tdpkg-gencontrol -p{Name} -Pdebian/tmp\n" +
+            "\tdpkg-deb --root-owner-group -Zgzip --build debian/tmp ..\n" +
+            "binary-indep: build\n" +
+            ".PHONY: build build-arch build-indep clean binary binary-arch binary-indep\n";
     }
 }

@@ -13,4 +13,12 @@ public sealed record BuildResult(
     [property: Id(7)] string LogPath,
     [property: Id(8)] IReadOnlyList<string> Files,
     [property: Id(9)] DateTimeOffset Started,
-    [property: Id(10)] DateTimeOffset Finished);
+    [property: Id(10)] DateTimeOffset Finished)
+{
+    /// <summary>
+    /// The attempt died with the silo process that ran it (killed, crashed, restarted): nothing the
+    /// build or the slot did, so it is retried without blaming the slot (the chaos runs' kills made
+    /// healthy uploads fail after three restarts on three slots).
+    /// </summary>
+    [Id(11)] public bool LostWithSilo { get; init; }
+}

@@ -49,7 +49,7 @@ public sealed partial class BuilderSlotGrain(
             // The process that ran this build is gone (the silo restarted): whatever it left behind
             // is not a result. Report it so the upload builds it again.
             await EndAsync(new BuildResult(cut.Build.Id, cut.Attempt, Key, BuildOutcome.InfrastructureError,
-                "the builder's silo restarted during the build", [], "", "", [], S.Started ?? time.GetUtcNow(), time.GetUtcNow()), hostLost: null);
+                "the builder's silo restarted during the build", [], "", "", [], S.Started ?? time.GetUtcNow(), time.GetUtcNow()) { LostWithSilo = true }, hostLost: null);
             await state.WriteStateAsync();
             StartProbing(TimeSpan.Zero);
             return;
@@ -209,7 +209,8 @@ public sealed partial class BuilderSlotGrain(
         // A result the upload did not want (an attempt that had already ended, remembered across a
         // restart) says nothing about this slot.
         // A cancelled build says nothing about the slot either.
-        if (accepted && result.Outcome != BuildOutcome.Cancelled)
+        // Nor does a build lost with the silo that ran it (a restart is not the slot's failure).
+        if (accepted && result.Outcome != BuildOutcome.Cancelled && !result.LostWithSilo)
             S.ConsecutiveFailures = result.Outcome == BuildOutcome.InfrastructureError ? S.ConsecutiveFailures + 1 : 0;
         if (hostLost is not null)
             S.HostDown = hostLost;

@@ -151,6 +151,7 @@ public sealed partial class UploadGrain(
         {
             var buildId = UploadIds.Build(Id, build.Architecture);
             var reason = "the builder's silo restarted during the build";
+            var lostWithSilo = true;
             try
             {
                 if (await GrainFactory.GetGrain<IBuilderSlotGrain>(build.Slot!).IsRunningAsync(buildId, build.Attempt))
@@ -160,9 +161,10 @@ public sealed partial class UploadGrain(
             {
                 // In a cluster: no silo runs the slot's host any more, so nothing runs the build.
                 reason = ex.Message;
+                lostWithSilo = false;
             }
             await OnAttemptEndedAsync(new BuildResult(buildId, build.Attempt, build.Slot!, BuildOutcome.InfrastructureError,
-                reason, [], "", "", [], build.Started ?? time.GetUtcNow(), time.GetUtcNow()));
+                reason, [], "", "", [], build.Started ?? time.GetUtcNow(), time.GetUtcNow()) { LostWithSilo = lostWithSilo });
         }
     }
 
@@ -232,8 +234,10 @@ public sealed partial class UploadGrain(
             // Blame: a build that broke several different slots is likely at fault itself; one
             // slot failing it again and again says more about the slot (which holds itself offline).
             // Errors are counted apart from Attempt: an operator's retry starts a new round.
+            // A build lost with the silo that ran it blames no slot; it still counts as an attempt, so
+            // a build that takes its silo down every time ends after MaxInfrastructureAttempts.
             build.InfrastructureErrors++;
-            if (!build.FailedSlots.Contains(result.Slot))
+            if (!result.LostWithSilo && !build.FailedSlots.Contains(result.Slot))
                 build.FailedSlots.Add(result.Slot);
             var slots = build.FailedSlots.Count;
             if (slots < _options.MaxInfrastructureSlots && build.InfrastructureErrors < _options.MaxInfrastructureAttempts)
@@ -241,8 +245,11 @@ public sealed partial class UploadGrain(
                 build.Attempt++;
                 build.State = BuildState.Waiting;
                 build.Slot = null;
-                await TransitionAsync(S.State, $"{build.Architecture}: infrastructure error on {result.Slot} ({result.Summary}); " +
-                    $"retrying elsewhere, attempt {build.Attempt} (failed on {slots} of at most {_options.MaxInfrastructureSlots} slots)");
+                await TransitionAsync(S.State, result.LostWithSilo
+                    ? $"{build.Architecture}: attempt lost with its silo on {result.Slot} ({result.Summary}; not held against the slot); " +
+                      $"building again, attempt {build.Attempt} ({build.InfrastructureErrors} of at most {_options.MaxInfrastructureAttempts} attempts lost)"
+                    : $"{build.Architecture}: infrastructure error on {result.Slot} ({result.Summary}); " +
+                      $"retrying elsewhere, attempt {build.Attempt} (failed on {slots} of at most {_options.MaxInfrastructureSlots} slots)");
                 await Scheduler.EnqueueAsync([ToQueued(build)]);
                 return true;
             }

@@ -118,7 +118,7 @@ public static class ArchiveCheck
     /// taken twice after a kill would add it again. Only for distributions no rollback was run on
     /// (a rollback re-adds the set it goes back to, by design).
     /// </summary>
-    public static void JournalAddsOnce(string journal, string what, ChaosReport report)
+    public static void JournalAddsOnce(string journal, string what, string packagePrefix, ChaosReport report)
     {
         if (!File.Exists(journal))
             return;
@@ -131,7 +131,11 @@ public static class ArchiveCheck
             var root = doc.RootElement;
             if (Prop(root, "Op") is not { } op || op.GetString() != "add" || Prop(root, "R") is not { } r)
                 continue;
-            var key = $"{Prop(r, "Package")?.GetString()}_{Prop(r, "Version")?.GetString()}_{Prop(r, "Architecture")?.GetString()}";
+            var package = Prop(r, "Package")?.GetString() ?? "";
+            // The run's packages only: a shared cluster's journal also holds other tests'.
+            if (!package.StartsWith(packagePrefix, StringComparison.Ordinal))
+                continue;
+            var key = $"{package}_{Prop(r, "Version")?.GetString()}_{Prop(r, "Architecture")?.GetString()}";
             adds[key] = adds.GetValueOrDefault(key) + 1;
         }
         foreach (var (key, n) in adds.Where(a => a.Value > 1))

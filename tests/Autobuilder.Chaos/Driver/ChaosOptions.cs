@@ -28,6 +28,16 @@ public sealed record ChaosOptions
     /// <summary>How long one start of the silo may take before the run fails (generous: a loaded machine starts slowly; recovery times are reported either way).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(180);
 
+    /// <summary>Builder slots of the silo of role all (unix users abbuild1…N; scripts/install-deps makes three).</summary>
+    public int Slots { get; init; } = 3;
+
+    /// <summary>
+    /// Makes one upload's files in the folder given and returns its .dsc (the default: dpkg-source
+    /// only, unsigned, as role all takes it; a cluster whose garage requires signatures passes one
+    /// that also makes and signs the .changes as debsign does).
+    /// </summary>
+    public Func<PlannedUpload, string, string>? MakeSource { get; init; }
+
     /// <summary>Folder for the silo's data root and the prepared packages.</summary>
     public required string WorkRoot { get; init; }
 

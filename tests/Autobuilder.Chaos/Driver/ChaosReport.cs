@@ -28,7 +28,11 @@ public static class ChaosSteps
 
 /// <summary>One kill: when, how it was aimed, what was in progress, and how long the silo took to come back.</summary>
 public sealed record KillRecord(int Number, TimeSpan At, string Aim, IReadOnlyList<string> Steps, TimeSpan SnapshotAge,
-    TimeSpan Answering, TimeSpan? IntakeBack, string Evidence);
+    TimeSpan Answering, TimeSpan? IntakeBack, string Evidence)
+{
+    /// <summary>The silo process killed (its name: "chaos", or "garage@garage", "builder@builder1" … in a cluster).</summary>
+    public string Victim { get; init; } = "";
+}
 
 /// <summary>Everything a run found; <see cref="Failures"/> empty means every promise held.</summary>
 public sealed class ChaosReport
@@ -52,6 +56,9 @@ public sealed class ChaosReport
     public int DuplicateMailsUnmarked { get; set; }
     public int DepWaitsWoken { get; set; }
     public TimeSpan Elapsed { get; set; }
+
+    /// <summary>The whole run: the silos' start, the drops, kills and settling, and the end checks.</summary>
+    public TimeSpan Wall { get; set; }
     public double SettledPerMinute { get; set; }
     public double? BaselinePerMinute { get; set; }
 
@@ -80,7 +87,7 @@ public sealed class ChaosReport
     {
         var c = CultureInfo.InvariantCulture;
         var s = new StringBuilder();
-        s.AppendLine(c, $"chaos run, seed {Seed}: {Dropped}/{PlannedUploads} uploads dropped, {Settled} settled, {Kills.Count} kills -9, {Elapsed.TotalSeconds:0} s");
+        s.AppendLine(c, $"chaos run, seed {Seed}: {Dropped}/{PlannedUploads} uploads dropped, {Settled} settled, {Kills.Count} kills -9, {Elapsed.TotalSeconds:0} s from the first drop, {Wall.TotalSeconds:0} s in all");
         s.AppendLine("outcomes: " + string.Join(", ", Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}")));
         s.AppendLine(c, $"dep-waits woken by a publish of what they missed: {DepWaitsWoken}");
         s.AppendLine("steps the kills hit:");
@@ -98,8 +105,8 @@ public sealed class ChaosReport
             $"over {Kills.Count(k => k.IntakeBack is not null)} kills; silo answering p50 {Seconds(answering)}, p95 {Seconds(Percentile(Kills.Select(k => k.Answering), 0.95))}");
         s.AppendLine(c, $"snapshot before a kill was at most {Seconds(Kills.Count == 0 ? null : Kills.Max(k => k.SnapshotAge))} old");
         foreach (var k in Kills)
-            s.AppendLine(c, $"  kill {k.Number,2} at {k.At.TotalSeconds,6:0.0} s aimed {k.Aim,-11} hit [{string.Join(", ", k.Steps)}]" +
-                $" back in {Seconds(k.IntakeBack)}{(k.Evidence.Length > 0 ? "; " + k.Evidence : "")}");
+            s.AppendLine(c, $"  kill {k.Number,2} at {k.At.TotalSeconds,6:0.0} s{(k.Victim.Contains('@') ? " of " + k.Victim : "")} aimed {k.Aim,-11} hit [{string.Join(", ", k.Steps)}]" +
+                $" answering in {Seconds(k.Answering)}, intake back in {Seconds(k.IntakeBack)}{(k.Evidence.Length > 0 ? "; " + k.Evidence : "")}");
         foreach (var m in Maintenance)
             s.AppendLine("  op: " + m);
         foreach (var n in Notes)

@@ -61,13 +61,34 @@ public static class KillProbe
         }
     }
 
-    /// <summary>What the disk shows with the silo dead: untaken incoming files, a torn journal tail, a compaction under way.</summary>
-    public static IEnumerable<(string Step, string Evidence)> FromDisk(string dataRoot, string product)
+    /// <summary>
+    /// The role of a silo by its name ("garage@garage", "builder@builder1", "stage@stage" in the
+    /// cluster tests' fixture); "all" for a silo of role all (whose name has no '@').
+    /// </summary>
+    public static string RoleOf(SiloProcess silo) => silo.Name.Contains('@') ? silo.Name[..silo.Name.IndexOf('@')] : "all";
+
+    /// <summary>
+    /// Whether a step runs in a silo of <paramref name="role"/>, so a kill of that silo can land in
+    /// it: intake, verification, dispatch and hand-off in the garage, the build in a builder, the
+    /// publish and every change of the package set in the stage; everything in a silo of role all.
+    /// </summary>
+    public static bool RunsOn(string step, string role) => role switch
     {
-        var incoming = Path.Combine(dataRoot, "incoming", product);
+        "all" => true,
+        "garage" => step is ChaosSteps.Intake or ChaosSteps.Verification or ChaosSteps.Dispatch or ChaosSteps.HandOff,
+        "builder" => step is ChaosSteps.Build,
+        "stage" => step is ChaosSteps.Publish or ChaosSteps.JournalAppend or ChaosSteps.Compaction or ChaosSteps.Promotion
+            or ChaosSteps.CleanUp or ChaosSteps.Rollback or ChaosSteps.RemoteSync,
+        _ => false,
+    };
+
+    /// <summary>What the disk shows with the silo dead: untaken incoming files (the garage's), a torn journal tail, a compaction under way (the stage's).</summary>
+    public static IEnumerable<(string Step, string Evidence)> FromDisk(string garageRoot, string stageRoot, string product)
+    {
+        var incoming = Path.Combine(garageRoot, "incoming", product);
         if (Directory.Exists(incoming) && Directory.EnumerateFiles(incoming).Any())
             yield return (ChaosSteps.Intake, "");
-        var db = Path.Combine(dataRoot, "repos", "db");
+        var db = Path.Combine(stageRoot, "repos", "db");
         if (!Directory.Exists(db))
             yield break;
         foreach (var journal in Directory.EnumerateFiles(db, "journal.jsonl", SearchOption.AllDirectories))

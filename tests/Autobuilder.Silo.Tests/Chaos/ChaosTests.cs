@@ -14,11 +14,11 @@ namespace Autobuilder.Silo.Tests.Chaos;
 [Trait("Category", "Chaos")]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    // Not in CI yet (issue 14 stays open): the run takes 10–13 minutes on an idle 2-core machine,
-    // beyond the suite's budget, and in its second quiet run only 99 of the 100 uploads were dropped
-    // before the driver's deadline (not investigated). Run it with
-    // `dotnet run -c Release --project tests/Autobuilder.Chaos -- --uploads 100 --kills 20 --no-baseline`.
-    [Fact(Skip = "issue 14: 10–13 min, over CI's budget; one quiet run dropped 99 of 100 — run tests/Autobuilder.Chaos (docs/reliability.md)")]
+    // Still too long for CI (issue 14 stays open): on this 2-core machine under the other jobs' load
+    // (load average about 20) it dropped 77 of the 100 uploads in its 8 minutes, every one settled as
+    // it must; the time goes to the silo's restarts (8–21 s each under that load: 20 of them are about
+    // 4 minutes alone). Run it with `dotnet test … --filter Category=Chaos` or the soak program.
+    [Fact(Skip = "issue 14: 20 restarts of 8–21 s each under load make it over CI's budget (77 of 100 dropped in 8 min at load 20) — run Category=Chaos or tests/Autobuilder.Chaos (docs/reliability.md)")]
     public async Task Should_lose_nothing_publish_nothing_twice_and_keep_the_archive_whole_When_the_silo_is_killed_20_times_during_100_uploads()
     {
         // Arrange
@@ -30,7 +30,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Kills = 20,
             Seed = seed,
             WorkRoot = work.Path,
-            Deadline = TimeSpan.FromMinutes(12),
+            // About 4 minutes alone on an idle 2-core machine (docs/reliability.md); the suite runs
+            // another test class beside this one, so the drops get twice that before it counts as stuck.
+            Deadline = TimeSpan.FromMinutes(8),
             Log = line => output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}"),
         });
 
