@@ -72,6 +72,13 @@ public sealed partial class UploadGrain(
             case UploadState.Building:
                 await RecoverLostBuildsAsync();
                 await EnqueueWaitingBuildsAsync();
+                // Every build ended, but the step that records that (settle, then finish) did not
+                // get through: a crash or a failed write between the last result and its settling.
+                if (S.Builds.Count > 0 && S.Builds.All(b => b.State == BuildState.Finished))
+                {
+                    await SettleIfAllFinishedAsync();
+                    await FinishAsync();
+                }
                 break;
             case UploadState.Built:
             case UploadState.Failed:
@@ -421,7 +428,7 @@ public sealed partial class UploadGrain(
             {
                 _mailRetry?.Dispose();
                 _mailRetry = null;
-                await ContinueAsync();
+                await RunOwedAsync(ContinueAsync);
             }, new GrainTimerCreationOptions
             {
                 DueTime = delay,

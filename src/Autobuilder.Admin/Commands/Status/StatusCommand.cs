@@ -47,7 +47,7 @@ public sealed class StatusCommand : AsyncCommand<ClusterSettings>
             Console.WriteLine($"Disk use: {host}: {string.Join(", ", used.Select(f => $"{f.Folder} {DiskSpace.Bytes(f.Bytes)}{(f.Partial ? "+" : "")} ({f.Files} files)"))}");
         Console.WriteLine($"Retrying: {(deliveries.Count == 0 ? "nothing" : $"{deliveries.Count} hand-off(s) waiting to be tried again")}");
         foreach (var d in deliveries)
-            Console.WriteLine($"  {d.Kind,-8} {d.What}: since {d.Since:u}, {d.Attempts} attempt(s), next {d.NextTry:u}; last error: {d.LastError}");
+            Console.WriteLine($"  {d.Kind,-11} {d.What}: since {d.Since:u}, {d.Attempts} attempt(s), next {d.NextTry:u}; last error: {d.LastError}");
         foreach (var warning in status.Warnings ?? [])
             Console.WriteLine($"Warning:  {warning}");
         return 0;
