@@ -176,7 +176,7 @@ public sealed partial class DistributionGrain
             return new StageResult(true, $"{local.Message}; the remote live tree {remote} follows (syncing)", local.Generation);
         return S.RemoteError is { } error
             ? new StageResult(false, $"{local.Message} here, but the remote live tree {remote} still serves " +
-                $"{(S.RemoteGeneration is { } g ? $"generation {g}" : "what it had")}: {error} (tried again every {remote.Retry.TotalSeconds:0} s, or: autobuilder repo sync {Key})",
+                $"{(S.RemoteGeneration is { } g ? $"generation {g}" : "what it had")}: {error} (tried again from every {remote.Retry.TotalSeconds:0} s, backing off, or: autobuilder repo sync {Key})",
                 local.Generation)
             : new StageResult(true, $"{local.Message}; remote live tree {remote} too", local.Generation);
     }

@@ -1,4 +1,3 @@
-using Autobuilder.Grains.Retries;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -53,7 +52,7 @@ public sealed partial class UploadGrain : IIncomingGrainCallFilter
         var delay = DeliveryFailed(DeliveryKind.State, _options.StateRetrySeconds, failure.Message);
         LogResumeLater(logger, Id, S.State, delay.TotalSeconds, failure.Message);
         _resume?.Dispose();
-        _resume = this.RegisterGrainTimer(ResumeAsync, new GrainTimerCreationOptions
+        _resume = this.RegisterGrainTimer(ResumeAfterFailureAsync, new GrainTimerCreationOptions
         {
             DueTime = delay,
             Period = Timeout.InfiniteTimeSpan,
@@ -62,7 +61,7 @@ public sealed partial class UploadGrain : IIncomingGrainCallFilter
         });
     }
 
-    private async Task ResumeAsync()
+    private async Task ResumeAfterFailureAsync()
     {
         _resume?.Dispose();
         _resume = null;
