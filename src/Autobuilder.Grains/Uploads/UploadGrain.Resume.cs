@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Storage;
 
 namespace Autobuilder.Grains.Uploads;
 
@@ -67,17 +66,8 @@ public sealed partial class UploadGrain : IIncomingGrainCallFilter
         _resume = null;
         try
         {
-            try
-            {
-                await WriteAsync();
-            }
-            catch (InconsistentStateException)
-            {
-                // A write whose answer was lost did reach the database: what is stored is newer than
-                // what this activation knows. The stored state is the truth; continue from it.
-                await state.ReadStateAsync();
-                await WriteAsync();
-            }
+            // What memory holds, over whatever version is stored (WriteKeepingMemoryAsync says why).
+            await WriteAsync();
             await ContinueAsync();
             DeliveryDone(DeliveryKind.State);
             LogResumed(logger, Id, S.State);

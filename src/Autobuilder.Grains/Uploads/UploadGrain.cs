@@ -528,7 +528,7 @@ public sealed partial class UploadGrain(
 
     private async Task WriteAsync()
     {
-        await state.WriteStateAsync();
+        await state.WriteKeepingMemoryAsync();
         await Registry.UpdateAsync(Snapshot());
     }
 
