@@ -6,7 +6,8 @@ namespace Autobuilder.Admin;
 /// <summary>
 /// Turns failures into one clear line on stderr and an exit code: 2 for bad usage or bad input,
 /// 69 (EX_UNAVAILABLE) when the cluster lacks a silo of the role the command needs, 77
-/// (EX_NOPERM) when the silo refused the call for the console's certificate, 70
+/// (EX_NOPERM) when the silo refused the call for the console's certificate, 69 too when the
+/// cluster's database could not be reached or refused (its words), 70
 /// (EX_SOFTWARE) for a bug, which is the only case that hints at more detail.
 /// </summary>
 public static class ConsoleErrors
@@ -35,6 +36,11 @@ public static class ConsoleErrors
             case Autobuilder.Grains.NoSiloForRoleException:
                 // The message names the role and what to start; the work waits, nothing to debug.
                 Error(ex.Message);
+                return Unavailable;
+            case Autobuilder.Grains.DatabaseException:
+            case System.Data.Common.DbException:
+                // The cluster's database is away or refused: its words (and what the silo was doing); the work is retried by the silos.
+                Error(ex is Autobuilder.Grains.DatabaseException ? ex.Message : $"the database: {ex.Message}");
                 return Unavailable;
             case Autobuilder.Grains.Security.AccessRefusedException:
                 // The silo's access filter: the message names the certificate, its role and what was needed.

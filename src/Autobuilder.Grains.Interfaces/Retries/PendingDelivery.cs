@@ -9,6 +9,14 @@ public enum DeliveryKind
     Publish,
     /// <summary>A mail to the uploader the mail server did not take.</summary>
     Mail,
+    /// <summary>An upload whose state write failed (the database away): written again, then resumed.</summary>
+    State,
+    /// <summary>A finished build's result its upload did not take (the garage or its database away).</summary>
+    BuildResult,
+    /// <summary>A set in the garage's repo-incoming not yet sent to the stage host.</summary>
+    Forward,
+    /// <summary>A remote live tree behind its distribution: the rsync over SSH failed.</summary>
+    RemoteSync,
 }
 
 /// <summary>A hand-off that failed and is tried again on a timer with back-off: what, since when, how often, when next, why.</summary>

@@ -73,6 +73,13 @@ public sealed class AutobuilderOptions
     /// <summary>How long to wait before offering a built upload to a distribution again when the stage could not be reached.</summary>
     public double PublishRetrySeconds { get; set; } = 10;
 
+    /// <summary>
+    /// How long an upload whose step failed half way (its state write refused: the cluster's
+    /// database away) waits before writing its state again and resuming; doubled per failure.
+    /// A builder slot waits as long before reporting a result its upload did not take again.
+    /// </summary>
+    public double StateRetrySeconds { get; set; } = 5;
+
     /// <summary>Lines of the build log quoted in a result mail.</summary>
     public int MailLogLines { get; set; } = 50;
 

@@ -178,6 +178,7 @@ public sealed partial class BuilderSlotGrain(
         catch (Exception ex)
         {
             LogReportFailed(logger, result.BuildId, Key, ex);
+            ReportLater(result, ex);
         }
         if (S.Config is not null)
             await Scheduler.AttemptEndedAsync(Key, result.BuildId, result.Attempt, Status());
@@ -201,9 +202,11 @@ public sealed partial class BuilderSlotGrain(
         }
         catch (Exception ex)
         {
-            // The upload failed after recording the result (a hand-off or mail problem it retries
-            // itself); the slot is free all the same.
+            // The upload may not have the result (the garage or its database away) or may hold it
+            // only in memory: the report is made again until the upload answers; the slot is free
+            // all the same.
             LogReportFailed(logger, result.BuildId, Key, ex);
+            ReportLater(result, ex);
             accepted = true;
         }
         // A result the upload did not want (an attempt that had already ended, remembered across a
@@ -224,7 +227,7 @@ public sealed partial class BuilderSlotGrain(
         }
         // The end of an ordinary build changes nothing a restart needs: no disk write.
         if ((S.ConsecutiveFailures, S.HostDown, S.Held) != before)
-            await state.WriteStateAsync();
+            await TryWriteStateAsync();
         RecordHistory(assignment, result);
         LogEnded(logger, result.BuildId, result.Attempt, Key, result.Outcome);
         await Scheduler.AttemptEndedAsync(Key, result.BuildId, result.Attempt, Status());

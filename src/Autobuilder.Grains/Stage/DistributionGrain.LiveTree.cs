@@ -1,3 +1,4 @@
+using Autobuilder.Grains.Stage.LiveTree;
 using Autobuilder.Grains.Stage.Publishing;
 using Microsoft.Extensions.Logging;
 
@@ -12,6 +13,10 @@ public sealed partial class DistributionGrain
 {
     // Tries a failed remote live sync again while it keeps failing (besides the next publish and `repo sync`).
     private IGrainTimer? _remoteRetry;
+
+    // Failed syncs in a row, and since when: the retry backs off, and the list of failed hand-offs shows it.
+    private int _remoteFailures;
+    private DateTimeOffset _remoteFailingSince;
 
     // The remote live sync running in the background, if any: one at a time, off the grain's turn.
     private Task<RemoteAttempt>? _syncing;
@@ -86,6 +91,9 @@ public sealed partial class DistributionGrain
             S.RemoteError = null;
             _remoteRetry?.Dispose();
             _remoteRetry = null;
+            if (_remoteFailures > 0)
+                _ = GrainFactory.GetGrain<IDeliveryRetriesGrain>(0).DoneAsync(DeliveryKind.RemoteSync, RemoteSyncName(remote));
+            _remoteFailures = 0;
             LogRemoteSynced(logger, Key, remote.ToString(), outcome.Folder);
         }
         else
@@ -99,8 +107,15 @@ public sealed partial class DistributionGrain
                 S.RemoteSyncedAt = null;
             }
             S.RemoteError = result.Error;
-            LogRemoteFailed(logger, Key, remote.ToString(), remote.Retry.TotalSeconds, result.Error ?? "");
-            RetryRemote(remote.Retry);
+            if (_remoteFailures++ == 0)
+                _remoteFailingSince = result.Started;
+            var delay = RemoteBackoff(remote.Retry, _remoteFailures);
+            LogRemoteFailed(logger, Key, remote.ToString(), delay.TotalSeconds, result.Error ?? "");
+            _ = GrainFactory.GetGrain<IDeliveryRetriesGrain>(0).WaitingAsync(new PendingDelivery(DeliveryKind.RemoteSync, RemoteSyncName(remote),
+                _remoteFailingSince, _remoteFailures, time.GetUtcNow() + delay, result.Error ?? "failed"));
+            _remoteRetry?.Dispose();
+            _remoteRetry = null;
+            RetryRemote(delay);
         }
         await state.WriteStateAsync();
     }
@@ -124,22 +139,31 @@ public sealed partial class DistributionGrain
 
     private sealed record RemoteAttempt(long Attempt, DateTimeOffset Started, RemoteSyncOutcome? Outcome, string? Error);
 
+    /// <summary>
+    /// The wait after <paramref name="failures"/> failed syncs in a row: the remote's RetrySeconds,
+    /// doubled per failure, at most eight times it (and ten minutes): a remote that answers again
+    /// is caught up within a bounded multiple of what its operator configured.
+    /// </summary>
+    public static TimeSpan RemoteBackoff(TimeSpan retry, int failures) =>
+        TimeSpan.FromTicks(Math.Min(Retries.Backoff.After(retry.TotalSeconds, failures).Ticks, Math.Min(retry.Ticks * 8, Retries.Backoff.Longest.Ticks)));
+
+    private string RemoteSyncName(RemoteLiveConfig remote) => $"remote live sync of {Key} to {remote}";
+
+    /// <summary>One try, after <paramref name="due"/>; a sync that fails again arms the next (RecordRemoteAsync).</summary>
     private void RetryRemote(TimeSpan due) =>
         _remoteRetry ??= this.RegisterGrainTimer(RetryRemoteAsync, new GrainTimerCreationOptions
         {
             DueTime = due,
-            Period = _repository!.LiveRemote!.Retry,
+            Period = Timeout.InfiniteTimeSpan,
             KeepAlive = true,
         });
 
     private async Task RetryRemoteAsync(CancellationToken ct)
     {
+        _remoteRetry?.Dispose();
+        _remoteRetry = null;
         if (!RemoteBehind && S.LastError is null)
-        {
-            _remoteRetry?.Dispose();
-            _remoteRetry = null;
             return;
-        }
         await PublishAsync(force: false, "publish retried after a failed remote live sync");
     }
 
@@ -152,7 +176,7 @@ public sealed partial class DistributionGrain
             return new StageResult(true, $"{local.Message}; the remote live tree {remote} follows (syncing)", local.Generation);
         return S.RemoteError is { } error
             ? new StageResult(false, $"{local.Message} here, but the remote live tree {remote} still serves " +
-                $"{(S.RemoteGeneration is { } g ? $"generation {g}" : "what it had")}: {error} (tried again every {remote.Retry.TotalSeconds:0} s, or: autobuilder repo sync {Key})",
+                $"{(S.RemoteGeneration is { } g ? $"generation {g}" : "what it had")}: {error} (tried again from every {remote.Retry.TotalSeconds:0} s, backing off, or: autobuilder repo sync {Key})",
                 local.Generation)
             : new StageResult(true, $"{local.Message}; remote live tree {remote} too", local.Generation);
     }

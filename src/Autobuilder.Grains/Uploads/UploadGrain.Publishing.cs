@@ -39,7 +39,7 @@ public sealed partial class UploadGrain
         {
             _finishLater?.Dispose();
             _finishLater = null;
-            await FinishAsync();
+            await RunOwedAsync(FinishAsync);
         }, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
     }
 
@@ -118,7 +118,7 @@ public sealed partial class UploadGrain
         {
             _publishRetry?.Dispose();
             _publishRetry = null;
-            await FinishAsync();
+            await RunOwedAsync(FinishAsync);
         }, new GrainTimerCreationOptions
         {
             DueTime = delay,

@@ -3,7 +3,7 @@ using Autobuilder.Grains.Retries;
 namespace Autobuilder.Grains.Uploads;
 
 /// <summary>
-/// Failed hand-offs of an upload (its mails, its offer to the stage) are tried again with back-off
+/// Failed hand-offs of an upload (its mails, its offer to the stage, its own state write) are tried again with back-off
 /// and listed in <see cref="IDeliveryRetriesGrain"/> while they wait, for <c>status</c>.
 /// </summary>
 public sealed partial class UploadGrain
@@ -17,7 +17,8 @@ public sealed partial class UploadGrain
         var now = time.GetUtcNow();
         var (since, attempts) = _failing.GetValueOrDefault(kind, (now, 0));
         _failing[kind] = (since, ++attempts);
-        var delay = Backoff.After(baseSeconds, attempts);
+        // A database that returns must be noticed soon: an upload holding unwritten progress tries at least once a minute.
+        var delay = kind == DeliveryKind.State ? Backoff.ForState(baseSeconds, attempts) : Backoff.After(baseSeconds, attempts);
         _ = GrainFactory.GetGrain<IDeliveryRetriesGrain>(0).WaitingAsync(new PendingDelivery(kind, DeliveryName(kind), since, attempts, now + delay, error));
         return delay;
     }
@@ -29,5 +30,10 @@ public sealed partial class UploadGrain
             _ = GrainFactory.GetGrain<IDeliveryRetriesGrain>(0).DoneAsync(kind, DeliveryName(kind));
     }
 
-    private string DeliveryName(DeliveryKind kind) => kind == DeliveryKind.Mail ? $"mail of upload {Id}" : $"publish of upload {Id}";
+    private string DeliveryName(DeliveryKind kind) => kind switch
+    {
+        DeliveryKind.Mail => $"mail of upload {Id}",
+        DeliveryKind.State => $"state of upload {Id} (written again, then resumed)",
+        _ => $"publish of upload {Id}",
+    };
 }

@@ -72,6 +72,13 @@ public sealed partial class UploadGrain(
             case UploadState.Building:
                 await RecoverLostBuildsAsync();
                 await EnqueueWaitingBuildsAsync();
+                // Every build ended, but the step that records that (settle, then finish) did not
+                // get through: a crash or a failed write between the last result and its settling.
+                if (S.Builds.Count > 0 && S.Builds.All(b => b.State == BuildState.Finished))
+                {
+                    await SettleIfAllFinishedAsync();
+                    await FinishAsync();
+                }
                 break;
             case UploadState.Built:
             case UploadState.Failed:
@@ -428,7 +435,7 @@ public sealed partial class UploadGrain(
             {
                 _mailRetry?.Dispose();
                 _mailRetry = null;
-                await ContinueAsync();
+                await RunOwedAsync(ContinueAsync);
             }, new GrainTimerCreationOptions
             {
                 DueTime = delay,
@@ -528,7 +535,7 @@ public sealed partial class UploadGrain(
 
     private async Task WriteAsync()
     {
-        await state.WriteStateAsync();
+        await state.WriteKeepingMemoryAsync();
         await Registry.UpdateAsync(Snapshot());
     }
 

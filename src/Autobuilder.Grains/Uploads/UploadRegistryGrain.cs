@@ -1,6 +1,7 @@
 using Autobuilder.Debian.Versions;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Placement;
+using Autobuilder.Grains.Services;
 using Microsoft.Extensions.Options;
 
 namespace Autobuilder.Grains.Uploads;
@@ -95,7 +96,7 @@ public sealed class UploadRegistryGrain(
                 await index.SaveAsync(batch.Values);
             }
             _indexing = [];
-            await state.WriteStateAsync();
+            await state.WriteKeepingMemoryAsync();
             done.SetResult();
         }
         catch (Exception ex)

@@ -3,6 +3,7 @@ using Autobuilder.Grains.Options;
 using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Autobuilder.Silo.Uploads;
 
@@ -17,7 +18,7 @@ public static class UploadIndexServiceCollectionExtensions
         if (ClusterHosting.UsesPostgres(configuration))
         {
             var connection = ClusterHosting.ClusterOptions(configuration).ConnectionString;
-            services.AddSingleton<IUploadIndex>(_ => new PostgresUploadIndex(connection));
+            services.AddSingleton<IUploadIndex>(sp => new DatabaseUploadIndex(new PostgresUploadIndex(connection), sp.GetRequiredService<ILogger<DatabaseUploadIndex>>()));
         }
         else
         {

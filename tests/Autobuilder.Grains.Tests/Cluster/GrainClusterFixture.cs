@@ -11,6 +11,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
 using Orleans.TestingHost;
 
 namespace Autobuilder.Grains.Tests.Cluster;
@@ -49,6 +51,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
     public RecordingResultHandoff Handoff { get; } = new();
     public StubUploadInspector Inspector { get; } = new();
     public FakeUploadIndex UploadIndex { get; } = new();
+    public StorageOutage Storage { get; } = new();
 
     /// <summary>
     /// Each build result the uploads offered to a distribution (the stand-in's record), in the shape
@@ -70,7 +73,9 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage("state");
+            // Grain state in memory, behind a switch that makes it fail as the cluster's database does when it is away.
+            silo.AddMemoryGrainStorage(FakeOutageGrainStorage.InnerName);
+            silo.Services.AddGrainStorage("state", (sp, _) => new FakeOutageGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(FakeOutageGrainStorage.InnerName), Storage));
             var services = silo.Services;
             services.AddPlacementFilter<RolePlacementFilterStrategy, AnySiloPlacementDirector>(ServiceLifetime.Transient);
             services.Configure<AutobuilderOptions>(o =>
@@ -97,6 +102,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             // The stage's distribution is a stand-in here (no pool, journal or publisher): only it implements IDistributionGrain.
             services.PostConfigure<Orleans.Configuration.GrainTypeOptions>(o => o.Classes.Remove(typeof(Autobuilder.Grains.Stage.DistributionGrain)));
             services.PostConfigure<AutobuilderOptions>(o => o.PublishRetrySeconds = 0.5);
+            services.PostConfigure<AutobuilderOptions>(o => o.StateRetrySeconds = 0.2);
             // Builds use extras-devel (the default plan), so publishes there release their dep-waits.
             services.AddSingleton(sp => new BuildSourcePlan(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value,
                 new StageConfiguration(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value)));

@@ -64,11 +64,13 @@ public sealed class FailoverTests(ClusterFixture fixture)
     [Fact]
     public async Task Should_publish_the_waiting_packages_When_the_stage_silo_comes_back()
     {
-        // Arrange: the stage is gone while a package is built: the upload waits in Publishing, offering again.
+        // Arrange: the stage is gone while a package is built: the upload waits in Publishing, offering again;
+        // a set an operator dropped into the garage's repo-incoming waits there, its forwarding retried with back-off.
         await fixture.Stage.KillAsync();
         try
         {
             fixture.UploadSigned(new SourcePackage(Name: "ab-stage-down"));
+            var dropped = StageQueue.Drop(fixture.Garage, new StagePackage("ab-forward-later"), fixture.Scratch);
             var waiting = await Uploads.WaitAsync(fixture.Garage, "ab-stage-down",
                 d => d.Summary.State == UploadState.Publishing && d.History.Any(h => h.Reason.StartsWith("offer to extras-devel/bookworm failed", StringComparison.Ordinal)),
                 "Publishing, its offer refused for want of a stage");
@@ -76,6 +78,17 @@ public sealed class FailoverTests(ClusterFixture fixture)
             var show = ClusterCli.Run("repo", "show", "extras-devel/bookworm", "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate);
             Assert.Equal(69, show.ExitCode);
             Assert.Contains("no silo of role 'stage' is up", show.Stderr);
+            var forwarding = (await Eventually.UntilAsync(async () =>
+            {
+                var list = await fixture.Garage.Grains.GetGrain<IDeliveryRetriesGrain>(0).ListAsync();
+                var entry = list.FirstOrDefault(d => d.Kind == DeliveryKind.Forward && d.What.Contains(Path.GetFileName(dropped), StringComparison.Ordinal));
+                return (entry is not null, entry, string.Join("; ", list.Select(d => $"{d.Kind} {d.What} ×{d.Attempts}")));
+            }, "the dropped set's forwarding listed as waiting"))!;
+            Assert.False(string.IsNullOrWhiteSpace(forwarding.LastError));
+            Assert.True(File.Exists(Path.Combine(StageQueue.Queue(fixture.Garage, "extras-devel"), Path.GetFileName(dropped))), "the set left the garage with no stage to take it");
+            var status = ClusterCli.Run("status", "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate);
+            Assert.True(status.Stdout.Contains($"Forward     {forwarding.What}: since", StringComparison.Ordinal),
+                $"status does not list the waiting forwarding (exit {status.ExitCode}):\n{status.Stdout}\n{status.Stderr}");
         }
         finally
         {
@@ -89,6 +102,14 @@ public sealed class FailoverTests(ClusterFixture fixture)
         var published = await StageQueue.WaitForAsync(fixture.Stage, "extras-devel/bookworm", "ab-stage-down", "1.0-1");
         Assert.Empty(published.Status.Rejections);
         Assert.Equal(published.Status.Generation, Assert.Single(done.Publications!).Generation);
+        // The dropped set was forwarded by its retry (back-off from PublishRetrySeconds, 10 s) and left the list.
+        await StageQueue.WaitAsync(fixture.Stage, "extras-devel/bookworm", d => d.Sources.Any(p => p.Source == "ab-forward-later"),
+            "holding ab-forward-later, forwarded from the garage", TimeSpan.FromMinutes(3));
+        await Eventually.UntilAsync(async () =>
+        {
+            var list = await fixture.Garage.Grains.GetGrain<IDeliveryRetriesGrain>(0).ListAsync();
+            return (!list.Any(d => d.Kind == DeliveryKind.Forward), true, string.Join("; ", list.Select(d => $"{d.Kind} {d.What} ×{d.Attempts}")));
+        }, "no forwarding listed any more");
     }
 
     [Fact]

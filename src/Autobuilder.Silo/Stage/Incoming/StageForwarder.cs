@@ -7,6 +7,7 @@ using Autobuilder.Silo.FileTransfer;
 using Autobuilder.Silo.Placement;
 using Autobuilder.Silo.Storage;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Autobuilder.Silo.Stage.Incoming;
 
@@ -15,15 +16,22 @@ namespace Autobuilder.Silo.Stage.Incoming;
 /// (the files a .changes names, then the .changes) to the stage host's repo-incoming/, where the
 /// stage takes it. A file is removed here only after the stage host has it under its final name,
 /// so with no stage silo up the queue simply waits on the garage's disk, and nothing is lost.
+/// A set whose sending failed is tried again with back-off (<c>PublishRetrySeconds</c>, doubled per
+/// failure) and listed in <see cref="IDeliveryRetriesGrain"/> while it waits.
 /// </summary>
 public sealed partial class StageForwarder(
     IGrainFactory grains,
     ClusterHosts hosts,
     DataPaths paths,
+    IOptions<AutobuilderOptions> options,
+    TimeProvider time,
     ILogger<StageForwarder> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     private FolderWatch? _watch;
     private bool _waitingLogged;
+
+    // Per .changes whose set could not be sent: since when, failed tries, the next try. Only the watch's loop touches it.
+    private readonly Dictionary<string, (DateTimeOffset Since, int Attempts, DateTimeOffset Next)> _failing = new(StringComparer.Ordinal);
 
     private string Root => Path.Combine(paths.Root, "repo-incoming");
 
@@ -49,14 +57,10 @@ public sealed partial class StageForwarder(
         try
         {
             await ForwardAllAsync(CancellationToken.None);
-            _waitingLogged = false;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // Typically no stage silo is up: the files wait here; say so once.
-            if (!_waitingLogged)
-                LogWaiting(logger, ex.Message);
-            _waitingLogged = true;
+            LogScanFailed(logger, ex.Message);
         }
     }
 
@@ -87,10 +91,59 @@ public sealed partial class StageForwarder(
                     continue; // the hand-off is still writing; its .changes came first only if it crashed
                 if (named.Any(n => Files.RegularFile.Problem(Path.Combine(folder, n)) is not null))
                     continue;
-                await ForwardAsync(folder, [.. named, Path.GetFileName(changes)], ct);
+                var now = time.GetUtcNow();
+                if (_failing.TryGetValue(changes, out var failing) && now < failing.Next)
+                    continue;
+                try
+                {
+                    await ForwardAsync(folder, [.. named, Path.GetFileName(changes)], ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+                {
+                    await FailedAsync(changes, ex, now);
+                    continue;
+                }
+                if (_failing.Remove(changes))
+                    await TellRetriesAsync(r => r.DoneAsync(DeliveryKind.Forward, DeliveryName(changes)));
+                _waitingLogged = false;
             }
         }
+        // Sets that left the queue some other way (an operator moved them) leave the list too.
+        foreach (var gone in _failing.Keys.Where(c => !File.Exists(c)).ToList())
+        {
+            _failing.Remove(gone);
+            await TellRetriesAsync(r => r.DoneAsync(DeliveryKind.Forward, DeliveryName(gone)));
+        }
     }
+
+    /// <summary>Records a failed send: the set stays here and is tried again after a back-off; the list shows it meanwhile.</summary>
+    private async Task FailedAsync(string changes, Exception ex, DateTimeOffset now)
+    {
+        var (since, attempts, _) = _failing.GetValueOrDefault(changes, (now, 0, now));
+        attempts++;
+        var delay = Autobuilder.Grains.Retries.Backoff.After(options.Value.PublishRetrySeconds, attempts);
+        _failing[changes] = (since, attempts, now + delay);
+        // Typically no stage silo is up: the files wait here; the log says so once, the list every time.
+        if (!_waitingLogged)
+            LogWaiting(logger, ex.Message);
+        _waitingLogged = true;
+        await TellRetriesAsync(r => r.WaitingAsync(new PendingDelivery(DeliveryKind.Forward, DeliveryName(changes), since, attempts, now + delay,
+            $"{ex.GetType().Name}: {ex.Message}")));
+    }
+
+    private async Task TellRetriesAsync(Func<IDeliveryRetriesGrain, Task> call)
+    {
+        try
+        {
+            await call(grains.GetGrain<IDeliveryRetriesGrain>(0));
+        }
+        catch (Exception)
+        {
+            // The list is for status; the cluster that refused the send may refuse this too.
+        }
+    }
+
+    private string DeliveryName(string changes) => $"forwarding of {Path.GetRelativePath(paths.Root, changes)} to the stage";
 
     private async Task ForwardAsync(string folder, IReadOnlyList<string> names, CancellationToken ct)
     {
@@ -114,4 +167,7 @@ public sealed partial class StageForwarder(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Packages for the stage wait on the garage: {Reason}")]
     private static partial void LogWaiting(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Looking through the garage's repo-incoming failed: {Reason}")]
+    private static partial void LogScanFailed(ILogger logger, string reason);
 }
