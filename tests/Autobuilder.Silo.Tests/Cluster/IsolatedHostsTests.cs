@@ -35,7 +35,7 @@ public sealed class IsolatedHostsTests : IDisposable
         var fromLater = late.Run("cat", Path.Combine(b.DataRoot, "secret.txt"));
 
         // Assert: its own folder as it is; the others' empty and read-only, including a host added later.
-        Assert.Equal("garage's own", own.Ok().Stdout);
+        Assert.Equal("garage's own", own.Ok().Stdout.Trim());
         Assert.NotEqual(0, other.ExitCode);
         Assert.Contains("No such file", other.Stderr);
         Assert.Equal("", listing.Ok().Stdout);
