@@ -143,6 +143,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             Address = address,
             Launcher = apart?.Launcher ?? [],
+            // Four silos start at once on a shared 2-core machine: at load 30 a garage spent more than
+            // 60 s in its first start-up (JIT, CPU-bound: seen with strace and top), not waiting on anything.
+            StartTimeout = TimeSpan.FromMinutes(3),
         };
     }
 
