@@ -136,8 +136,8 @@ public sealed partial class IsolatedHosts : IDisposable
                 Hide(other, host.DataRoot);
             }
             // The machine's resolver is not reachable from the private network (nothing routes it out):
-            // each lookup (a silo starting makes reverse lookups of the database's address, seen with
-            // strace) waited out its timeouts, and a garage did not start in 60 s. Here lookups fail at once.
+            // each lookup (a starting silo makes reverse lookups of the database's address, seen with
+            // strace) could only wait out its timeouts. Here lookups fail at once.
             var resolv = Path.Combine(MountFolder, $"{name}.resolv.conf");
             File.WriteAllText(resolv, "# a host apart of the autobuilder tests: no DNS server\nnameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
             Tool.Run("nsenter", $"--mount={host.MountNamespace}", "--", "mount", "--bind", resolv, "/etc/resolv.conf").Ok();
