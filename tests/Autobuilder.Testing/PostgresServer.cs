@@ -20,25 +20,37 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly StringBuilder _log = new();
     private Process? _server;
 
-    private PostgresServer(TempDir root, int port)
+    private PostgresServer(TempDir root, int port, string host, string? trustedNetwork)
     {
         _root = root;
         Port = port;
+        Host = host;
+        _trustedNetwork = trustedNetwork;
     }
 
+    private readonly string? _trustedNetwork;
+
     public int Port { get; }
+
+    /// <summary>The address connection strings name: 127.0.0.1, or the address given to <see cref="StartAsync"/> (isolated hosts reach it there).</summary>
+    public string Host { get; }
 
     public string DataDirectory => _root["data"];
 
     /// <summary>Server output, for failure messages.</summary>
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// Starts a server on 127.0.0.1; with <paramref name="alsoListenOn"/> (an address of this machine,
+    /// e.g. the bridge of <see cref="IsolatedHosts"/>) also there, trusting clients of
+    /// <paramref name="trustedNetwork"/> (a CIDR for pg_hba), and its connection strings name that address.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(string? alsoListenOn = null, string? trustedNetwork = null)
     {
         if (!File.Exists(Path.Combine(BinDirectory, "initdb")))
             throw new InvalidOperationException($"PostgreSQL 15 is not installed ({BinDirectory}/initdb missing): run scripts/install-deps");
         var root = new TempDir("ab-pg-");
-        var server = new PostgresServer(root, FreePort());
+        var server = new PostgresServer(root, FreePort(), alsoListenOn ?? "127.0.0.1", trustedNetwork);
         try
         {
             await server.InitAndStartAsync();
@@ -63,6 +75,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
         // Trust on 127.0.0.1 and the private socket only: a throwaway server for one test run.
         AsServerUser(Path.Combine(BinDirectory, "initdb"), ["-D", DataDirectory, "-U", Superuser, "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"]).Ok();
+        // Hosts of the test's own private network (namespaces on this machine) are trusted too.
+        if (_trustedNetwork is not null)
+            File.AppendAllText(Path.Combine(DataDirectory, "pg_hba.conf"), $"host all all {_trustedNetwork} trust\n");
         await StartServerAsync();
     }
 
@@ -72,7 +87,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var psi = ServerUserStart(Path.Combine(BinDirectory, "postgres"),
         [
             "-D", DataDirectory, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-k", sockets,
-            "-c", "listen_addresses=127.0.0.1",
+            "-c", Host == "127.0.0.1" ? "listen_addresses=127.0.0.1" : $"listen_addresses=127.0.0.1,{Host}",
             // Test data is thrown away: durability against a crash of the machine only costs time here.
             // synchronous_commit stays on (PostgreSQL's default, as production runs): with it off, a
             // server killed with SIGKILL loses commits it had already acknowledged, and the silos'
@@ -150,7 +165,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public string ConnectionString(string database) =>
         new NpgsqlConnectionStringBuilder
         {
-            Host = "127.0.0.1",
+            Host = Host,
             Port = Port,
             Username = Superuser,
             Database = database,

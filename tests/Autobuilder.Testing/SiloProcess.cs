@@ -110,7 +110,19 @@ public sealed class SiloProcess : IAsyncDisposable
     public string? RunAs { get; init; }
 
     /// <summary>The console's options to talk to this silo as admin.</summary>
-    public string[] ConsoleArguments => ["--gateway", $"127.0.0.1:{GatewayPort}", "--cert", ClientCertificate];
+    public string[] ConsoleArguments => ["--gateway", Gateway, "--cert", ClientCertificate];
+
+    /// <summary>
+    /// The address the tests reach this silo at: 127.0.0.1, or its own address when it runs on an
+    /// <see cref="IsolatedHost"/> (set <c>Cluster:AdvertisedAddress</c> to the same in its configuration).
+    /// </summary>
+    public string Address { get; init; } = "127.0.0.1";
+
+    /// <summary>Its gateway as the console's --gateway takes it: "address:port".</summary>
+    public string Gateway => $"{Address}:{GatewayPort}";
+
+    /// <summary>A command prefix the silo is started through (<see cref="IsolatedHost.Launcher"/>: nsenter into its host's namespaces); empty: started directly.</summary>
+    public IReadOnlyList<string> Launcher { get; init; } = [];
 
     public IGrainFactory Grains => _client!.Services.GetRequiredService<IClusterClient>();
 
@@ -118,12 +130,17 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public async Task StartAsync()
     {
-        var psi = new ProcessStartInfo(RunAs is null ? "dotnet" : "/usr/bin/setpriv")
+        var psi = new ProcessStartInfo(Launcher.Count > 0 ? Launcher[0] : RunAs is null ? "dotnet" : "/usr/bin/setpriv")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // The launcher execs what follows it (nsenter without a PID namespace does not fork): the process is still the silo.
+        foreach (var part in Launcher.Skip(1))
+            psi.ArgumentList.Add(part);
+        if (Launcher.Count > 0)
+            psi.ArgumentList.Add(RunAs is null ? "dotnet" : "/usr/bin/setpriv");
         if (RunAs is not null)
         {
             var uid = Tool.Run("id", "-u", RunAs).Ok().Stdout.Trim();
@@ -185,7 +202,7 @@ public sealed class SiloProcess : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.UseOrleansClient(c =>
             {
-                c.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, GatewayPort));
+                c.UseStaticClustering(new IPEndPoint(IPAddress.Parse(Address), GatewayPort));
                 c.Configure<ClusterOptions>(o => { o.ClusterId = "autobuilder"; o.ServiceId = "autobuilder"; });
                 if (SecurityEnabled)
                     c.UseAutobuilderSecurity(Credential.Load(ClientCertificate));

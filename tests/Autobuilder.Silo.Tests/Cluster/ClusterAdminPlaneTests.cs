@@ -14,7 +14,7 @@ public sealed class ClusterAdminPlaneTests(ClusterFixture fixture)
     public async Task Should_refuse_each_bad_caller_with_its_reason_and_audit_only_allowed_changes_When_talking_to_the_cluster()
     {
         // Through the stage's gateway: the slot is on builder1, the audit log on the garage.
-        await AdminPlaneChecks.RunAsync(fixture.Certificates, fixture.Stage.GatewayPort, "builder1/abbuild1", "garage", "cluster");
+        await AdminPlaneChecks.RunAsync(fixture.Certificates, fixture.Stage.GatewayPort, "builder1/abbuild1", "garage", "cluster", fixture.Stage.Address);
     }
 
     [Fact]
@@ -35,7 +35,7 @@ public sealed class ClusterAdminPlaneTests(ClusterFixture fixture)
     private async Task<Exception?> HandshakeAsync(Credential credential)
     {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", fixture.Garage.SiloPort);
+        await tcp.ConnectAsync(fixture.Garage.Address, fixture.Garage.SiloPort);
         await using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
         return await Record.ExceptionAsync(async () =>
         {

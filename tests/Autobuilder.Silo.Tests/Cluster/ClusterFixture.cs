@@ -8,12 +8,23 @@ namespace Autobuilder.Silo.Tests.Cluster;
 /// <summary>
 /// A real PostgreSQL 15 with the schema applied by <c>autobuilder db init</c>, and four silo
 /// processes forming one cluster through it: garage, two builders, stage. Each has its own data
-/// root, as separate hosts would. The builder "hosts" are simulated: both builder silos run on this
-/// machine with local executors, told apart by the host name they announce (Cluster:HostName).
+/// root, as separate hosts would. The hosts are simulated on this machine, and by default really
+/// apart (<see cref="Isolated"/>): each silo in its own network namespace with its own address,
+/// advertised to the others, and its own mount namespace in which the other hosts' data roots are
+/// empty; PostgreSQL listens on the namespaces' bridge. The tests themselves see every host's files
+/// and reach each silo at its address (<see cref="SiloProcess.Gateway"/>, <see cref="DashboardUrl"/>).
+/// AB_CLUSTER_ISOLATED=0 runs every silo on 127.0.0.1 and one file system, as before.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
     private readonly TempDir _root = new("ab-cluster-");
+    private IsolatedHosts? _hosts;
+
+    /// <summary>Whether the silos run on hosts apart (namespaces): on unless AB_CLUSTER_ISOLATED=0.</summary>
+    public bool Isolated { get; } = Environment.GetEnvironmentVariable("AB_CLUSTER_ISOLATED") != "0";
+
+    /// <summary>The simulated hosts, when <see cref="Isolated"/>.</summary>
+    public IsolatedHosts? Hosts => _hosts;
 
     public PostgresServer Postgres { get; private set; } = null!;
     public string Database { get; private set; } = "";
@@ -29,8 +40,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>The admin certificate the tests' clients and console present.</summary>
     public string AdminCertificate => Certificates.UserPath(CertificateNames.ForCurrentUser());
 
-    /// <summary>The garage serves the dashboard here, on 127.0.0.1, behind basic authentication.</summary>
+    /// <summary>The garage serves the dashboard on this port of its address, behind basic authentication.</summary>
     public int DashboardPort { get; } = SiloProcess.FreePort();
+
+    /// <summary>The dashboard's base URL (the garage's address and <see cref="DashboardPort"/>), without a trailing slash.</summary>
+    public string DashboardUrl => $"http://{Garage.Address}:{DashboardPort}";
     public const string DashboardUser = "operator";
     public const string DashboardPassword = "s3cret-for-tests";
 
@@ -40,7 +54,15 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         Certificates = new CertificateAuthority(_root["certs"]);
         Certificates.Init([], CertificateNames.ForCurrentUser());
-        Postgres = await PostgresServer.StartAsync();
+        if (Isolated)
+        {
+            _hosts = IsolatedHosts.Create();
+            Postgres = await PostgresServer.StartAsync(_hosts.BridgeAddress, _hosts.Subnet);
+        }
+        else
+        {
+            Postgres = await PostgresServer.StartAsync();
+        }
         Database = await Postgres.CreateDatabaseAsync("autobuilder");
         ClusterCli.Run("db", "init", "--connection", Database).Ok();
 
@@ -49,6 +71,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             config["Dashboard"] = new JsonObject
             {
                 ["Enabled"] = true,
+                // Its own address on a host apart (the tests are not on its loopback); 127.0.0.1 otherwise.
+                ["Address"] = config["Cluster"]!["AdvertisedAddress"]!.GetValue<string>(),
                 ["Port"] = DashboardPort,
                 ["Username"] = DashboardUser,
                 ["Password"] = DashboardPassword,
@@ -84,6 +108,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         // Every silo of the cluster shares the one certificates folder (hosts would each hold a copy of their own file).
         Certificates.Init([host], null);
+        var apart = _hosts?.Add(host, _root[host]);
+        var address = apart?.Address ?? "127.0.0.1";
         return new(_root[host], config =>
         {
             var ab = config["Autobuilder"]!.AsObject();
@@ -97,7 +123,7 @@ public sealed class ClusterFixture : IAsyncLifetime
                 ["Membership"] = "postgresql",
                 ["ConnectionString"] = Database,
                 ["HostName"] = host,
-                ["AdvertisedAddress"] = "127.0.0.1",
+                ["AdvertisedAddress"] = address,
             };
             var orleans = config["Orleans"]!.AsObject();
             // A killed silo is declared dead in a few seconds instead of half a minute.
@@ -113,7 +139,14 @@ public sealed class ClusterFixture : IAsyncLifetime
             // they are activated elsewhere: seconds here, not half a minute.
             orleans["Directory"] = new JsonObject { ["RangeLeaseDuration"] = "00:00:08" };
             extra?.Invoke(config);
-        }, name: $"{role}@{host}");
+        }, name: $"{role}@{host}")
+        {
+            Address = address,
+            Launcher = apart?.Launcher ?? [],
+            // Four silos start at once on a shared 2-core machine: at load 30 a garage spent more than
+            // 60 s in its first start-up (JIT, CPU-bound: seen with strace and top), not waiting on anything.
+            StartTimeout = TimeSpan.FromMinutes(3),
+        };
     }
 
     public async Task DisposeAsync()
@@ -123,6 +156,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             GpgAgents.Stop(Uploader.Home);
         if (Postgres is not null)
             await Postgres.DisposeAsync();
+        // Whatever is left inside the hosts (an orphaned build, a gpg-agent) ends with them.
+        _hosts?.Dispose();
         _root.Dispose();
     }
 }

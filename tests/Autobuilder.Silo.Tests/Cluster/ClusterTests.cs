@@ -7,8 +7,9 @@ namespace Autobuilder.Silo.Tests.Cluster;
 
 /// <summary>
 /// Four silo processes (garage, builder1, builder2, stage) in one cluster through PostgreSQL. The
-/// builder hosts are simulated on this machine (local executors, host names from configuration);
-/// files between hosts are read from the same disk here (see docs/architecture.md).
+/// hosts are simulated on this machine (local executors, host names from configuration), each in
+/// its own network and mount namespace (<see cref="ClusterFixture"/>): files between hosts travel
+/// only through the silos.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterTests(ClusterFixture fixture)
@@ -26,7 +27,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         }, "four active silos in 'cluster status'");
 
         Assert.Equal(["builder@builder1", "builder@builder2", "garage@garage", "stage@stage"], status);
-        var table = ClusterCli.Run("cluster", "status", "--gateway", $"127.0.0.1:{fixture.Stage.GatewayPort}", "--cert", fixture.AdminCertificate).Ok();
+        var table = ClusterCli.Run("cluster", "status", "--gateway", fixture.Stage.Gateway, "--cert", fixture.AdminCertificate).Ok();
         Assert.Contains("builder1", table.Stdout);
         Assert.Contains("Active", table.Stdout);
     }
@@ -44,7 +45,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         using var root = new TempDir("ab-root-");
         var update = apt.Update();
         var installed = StageQueue.DownloadAndInstall(apt, "ab-cluster-hello", root.Path);
-        var log = ClusterCli.Run("uploads", "log", done.Summary.Id, "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate).Ok();
+        var log = ClusterCli.Run("uploads", "log", done.Summary.Id, "--gateway", fixture.Garage.Gateway, "--cert", fixture.AdminCertificate).Ok();
 
         // Assert
         Assert.Equal(UploadState.Published, done.Summary.Outcome);

@@ -11,7 +11,7 @@ namespace Autobuilder.Silo.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class DashboardTests(ClusterFixture fixture)
 {
-    private Uri Url(string path) => new($"http://127.0.0.1:{fixture.DashboardPort}{path}");
+    private Uri Url(string path) => new($"{fixture.DashboardUrl}{path}");
 
     private static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));

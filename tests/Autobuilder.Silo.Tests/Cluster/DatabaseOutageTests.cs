@@ -95,7 +95,7 @@ public sealed class DatabaseOutageTests(ClusterFixture fixture, ITestOutputHelpe
                          $"({firstAfterStop}); killed -9: the three later ones Done {recoveredAfterKill.TotalSeconds:0.0} s after it was back");
     }
 
-    private string[] Gateway() => ["--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate];
+    private string[] Gateway() => ["--gateway", fixture.Garage.Gateway, "--cert", fixture.AdminCertificate];
 
     private static async Task<string> TryAsync<T>(Func<Task<T>> call)
     {

@@ -75,7 +75,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
                 d => d.Summary.State == UploadState.Publishing && d.History.Any(h => h.Reason.StartsWith("offer to extras-devel/bookworm failed", StringComparison.Ordinal)),
                 "Publishing, its offer refused for want of a stage");
             Assert.Empty(waiting.Publications ?? []);
-            var show = ClusterCli.Run("repo", "show", "extras-devel/bookworm", "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate);
+            var show = ClusterCli.Run("repo", "show", "extras-devel/bookworm", "--gateway", fixture.Garage.Gateway, "--cert", fixture.AdminCertificate);
             Assert.Equal(69, show.ExitCode);
             Assert.Contains("no silo of role 'stage' is up", show.Stderr);
             var forwarding = (await Eventually.UntilAsync(async () =>

@@ -21,10 +21,10 @@ public static class AdminPlaneChecks
     public static ToolResult Console(string[] args, IDictionary<string, string>? environment = null, string? workingDirectory = null) =>
         Tool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "autobuilder.dll"), .. args], workingDirectory, environment, timeout: TimeSpan.FromMinutes(1));
 
-    /// <summary>Every refusal and the audit, against the gateway at <paramref name="gatewayPort"/> whose CA is <paramref name="authority"/>.</summary>
-    public static async Task RunAsync(CertificateAuthority authority, int gatewayPort, string slot, string filesHost, string tag)
+    /// <summary>Every refusal and the audit, against the gateway at <paramref name="address"/>:<paramref name="gatewayPort"/> whose CA is <paramref name="authority"/>.</summary>
+    public static async Task RunAsync(CertificateAuthority authority, int gatewayPort, string slot, string filesHost, string tag, string address = "127.0.0.1")
     {
-        var gateway = new[] { "--gateway", $"127.0.0.1:{gatewayPort}" };
+        var gateway = new[] { "--gateway", $"{address}:{gatewayPort}" };
         using var scratch = new TempDir("ab-adminplane-");
 
         // No certificate at all: nothing found where the console looks (no checkout, no $AUTOBUILDER_CERT, an empty home).
@@ -85,16 +85,16 @@ public static class AdminPlaneChecks
         Assert.DoesNotContain(entries, e => e.Who == operatorName && e.What.Contains("RemoveAsync", StringComparison.Ordinal));
 
         // Raw Orleans clients, without the console.
-        await AssertNoCallWithoutCertificateAsync(gatewayPort);
+        await AssertNoCallWithoutCertificateAsync(gatewayPort, address);
         using var readerCredential = Credential.Load(authority.UserPath(readerName));
         using var adminCredential = Credential.Load(authority.UserPath(CertificateNames.ForCurrentUser()));
-        await AssertForgedProofsRefusedAsync(gatewayPort, readerCredential, adminCredential, slot, filesHost);
+        await AssertForgedProofsRefusedAsync(gatewayPort, readerCredential, adminCredential, slot, filesHost, address);
     }
 
     /// <summary>A plain client (no TLS, no certificate) cannot start, or if it could, could call nothing.</summary>
-    public static async Task AssertNoCallWithoutCertificateAsync(int gatewayPort)
+    public static async Task AssertNoCallWithoutCertificateAsync(int gatewayPort, string address = "127.0.0.1")
     {
-        using var host = ClientHost(gatewayPort, _ => { });
+        using var host = ClientHost(gatewayPort, address, _ => { });
         var failure = await Record.ExceptionAsync(async () =>
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
@@ -110,10 +110,10 @@ public static class AdminPlaneChecks
     /// certificate (public, anyone may have a copy) under its own signature, and calls of the
     /// silos' internal methods. Each is refused and says why.
     /// </summary>
-    public static async Task AssertForgedProofsRefusedAsync(int gatewayPort, Credential reader, Credential admin, string slot, string filesHost)
+    public static async Task AssertForgedProofsRefusedAsync(int gatewayPort, Credential reader, Credential admin, string slot, string filesHost, string address = "127.0.0.1")
     {
         var forge = new ForgingFilter();
-        using var host = ClientHost(gatewayPort, c =>
+        using var host = ClientHost(gatewayPort, address, c =>
         {
             c.UseAutobuilderSecurity(reader);
             // Runs after the real proof filter: what reaches the silo is the forgery.
@@ -146,13 +146,13 @@ public static class AdminPlaneChecks
         await host.StopAsync(TimeSpan.FromSeconds(2));
     }
 
-    private static IHost ClientHost(int gatewayPort, Action<IClientBuilder> configure)
+    private static IHost ClientHost(int gatewayPort, string address, Action<IClientBuilder> configure)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(c =>
         {
-            c.UseStaticClustering(new IPEndPoint(IPAddress.Loopback, gatewayPort));
+            c.UseStaticClustering(new IPEndPoint(IPAddress.Parse(address), gatewayPort));
             c.Configure<ClusterOptions>(o => { o.ClusterId = "autobuilder"; o.ServiceId = "autobuilder"; });
             configure(c);
         });
