@@ -86,7 +86,7 @@ public sealed class FailoverTests(ClusterFixture fixture)
             }, "the dropped set's forwarding listed as waiting"))!;
             Assert.False(string.IsNullOrWhiteSpace(forwarding.LastError));
             Assert.True(File.Exists(Path.Combine(StageQueue.Queue(fixture.Garage, "extras-devel"), Path.GetFileName(dropped))), "the set left the garage with no stage to take it");
-            var status = ClusterCli.Run("status", "--gateway", $"127.0.0.1:{fixture.Garage.GatewayPort}", "--cert", fixture.AdminCertificate);
+            var status = ClusterCli.Run("status", "--gateway", fixture.Garage.Gateway, "--cert", fixture.AdminCertificate);
             Assert.True(status.Stdout.Contains($"Forward     {forwarding.What}: since", StringComparison.Ordinal),
                 $"status does not list the waiting forwarding (exit {status.ExitCode}):\n{status.Stdout}\n{status.Stderr}");
         }
