@@ -152,10 +152,16 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
                 if (owners.Count == 0)
                     continue;
                 var args = new List<string> { $"--deb-native-arch={arch}", "--explain", "--failures", $"--fg={fg}" };
-                foreach (var bg in query.Background.SelectMany(b => Indices(b, arch)))
-                    args.Add($"--bg={bg}");
-                foreach (var file in await BaseAsync(query.From.Product, arch, timeout, cancellationToken))
-                    args.Add($"--bg={file}");
+                List<string> background = [.. query.Background.SelectMany(b => Indices(b, arch)), .. await BaseAsync(query.From.Product, arch, timeout, cancellationToken)];
+                if (background.Any(f => f.EndsWith(".xz", StringComparison.Ordinal)))
+                    args.AddRange(background.Select(f => $"--bg={f}"));
+                else
+                {
+                    // Only what the candidates can reach: dose reads thousands of stanzas, not the whole base and target.
+                    var reachable = Path.Combine(temp.Path, $"bg-{arch}");
+                    await Task.Run(() => DoseBackground.Write(fg, background, reachable, cancellationToken), cancellationToken);
+                    args.Add($"--bg={reachable}");
+                }
                 var report = new DoseReportReader();
                 var run = await runner.RunAsync(args, temp.Path, timeout, report.Line, cancellationToken);
                 if (run.TimedOut)
