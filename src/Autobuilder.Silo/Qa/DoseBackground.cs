@@ -10,7 +10,8 @@ namespace Autobuilder.Silo.Qa;
 /// packages in every installability query. A package outside that closure can be in no
 /// installation of a candidate, so the verdicts and dose's explanations are the same, while dose
 /// parses a few thousand stanzas instead of the whole base and target (over 100,000 with bookworm
-/// and a big extras) on every recompute.
+/// and a big extras) on every recompute. Written as plain text: dose-debcheck reads only the first
+/// member of a multi-member .gz, which our publisher writes for big indices.
 /// </summary>
 public static class DoseBackground
 {
@@ -132,9 +133,11 @@ public static class DoseBackground
         return null;
     }
 
-    /// <summary>The stanzas of a plain or .gz Packages file, each as its lines.</summary>
+    /// <summary>The stanzas of a plain or .gz Packages file (every gzip member), each as its lines.</summary>
     private static IEnumerable<List<string>> Stanzas(string path)
     {
+        if (path.EndsWith(".xz", StringComparison.Ordinal))
+            throw new InvalidDataException($"{path}: only .gz or plain indices are read here (publish .gz: IndexCompressions)");
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using var stream = path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress) : (Stream)file;
         using var reader = new StreamReader(stream, Encoding.UTF8);

@@ -153,15 +153,12 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
                     continue;
                 var args = new List<string> { $"--deb-native-arch={arch}", "--explain", "--failures", $"--fg={fg}" };
                 List<string> background = [.. query.Background.SelectMany(b => Indices(b, arch)), .. await BaseAsync(query.From.Product, arch, timeout, cancellationToken)];
-                if (background.Any(f => f.EndsWith(".xz", StringComparison.Ordinal)))
-                    args.AddRange(background.Select(f => $"--bg={f}"));
-                else
-                {
-                    // Only what the candidates can reach: dose reads thousands of stanzas, not the whole base and target.
-                    var reachable = Path.Combine(temp.Path, $"bg-{arch}");
-                    await Task.Run(() => DoseBackground.Write(fg, background, reachable, cancellationToken), cancellationToken);
-                    args.Add($"--bg={reachable}");
-                }
+                // Only what the candidates can reach, as plain text: dose parses thousands of stanzas, not
+                // the whole base and target, and never a .gz itself (it reads only the first gzip member,
+                // and our publisher compresses a big index in many).
+                var reachable = Path.Combine(temp.Path, $"bg-{arch}");
+                await Task.Run(() => DoseBackground.Write(fg, background, reachable, cancellationToken), cancellationToken);
+                args.Add($"--bg={reachable}");
                 var report = new DoseReportReader();
                 var run = await runner.RunAsync(args, temp.Path, timeout, report.Line, cancellationToken);
                 if (run.TimedOut)
@@ -292,7 +289,7 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         return open < 0 ? (field.Trim(), version) : (field[..open].Trim(), field[(open + 1)..].TrimEnd(')', ' '));
     }
 
-    /// <summary>The Packages file of each component for <paramref name="arch"/> in a published tree: .gz first (dose reads it), else the plain or .xz one.</summary>
+    /// <summary>The Packages file of each component for <paramref name="arch"/> in a published tree: .gz first (read here, never by dose), else the plain or .xz one (refused when read).</summary>
     private static IEnumerable<string> Indices(PublishedIndices tree, string arch)
     {
         foreach (var component in tree.Components.Where(Plain))

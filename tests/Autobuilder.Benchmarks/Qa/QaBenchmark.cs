@@ -147,9 +147,12 @@ internal sealed class QaBenchmark(string repo, string work, Report report, int r
 
         // The floor: dose-debcheck alone, as a process, on the same indices.
         Quiet(notes, "dose-debcheck alone");
-        string[] background = [$"--bg={Index(Target)}", .. baseFiles.Select(f => $"--bg={f}")];
+        // Plain copies: dose-debcheck reads only the first gzip member of a Packages.gz, and our
+        // publisher compresses in blocks (a 50,000-package index is many members).
+        var testingPlain = Gunzip(Index(Testing), Path.Combine(root, "testing-Packages"));
+        string[] background = [$"--bg={Gunzip(Index(Target), Path.Combine(root, "target-Packages"))}", .. baseFiles.Select(f => $"--bg={f}")];
         var doseOut = Path.Combine(root, "dose.yaml");
-        var whole = DoseAlone(doseOut, Index(Testing), background);
+        var whole = DoseAlone(doseOut, testingPlain, background);
         var wholeBroken = File.ReadLines(doseOut).Count(l => l.StartsWith("  package: ", StringComparison.Ordinal));
         var only = DoseAlone(doseOut, candidateStanzas, background);
         var onlyBroken = File.ReadLines(doseOut).Count(l => l.StartsWith("  package: ", StringComparison.Ordinal));
@@ -266,6 +269,14 @@ internal sealed class QaBenchmark(string repo, string work, Report report, int r
                 keep = n >= from;
             stanza.Append(line).Append('\n');
         }
+    }
+
+    private static string Gunzip(string gz, string plain)
+    {
+        using (var input = new GZipStream(File.OpenRead(gz), CompressionMode.Decompress))
+        using (var output = File.Create(plain))
+            input.CopyTo(output);
+        return plain;
     }
 
     /// <summary>dose-debcheck as our checker runs it (--explain --failures), its report to a file; exit 1 (some broken) is its normal answer.</summary>

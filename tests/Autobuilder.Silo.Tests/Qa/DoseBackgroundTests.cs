@@ -5,7 +5,7 @@ namespace Autobuilder.Silo.Tests.Qa;
 
 /// <summary>
 /// dose-debcheck's background cut to what the candidates reach: every alternative, Provides,
-/// Pre-Depends and continuation lines followed, Essential packages kept; and the real dose-debcheck
+/// Pre-Depends and continuation lines followed, Essential packages kept, every gzip member read; and the real dose-debcheck
 /// gives the same verdicts on the cut background as on the whole one.
 /// </summary>
 public sealed class DoseBackgroundTests : IDisposable
@@ -24,10 +24,16 @@ public sealed class DoseBackgroundTests : IDisposable
         var fg = _dir.Write("fg", Stanza("app", "Depends: liba (>= 1) | libb,\n virtual-thing\nPre-Depends: early\n") + Stanza("app2", "Depends: missing-one\n"));
         var target = _dir.Write("target", Stanza("liba", "Depends: libc:any\n") + Stanza("libb") + Stanza("libc") + Stanza("unrelated", "Depends: liba\n")
             + Stanza("provider", "Provides: virtual-thing (= 2)\nDepends: deep\n") + Stanza("deep"));
+        // Two gzip members, as our publisher writes a big index (dose-debcheck itself would read the first only).
         var baseIndex = Path.Combine(_dir.Path, "base.gz");
-        using (var gz = new GZipStream(File.Create(baseIndex), CompressionLevel.Fastest))
-        using (var writer = new StreamWriter(gz))
-            writer.Write(Stanza("early") + Stanza("bash", "Essential: yes\nDepends: base-files\n") + Stanza("base-files") + Stanza("cowsay"));
+        using (var file = File.Create(baseIndex))
+        {
+            foreach (var part in new[] { Stanza("early") + Stanza("bash", "Essential: yes\nDepends: base-files\n"), Stanza("base-files") + Stanza("cowsay") })
+            {
+                using var gz = new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true);
+                gz.Write(System.Text.Encoding.UTF8.GetBytes(part));
+            }
+        }
         var output = Path.Combine(_dir.Path, "bg");
 
         // Act
