@@ -17,14 +17,14 @@ public sealed class QaInstallabilityCacheTests(QaSilo silo)
     [Fact]
     public async Task Should_run_dose_debcheck_once_When_the_same_candidate_is_checked_twice_without_a_change()
     {
-        // Arrange: extras-devel moves by request only (no reminder reads it), so every run counted is one of these two requests.
+        // Arrange: extras-devel moves by request only (no reminder reads it); the runs counted are those that judged this package.
         await silo.DropAsync(Package("qa-cache-needy", "Depends: qa-cache-absent (>= 1)\n"));
         var devel = silo.Qa("extras-devel");
-        var before = silo.Dose.Runs;
+        var before = silo.Dose.RunsJudging("qa-cache-needy");
 
         // Act
         var first = await devel.RequestPromotionAsync(new PromotionRequest("qa-cache-needy", "1.0-1", null));
-        var afterFirst = silo.Dose.Runs;
+        var afterFirst = silo.Dose.RunsJudging("qa-cache-needy");
         var second = await devel.RequestPromotionAsync(new PromotionRequest("qa-cache-needy", "1.0-1", null));
 
         // Assert
@@ -33,7 +33,7 @@ public sealed class QaInstallabilityCacheTests(QaSilo silo)
         Assert.Contains("needs qa-cache-absent (>= 1)", first.Reasons[0].Text);
         Assert.Equal(first.Reasons.Select(r => r.Text), second.Reasons.Select(r => r.Text));
         Assert.Equal(before + 1, afterFirst);
-        Assert.Equal(afterFirst, silo.Dose.Runs);
+        Assert.Equal(afterFirst, silo.Dose.RunsJudging("qa-cache-needy"));
     }
 
     [Fact]
@@ -47,16 +47,16 @@ public sealed class QaInstallabilityCacheTests(QaSilo silo)
         var testing = silo.Qa("extras-testing");
         // Every candidate read once (the reminder may have done so too): all are judged on these indices now.
         var broken = Excuse(await testing.GetExcusesAsync(null), "qa-cache-app");
-        var runsBefore = silo.Dose.Runs;
+        var runsBefore = silo.Dose.RunsJudging("qa-cache-app");
 
         // Act: reads without a change, a vote, then the publish of qa-cache-lib to extras (the target) and the next read.
         var again = Excuse(await testing.GetExcusesAsync(null), "qa-cache-app");
         Assert.True((await testing.VoteAsync(new QaVote("qa-cache-app", "1.0-1", "ivan", 1, "starts fine", false))).Ok);
         var voted = Excuse(await testing.GetExcusesAsync("qa-cache-app"));
-        var runsUnchanged = silo.Dose.Runs;
+        var runsUnchanged = silo.Dose.RunsJudging("qa-cache-app");
         await PromoteAsync("extras-devel", "extras", "qa-cache-lib");
         var installable = Excuse(await testing.GetExcusesAsync("qa-cache-app"));
-        var runsAfterPublish = silo.Dose.Runs;
+        var runsAfterPublish = silo.Dose.RunsJudging("qa-cache-app");
         var readAgain = Excuse(await testing.GetExcusesAsync("qa-cache-app"));
 
         // Assert
@@ -71,7 +71,7 @@ public sealed class QaInstallabilityCacheTests(QaSilo silo)
         Assert.Equal(1, installable.Karma);
         Assert.True(runsAfterPublish > runsUnchanged, "the publish to the target made a new dose-debcheck run");
         Assert.Equal(installable.Reasons.Select(r => r.Text), readAgain.Reasons.Select(r => r.Text));
-        Assert.Equal(runsAfterPublish, silo.Dose.Runs);
+        Assert.Equal(runsAfterPublish, silo.Dose.RunsJudging("qa-cache-app"));
     }
 
     /// <summary>The stage's own copy (what the ladder does on a promotion), waited for until the target is live with it.</summary>
