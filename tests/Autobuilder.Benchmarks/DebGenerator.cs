@@ -21,10 +21,9 @@ internal static class DebGenerator
         Parallel.For(0, count, i => Write(Path.Combine(root, RelativePath(i)), i, data));
     }
 
-    public static void Write(string path, int i, byte[] dataTarGz)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var control = $"""
+    public static void Write(string path, int i, byte[] dataTarGz) => Write(path, Control(i), dataTarGz);
+
+    private static string Control(int i) => $"""
             Package: bench{i}
             Version: 1.0-{i % 7}
             Architecture: amd64
@@ -40,6 +39,11 @@ internal static class DebGenerator
              It has a two-paragraph long description.
 
             """.Replace("\r\n", "\n");
+
+    /// <summary>A .deb whose control file is <paramref name="control"/> (a paragraph ending in a newline).</summary>
+    public static void Write(string path, string control, byte[] dataTarGz)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var tar = new MemoryStream();
         TarEntry(tar, "./", '5', 0x1ED, []);
         TarEntry(tar, "./control", '0', 0x1A4, Encoding.UTF8.GetBytes(control));

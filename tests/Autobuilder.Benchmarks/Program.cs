@@ -3,8 +3,9 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web] [--web-uploads N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web|qa] [--web-uploads N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
 //        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N (0: no latency part)] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
+//        [--qa-packages N] [--qa-candidates N] [--qa-reads N]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;
@@ -18,6 +19,9 @@ var intakeUploads = 1000;
 var dropAccounts = 10_000;
 var webUploads = 100_000;
 var webRequests = 100;
+var qaPackages = 50_000;
+var qaCandidates = 5_000;
+var qaReads = 20;
 long intakeBig = 2L << 30;
 long httpBytes = 100L << 20;
 string? only = null, work = null, output = null;
@@ -26,7 +30,10 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
-        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; publishUploads = 4; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; webUploads = 5_000; webRequests = 20; break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; publishUploads = 4; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; webUploads = 5_000; webRequests = 20; qaPackages = 2_000; qaCandidates = 200; qaReads = 5; break;
+        case "--qa-packages": qaPackages = int.Parse(args[++i]); break;
+        case "--qa-candidates": qaCandidates = int.Parse(args[++i]); break;
+        case "--qa-reads": qaReads = int.Parse(args[++i]); break;
         case "--web-uploads": webUploads = int.Parse(args[++i]); break;
         case "--web-requests": webRequests = int.Parse(args[++i]); break;
         case "--drop-accounts": dropAccounts = int.Parse(args[++i]); break;
@@ -49,9 +56,9 @@ for (var i = 0; i < args.Length; i++)
             return 2;
     }
 }
-if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "publish" or "cluster" or "http" or "drop" or "web"))
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "publish" or "cluster" or "http" or "drop" or "web" or "qa"))
 {
-    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, publish, cluster, http, drop or web");
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, publish, cluster, http, drop, web or qa");
     return 2;
 }
 
@@ -136,6 +143,9 @@ if (only is null or "web")
     report.Heading($"Web pages and API: {webUploads:N0} uploads");
     await new Autobuilder.Benchmarks.Web.WebBenchmark(work, report).RunAsync(webUploads, webRequests);
 }
+// The real silo of role all (shipped all.json, its QA ladder and base) with a 50,000-package extras-testing, and dose-debcheck alone: see Qa/QaBenchmark.cs.
+if (only is null or "qa")
+    await new Autobuilder.Benchmarks.Qa.QaBenchmark(repo, work, report, runs).RunAsync(qaPackages, qaCandidates, qaReads);
 
 File.WriteAllText(output, report.ToString());
 Console.Error.WriteLine($"written to {output}");

@@ -23,7 +23,11 @@ public sealed record InstallabilityReport(IReadOnlyDictionary<string, IReadOnlyL
     public static string Key(string source, string version) => $"{source} {version}";
 }
 
-/// <summary>Runs dose-debcheck (Debian's dose3) over published indices; implemented in the silo.</summary>
+/// <summary>
+/// Runs dose-debcheck (Debian's dose3) over published indices; implemented in the silo, which keeps
+/// the verdicts while the live generations and the base files it reads stay the same (a read of
+/// the excuses runs dose only after a change).
+/// </summary>
 public interface IInstallabilityChecker
 {
     Task<InstallabilityReport> CheckAsync(InstallabilityQuery query, CancellationToken cancellationToken = default);

@@ -360,21 +360,45 @@ public sealed partial class QaGrain(
 
     private sealed record Candidate(string Source, string Version, DateTimeOffset? EnteredAt);
 
+    // What the package sets give, kept while their generations stay (a 50,000-package set is costly
+    // to list and copy on every read of the excuses): the target's newest versions, and the candidates.
+    private (long Generation, Dictionary<string, string> Versions)? _target;
+    private (long Here, long There, List<Candidate> List)? _candidates;
+
     /// <summary>The newest version of each source here that the target does not hold as such (newer, or not at all; an older one is shown as going backwards).</summary>
     private async Task<List<Candidate>> CandidatesAsync(QaStep step, string? source)
     {
-        var here = Newest(await Distribution(Repository).GetDetailsAsync());
-        var there = Newest(await Distribution(step.To).GetDetailsAsync());
-        var list = new List<Candidate>();
-        foreach (var (name, summary) in here.OrderBy(p => p.Key, StringComparer.Ordinal))
+        var there = await TargetVersionsAsync(step);
+        var thereGeneration = _target!.Value.Generation;
+        var hereGeneration = (await Distribution(Repository).GetStatusAsync()).Generation;
+        if (_candidates is not { } cached || cached.Here != hereGeneration || cached.There != thereGeneration)
         {
-            if (source is not null && name != source)
-                continue;
-            if (there.TryGetValue(name, out var t) && VersionRule.Compare(t.Version, summary.Version) == 0)
-                continue;
-            list.Add(new Candidate(name, summary.Version, summary.AddedAt));
+            var details = await Distribution(Repository).GetDetailsAsync();
+            var list = new List<Candidate>();
+            foreach (var (name, summary) in Newest(details).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                if (there.TryGetValue(name, out var t) && VersionRule.Compare(t, summary.Version) == 0)
+                    continue;
+                list.Add(new Candidate(name, summary.Version, summary.AddedAt));
+            }
+            // Keyed by the generation the details were read at, which may be newer than the status said.
+            cached = (details.Status.Generation, thereGeneration, list);
+            _candidates = cached;
         }
-        return list;
+        return source is null ? cached.List : [.. cached.List.Where(c => c.Source == source)];
+    }
+
+    /// <summary>The newest version of each source in the target, read again only when its generation changed.</summary>
+    private async Task<Dictionary<string, string>> TargetVersionsAsync(QaStep step)
+    {
+        var target = Distribution(step.To);
+        var generation = (await target.GetStatusAsync()).Generation;
+        if (_target is { } cached && cached.Generation == generation)
+            return cached.Versions;
+        var details = await target.GetDetailsAsync();
+        var versions = Newest(details).ToDictionary(p => p.Key, p => p.Value.Version, StringComparer.Ordinal);
+        _target = (details.Status.Generation, versions);
+        return versions;
     }
 
     private static Dictionary<string, SourceSummary> Newest(DistributionDetails details)
@@ -436,8 +460,7 @@ public sealed partial class QaGrain(
             }
         }
 
-        var targetGrain = Distribution(step.To);
-        var targetVersions = Newest(await targetGrain.GetDetailsAsync());
+        var targetVersions = await TargetVersionsAsync(step);
         var contexts = new List<PromotionContext>(candidates.Count);
         foreach (var c in candidates)
         {
@@ -466,7 +489,7 @@ public sealed partial class QaGrain(
                 Now = Now,
                 Binaries = records?.Where(r => !r.IsSource).Select(r => new PromotionBinary(r.Package, r.Architecture)).ToList(),
                 NeededArchitectures = BinariesCompleteCheck.Needed(covered, records?.FirstOrDefault(r => r.IsSource) is { } dsc ? Field(dsc, "Architecture") : null),
-                TargetVersion = targetVersions.GetValueOrDefault(c.Source)?.Version,
+                TargetVersion = targetVersions.GetValueOrDefault(c.Source),
                 Uninstallable = report is null ? null : report.Broken.GetValueOrDefault(key) ?? [],
                 InstallabilitySkipped = skipped,
                 InstallabilityUnknown = report?.Unread?.Contains(key) == true

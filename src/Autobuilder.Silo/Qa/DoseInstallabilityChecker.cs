@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -13,18 +14,131 @@ namespace Autobuilder.Silo.Qa;
 /// britney and our chroot builds' dep-wait already trust. Per architecture: the candidates' stanzas
 /// are read from the lower repository's published Packages index (the generation live), the
 /// background is the target's (and InstallableWith's) published indices plus the product's base
-/// (Autobuilder:Qa:BaseIndices; apt's .lz4 lists are decompressed with apt-helper first), and one
-/// <c>dose-debcheck --explain --failures</c> run names each broken binary and why.
+/// (Autobuilder:Qa:BaseIndices; apt's .lz4 lists are decompressed with apt-helper, once per version), and one
+/// <c>dose-debcheck --explain --failures</c> run names each broken binary and why. The verdicts
+/// are kept until what dose reads changes (issue 15's speed: excuses of 5,000 candidates read
+/// often, recomputed once per publish).
 /// </summary>
-public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOptions> options) : IInstallabilityChecker
+public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOptions> options, IDoseRunner runner) : IInstallabilityChecker, IDisposable
 {
-    private const string Dose = "dose-debcheck";
+    private const string Dose = DoseRunner.Program;
 
+    // Per lower repository ("extras-testing/bookworm"): what dose-debcheck said of its candidates
+    // for the indices as they were when it ran.
+    private readonly ConcurrentDictionary<string, Judged> _judged = new(StringComparer.Ordinal);
+
+    // apt's compressed lists decompressed, per version of the file (its path, size and time).
+    private readonly SemaphoreSlim _baseGate = new(1, 1);
+    private readonly Dictionary<string, string> _plainBase = new(StringComparer.Ordinal);
+    private QaTool.TempFolder? _baseFolder;
+
+    /// <summary>
+    /// The verdicts on the candidates of one lower repository under one <see cref="Stamp"/>. Each
+    /// candidate is judged alone (see <see cref="WriteCandidatesAsync"/>), so a verdict holds
+    /// whatever other candidates a later query names: only candidates not judged yet run dose again.
+    /// </summary>
+    private sealed class Judged
+    {
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+
+        public string Stamp { get; private set; } = "";
+
+        public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
+
+        public HashSet<string> Unread { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, IReadOnlyList<Uninstallable>> Broken { get; } = new(StringComparer.Ordinal);
+
+        public void Reset(string stamp)
+        {
+            Stamp = stamp;
+            Keys.Clear();
+            Unread.Clear();
+            Broken.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The verdicts, from the cache while the indices dose reads are the same ones (the live
+    /// generations of the lower repository and the background, the base files); dose-debcheck
+    /// runs, once for all of them, only for candidates not judged on those indices yet. A read of
+    /// the excuses thus costs no dose run until a publish (or an apt update of the base) changes
+    /// what it would read.
+    /// </summary>
     public async Task<InstallabilityReport> CheckAsync(InstallabilityQuery query, CancellationToken cancellationToken = default)
+    {
+        var wanted = query.Candidates.Select(c => InstallabilityReport.Key(c.Source, c.Version)).ToHashSet(StringComparer.Ordinal);
+        if (query.Architectures.FirstOrDefault(a => !Plain(a)) is { } bad)
+            return Failed($"'{bad}' is not an architecture name");
+        string stamp;
+        try
+        {
+            stamp = Stamp(query);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Failed(ex.Message);
+        }
+        var judged = _judged.GetOrAdd(query.From.Name, _ => new Judged());
+        await judged.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (judged.Stamp != stamp)
+                judged.Reset(stamp);
+            var missing = wanted.Where(k => !judged.Keys.Contains(k)).ToHashSet(StringComparer.Ordinal);
+            if (missing.Count > 0)
+            {
+                var run = await RunAsync(query, missing, cancellationToken);
+                if (run.Failure is not null)
+                    return run;
+                judged.Keys.UnionWith(missing);
+                judged.Unread.UnionWith(run.Unread ?? []);
+                foreach (var (key, list) in run.Broken)
+                    judged.Broken[key] = list;
+            }
+            return new InstallabilityReport(
+                wanted.Where(judged.Broken.ContainsKey).ToDictionary(k => k, k => judged.Broken[k], StringComparer.Ordinal),
+                null, [.. wanted.Where(judged.Unread.Contains)]);
+        }
+        finally
+        {
+            judged.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// What dose would read, as a string that changes when any of it does: the generation folder
+    /// each tree's dists/&lt;product&gt; link serves and each index file's size and time, and every
+    /// base file's. Published generations are never rewritten, so the folder alone names the content;
+    /// the sizes and times cover trees published without the link and apt's updates of the base.
+    /// </summary>
+    private string Stamp(InstallabilityQuery query)
+    {
+        var b = new StringBuilder();
+        b.AppendJoin(',', query.Architectures).Append('\n');
+        foreach (var tree in query.Background.Prepend(query.From))
+        {
+            var dists = Path.Combine(tree.LivePath, "dists", tree.Product);
+            b.Append(tree.Name).Append(" → ").Append(Directory.Exists(dists) ? new DirectoryInfo(dists).LinkTarget : "(none)").Append('\n');
+            foreach (var index in query.Architectures.SelectMany(arch => Indices(tree, arch)))
+                AppendFile(b, index);
+        }
+        foreach (var file in query.Architectures.SelectMany(arch => BaseFiles(query.From.Product, arch)))
+            AppendFile(b, file);
+        return b.ToString();
+    }
+
+    private static void AppendFile(StringBuilder b, string path)
+    {
+        var file = new FileInfo(path);
+        b.Append(path).Append(' ').Append(file.Exists ? file.Length : -1).Append(' ').Append(file.Exists ? file.LastWriteTimeUtc.Ticks : 0).Append('\n');
+    }
+
+    /// <summary>One dose-debcheck run per architecture for the <paramref name="wanted"/> candidates, its report read line by line as dose writes it.</summary>
+    private async Task<InstallabilityReport> RunAsync(InstallabilityQuery query, HashSet<string> wanted, CancellationToken cancellationToken)
     {
         var qa = options.Value.Qa;
         var timeout = TimeSpan.FromSeconds(qa.ToolTimeoutSeconds);
-        var wanted = query.Candidates.Select(c => InstallabilityReport.Key(c.Source, c.Version)).ToHashSet(StringComparer.Ordinal);
         var broken = new Dictionary<string, List<Uninstallable>>(StringComparer.Ordinal);
         var found = new HashSet<string>(StringComparer.Ordinal);
         using var temp = QaTool.Temp("ab-qa-dose-");
@@ -32,25 +146,27 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         {
             foreach (var arch in query.Architectures)
             {
-                if (!Plain(arch))
-                    return new InstallabilityReport(new Dictionary<string, IReadOnlyList<Uninstallable>>(), $"'{arch}' is not an architecture name");
                 var fg = Path.Combine(temp.Path, $"fg-{arch}");
                 var owners = await WriteCandidatesAsync(query.From, arch, wanted, fg, cancellationToken);
                 found.UnionWith(owners.Values.Select(o => o.Key));
                 if (owners.Count == 0)
                     continue;
                 var args = new List<string> { $"--deb-native-arch={arch}", "--explain", "--failures", $"--fg={fg}" };
-                foreach (var bg in query.Background.SelectMany(b => Indices(b, arch)))
-                    args.Add($"--bg={bg}");
-                foreach (var file in await BaseAsync(query.From.Product, arch, temp.Path, timeout, cancellationToken))
-                    args.Add($"--bg={file}");
-                var run = await QaTool.RunAsync(Dose, args, temp.Path, timeout, cancellationToken: cancellationToken);
+                List<string> background = [.. query.Background.SelectMany(b => Indices(b, arch)), .. await BaseAsync(query.From.Product, arch, timeout, cancellationToken)];
+                // Only what the candidates can reach, as plain text: dose parses thousands of stanzas, not
+                // the whole base and target, and never a .gz itself (it reads only the first gzip member,
+                // and our publisher compresses a big index in many).
+                var reachable = Path.Combine(temp.Path, $"bg-{arch}");
+                await Task.Run(() => DoseBackground.Write(fg, background, reachable, cancellationToken), cancellationToken);
+                args.Add($"--bg={reachable}");
+                var report = new DoseReportReader();
+                var run = await runner.RunAsync(args, temp.Path, timeout, report.Line, cancellationToken);
                 if (run.TimedOut)
                     return Failed($"{Dose} took longer than {timeout.TotalSeconds:0} s (Autobuilder:Qa:ToolTimeoutSeconds)");
                 // 0: all installable, 1: some are not; anything else is dose's own failure.
                 if (run.ExitCode is not (0 or 1))
                     return Failed($"{Dose} ended with status {run.ExitCode}: {run.Tail}");
-                foreach (var item in DoseReport.Parse(run.Stdout))
+                foreach (var item in report.Finish())
                 {
                     if (!owners.TryGetValue((item.Package, item.Version, item.Architecture), out var owner))
                         continue;
@@ -173,7 +289,7 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         return open < 0 ? (field.Trim(), version) : (field[..open].Trim(), field[(open + 1)..].TrimEnd(')', ' '));
     }
 
-    /// <summary>The Packages file of each component for <paramref name="arch"/> in a published tree: .gz first (dose reads it), else the plain or .xz one.</summary>
+    /// <summary>The Packages file of each component for <paramref name="arch"/> in a published tree: .gz first (read here, never by dose), else the plain or .xz one (refused when read).</summary>
     private static IEnumerable<string> Indices(PublishedIndices tree, string arch)
     {
         foreach (var component in tree.Components.Where(Plain))
@@ -195,12 +311,11 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         return file;
     }
 
-    /// <summary>The base's Packages files for the product and architecture; .lz4 (apt's lists) decompressed into the run's folder with apt-helper.</summary>
-    private async Task<List<string>> BaseAsync(string product, string arch, string temp, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The base's Packages files for the product and architecture as configured (globs expanded; apt's pdiff indices left out).</summary>
+    private IEnumerable<string> BaseFiles(string product, string arch)
     {
-        var files = new List<string>();
         if (!options.Value.Qa.BaseIndices.TryGetValue(product, out var patterns))
-            return files;
+            yield break;
         foreach (var pattern in patterns.Select(p => p.Replace("{arch}", arch, StringComparison.Ordinal)))
         {
             var folder = Path.GetDirectoryName(pattern) ?? "/";
@@ -210,20 +325,61 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
                 : File.Exists(pattern) ? [pattern] : [];
             // apt keeps pdiff indices beside the lists ("…_Packages.diff_Index"): not Packages files.
             foreach (var file in matches.Where(f => !Path.GetFileName(f).Contains(".diff", StringComparison.Ordinal)))
-            {
-                if (file.EndsWith(".lz4", StringComparison.Ordinal) || file.EndsWith(".zst", StringComparison.Ordinal) || file.EndsWith(".bz2", StringComparison.Ordinal))
-                {
-                    var plain = Path.Combine(temp, $"base-{arch}-{files.Count}");
-                    var run = await QaTool.RunAsync("/usr/lib/apt/apt-helper", ["cat-file", file], temp, timeout, plain, cancellationToken);
-                    if (run.ExitCode != 0)
-                        throw new IOException($"apt-helper cat-file {file} failed: {run.Tail}");
-                    files.Add(plain);
-                }
-                else
-                    files.Add(file);
-            }
+                yield return file;
+        }
+    }
+
+    /// <summary>The base's Packages files for dose: .lz4, .zst and .bz2 (apt's lists) as plain copies (see <see cref="PlainAsync"/>).</summary>
+    private async Task<List<string>> BaseAsync(string product, string arch, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var files = new List<string>();
+        foreach (var file in BaseFiles(product, arch))
+        {
+            var compressed = file.EndsWith(".lz4", StringComparison.Ordinal) || file.EndsWith(".zst", StringComparison.Ordinal) || file.EndsWith(".bz2", StringComparison.Ordinal);
+            files.Add(compressed ? await PlainAsync(file, timeout, cancellationToken) : file);
         }
         return files;
+    }
+
+    /// <summary>
+    /// A plain copy of an apt list, made with apt-helper once per version of the file and kept for
+    /// the next runs (decompressing bookworm's lists costs more than a tenth of a second each time).
+    /// </summary>
+    private async Task<string> PlainAsync(string file, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var info = new FileInfo(file);
+        var key = $"{file} {info.Length} {info.LastWriteTimeUtc.Ticks}";
+        await _baseGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_plainBase.TryGetValue(key, out var kept) && File.Exists(kept))
+                return kept;
+            _baseFolder ??= QaTool.Temp("ab-qa-base-");
+            foreach (var old in _plainBase.Where(p => p.Key.StartsWith(file + " ", StringComparison.Ordinal)).ToList())
+            {
+                File.Delete(old.Value);
+                _plainBase.Remove(old.Key);
+            }
+            var plain = Path.Combine(_baseFolder.Path, $"{Guid.NewGuid():N}-{Path.GetFileName(file)}.plain");
+            var run = await QaTool.RunAsync("/usr/lib/apt/apt-helper", ["cat-file", file], _baseFolder.Path, timeout, plain, cancellationToken);
+            if (run.ExitCode != 0)
+            {
+                File.Delete(plain);
+                throw new IOException($"apt-helper cat-file {file} failed: {run.Tail}");
+            }
+            _plainBase[key] = plain;
+            return plain;
+        }
+        finally
+        {
+            _baseGate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _baseFolder?.Dispose();
+        _baseGate.Dispose();
     }
 
     [GeneratedRegex(@"--qa-candidate[0-9]+")]
@@ -232,56 +388,61 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
     private static bool Plain(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && word[0] != '.' && word[0] != '-';
 }
 
-/// <summary>dose-debcheck's YAML report (output-version 1.2), read line by line: each broken package and, per reason, the relation it misses or the conflict.</summary>
-public static partial class DoseReport
+/// <summary>
+/// dose-debcheck's YAML report (output-version 1.2), read a line at a time as the process writes it (<see cref="Line"/>),
+/// keeping only the broken packages found so far (per reason, the relation it misses or the
+/// conflict): the report of thousands of candidates is never held as one text.
+/// </summary>
+public sealed partial class DoseReportReader
 {
-    public static IReadOnlyList<Uninstallable> Parse(string yaml)
+    private readonly List<Uninstallable> _items = [];
+    private string? _package, _version, _arch, _innerPackage;
+    private List<string> _reasons = [];
+
+    public void Line(string raw)
     {
-        var items = new List<Uninstallable>();
-        string? package = null, version = null, arch = null;
-        var reasons = new List<string>();
-        string? innerPackage = null;
-
-        void Flush()
+        var line = raw.TrimEnd();
+        if (line == " -")
         {
-            if (package is not null && version is not null && arch is not null)
-                items.Add(new Uninstallable(package, version, arch, reasons.Distinct().ToList()));
-            package = version = arch = null;
-            reasons = [];
+            Flush();
+            return;
         }
-
-        foreach (var raw in yaml.Split('\n'))
+        var indent = line.Length - line.TrimStart().Length;
+        var text = line.Trim();
+        if (indent == 2 && text.StartsWith("package: ", StringComparison.Ordinal))
+            _package = text["package: ".Length..];
+        else if (indent == 2 && text.StartsWith("version: ", StringComparison.Ordinal))
+            _version = text["version: ".Length..];
+        else if (indent == 2 && text.StartsWith("architecture: ", StringComparison.Ordinal))
+            _arch = text["architecture: ".Length..];
+        else if (indent > 2 && text.StartsWith("package: ", StringComparison.Ordinal))
+            _innerPackage = text["package: ".Length..];
+        else if (text.StartsWith("unsat-dependency: ", StringComparison.Ordinal))
         {
-            var line = raw.TrimEnd();
-            if (line == " -")
-            {
-                Flush();
-                continue;
-            }
-            var indent = line.Length - line.TrimStart().Length;
-            var text = line.Trim();
-            if (indent == 2 && text.StartsWith("package: ", StringComparison.Ordinal))
-                package = text["package: ".Length..];
-            else if (indent == 2 && text.StartsWith("version: ", StringComparison.Ordinal))
-                version = text["version: ".Length..];
-            else if (indent == 2 && text.StartsWith("architecture: ", StringComparison.Ordinal))
-                arch = text["architecture: ".Length..];
-            else if (indent > 2 && text.StartsWith("package: ", StringComparison.Ordinal))
-                innerPackage = text["package: ".Length..];
-            else if (text.StartsWith("unsat-dependency: ", StringComparison.Ordinal))
-            {
-                var relation = Unqualified(text["unsat-dependency: ".Length..]);
-                reasons.Add(innerPackage is null || innerPackage == package ? $"needs {relation}" : $"needs {innerPackage}, which needs {relation}");
-            }
-            else if (text.StartsWith("unsat-conflict: ", StringComparison.Ordinal))
-            {
-                reasons.Add($"{innerPackage} conflicts with {Unqualified(text["unsat-conflict: ".Length..])}");
-            }
-            else if (text.StartsWith("background-packages:", StringComparison.Ordinal) || text.StartsWith("foreground-packages:", StringComparison.Ordinal))
-                Flush();
+            var relation = Unqualified(text["unsat-dependency: ".Length..]);
+            _reasons.Add(_innerPackage is null || _innerPackage == _package ? $"needs {relation}" : $"needs {_innerPackage}, which needs {relation}");
         }
+        else if (text.StartsWith("unsat-conflict: ", StringComparison.Ordinal))
+        {
+            _reasons.Add($"{_innerPackage} conflicts with {Unqualified(text["unsat-conflict: ".Length..])}");
+        }
+        else if (text.StartsWith("background-packages:", StringComparison.Ordinal) || text.StartsWith("foreground-packages:", StringComparison.Ordinal))
+            Flush();
+    }
+
+    /// <summary>The broken packages of the whole report (call once dose has ended).</summary>
+    public IReadOnlyList<Uninstallable> Finish()
+    {
         Flush();
-        return items;
+        return _items;
+    }
+
+    private void Flush()
+    {
+        if (_package is not null && _version is not null && _arch is not null)
+            _items.Add(new Uninstallable(_package, _version, _arch, _reasons.Distinct().ToList()));
+        _package = _version = _arch = null;
+        _reasons = [];
     }
 
     /// <summary>"libfoo:amd64 (>= 2)" → "libfoo (>= 2)": the architecture qualifier dose adds says nothing to an uploader.</summary>

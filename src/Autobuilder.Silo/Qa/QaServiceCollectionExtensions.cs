@@ -12,6 +12,7 @@ public static class QaServiceCollectionExtensions
     {
         services.AddSingleton(sp => new QaLadder(sp.GetRequiredService<IOptions<AutobuilderOptions>>().Value));
         services.AddSingleton<IValidateOptions<AutobuilderOptions>, QaOptionsValidator>();
+        services.AddSingleton<IDoseRunner, DoseRunner>();
         services.AddSingleton<IInstallabilityChecker, DoseInstallabilityChecker>();
         services.AddSingleton<ILintianRunner, LintianRunner>();
         services.AddSingleton<ILintianChecks, LintianChecks>();

@@ -17,8 +17,21 @@ public sealed record QaToolResult(int ExitCode, string Stdout, string Stderr, bo
 /// </summary>
 public static class QaTool
 {
-    public static async Task<QaToolResult> RunAsync(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout,
-        string? stdoutFile = null, CancellationToken cancellationToken = default)
+    public static Task<QaToolResult> RunAsync(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout,
+        string? stdoutFile = null, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(program, arguments, workingDirectory, timeout, stdoutFile, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync"/>, but each line of stdout goes to <paramref name="onLine"/> as it
+    /// comes (the result's Stdout stays empty): a report of thousands of entries is read as it is
+    /// written, never held whole.
+    /// </summary>
+    public static Task<QaToolResult> RunLinesAsync(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout,
+        Action<string> onLine, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(program, arguments, workingDirectory, timeout, null, onLine, cancellationToken);
+
+    private static async Task<QaToolResult> RunCoreAsync(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout,
+        string? stdoutFile, Action<string>? onLine, CancellationToken cancellationToken)
     {
         var psi = new ProcessStartInfo(program)
         {
@@ -45,6 +58,15 @@ public static class QaTool
             {
                 await using (var file = new FileStream(stdoutFile, FileMode.CreateNew, FileAccess.Write))
                     await process.StandardOutput.BaseStream.CopyToAsync(file, cancellationToken);
+                return "";
+            }, cancellationToken);
+        }
+        else if (onLine is not null)
+        {
+            stdout = Task.Run(async () =>
+            {
+                while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+                    onLine(line);
                 return "";
             }, cancellationToken);
         }

@@ -1,6 +1,7 @@
 using Autobuilder.Grains;
 using Autobuilder.Grains.Security;
 using Autobuilder.Silo.Hosting;
+using Autobuilder.Silo.Qa;
 using Autobuilder.Silo.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +28,9 @@ public sealed class QaSilo : IAsyncLifetime
     private IHost? _host;
 
     public MovableClock Clock { get; } = new();
+
+    /// <summary>The silo's dose-debcheck runs, counted (the real tool runs; the installability cache's tests read the count).</summary>
+    public CountingDoseRunner Dose { get; } = new(new DoseRunner());
     public string DataRoot => _root["var"];
     public string Scratch => _root["scratch"];
     public int GatewayPort { get; } = SiloProcess.FreePort();
@@ -85,6 +89,7 @@ public sealed class QaSilo : IAsyncLifetime
                 silo.UseSingleHostClustering(builder.Configuration);
                 silo.AddAutobuilder(builder.Configuration);
                 silo.Services.AddSingleton<TimeProvider>(Clock);
+                silo.Services.AddSingleton<IDoseRunner>(Dose);
                 silo.Services.AddSingleton(sp => new ProofVerifier(sp.GetRequiredService<CertificateTrust>(), TimeProvider.System));
                 silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             });
