@@ -3,7 +3,7 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web] [--web-uploads N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web] [--web-uploads N] [--web-packages N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
 //        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N (0: no latency part)] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
@@ -18,6 +18,7 @@ var intakeUploads = 1000;
 var dropAccounts = 10_000;
 var webUploads = 100_000;
 var webRequests = 100;
+var webPackages = 50_000;
 long intakeBig = 2L << 30;
 long httpBytes = 100L << 20;
 string? only = null, work = null, output = null;
@@ -26,9 +27,10 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
-        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; publishUploads = 4; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; webUploads = 5_000; webRequests = 20; break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; publishUploads = 4; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; webUploads = 5_000; webPackages = 2_000; webRequests = 20; break;
         case "--web-uploads": webUploads = int.Parse(args[++i]); break;
         case "--web-requests": webRequests = int.Parse(args[++i]); break;
+        case "--web-packages": webPackages = int.Parse(args[++i]); break;
         case "--drop-accounts": dropAccounts = int.Parse(args[++i]); break;
         case "--intake-uploads": intakeUploads = int.Parse(args[++i]); break;
         case "--intake-big": intakeBig = long.Parse(args[++i]); break;
@@ -133,8 +135,8 @@ if (only is null or "http")
 // A real silo of role all with the pages on, its uploads' read model loaded before it starts: see Web/WebBenchmark.cs.
 if (only is null or "web")
 {
-    report.Heading($"Web pages and API: {webUploads:N0} uploads");
-    await new Autobuilder.Benchmarks.Web.WebBenchmark(work, report).RunAsync(webUploads, webRequests);
+    report.Heading($"Web pages and API: {webUploads:N0} uploads, a {webPackages:N0}-package distribution");
+    await new Autobuilder.Benchmarks.Web.WebBenchmark(work, report).RunAsync(webUploads, webPackages, webRequests);
 }
 
 File.WriteAllText(output, report.ToString());

@@ -44,9 +44,9 @@ internal static class UploadIndexRows
     /// The SELECT of one page of <paramref name="query"/> (newest first, one row more than the page to
     /// tell whether another follows), its filters handed to <paramref name="add"/> as parameters.
     /// What differs between the stores is passed in: how a time is stored, the case-insensitive text
-    /// match, and how a parameter is named.
+    /// match (its clause on the parameter @text and that parameter's value), and how a parameter is named.
     /// </summary>
-    public static string PageSql(UploadQuery query, string? state, string columns, Func<DateTimeOffset, object> time, string textMatch,
+    public static string PageSql(UploadQuery query, string? state, string columns, Func<DateTimeOffset, object> time, Func<string, (string Clause, object Value)> textMatch,
         string parameterPrefix, Action<string, object> add)
     {
         var where = new List<string>();
@@ -68,7 +68,10 @@ internal static class UploadIndexRows
         if (query.Until is { } until)
             Filter("received_at < @until", "until", time(until));
         if (query.Text is { Length: > 0 } text)
-            Filter(textMatch, "text", Contains(text));
+        {
+            var (clause, value) = textMatch(text);
+            Filter(clause, "text", value);
+        }
         return $"""
             SELECT {columns} FROM uploads {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
             ORDER BY received_at DESC, id DESC LIMIT {Limit(query) + 1} OFFSET {Offset(query)}
