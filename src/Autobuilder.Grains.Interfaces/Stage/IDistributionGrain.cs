@@ -57,6 +57,11 @@ public interface IDistributionGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<DistributionDetails> GetPageAsync(string? from, int limit);
 
+    /// <summary>The source versions held of these sources (those it holds none of are left out), one call for many names.</summary>
+    [Reader]
+    [AlwaysInterleave]
+    Task<IReadOnlyList<SourceSummary>> GetSourcesAsync(IReadOnlyList<string> sources);
+
     /// <summary>The records of one source version (its binaries and, when published, its source).</summary>
     [Reader]
     [AlwaysInterleave]

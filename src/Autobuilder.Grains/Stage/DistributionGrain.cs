@@ -107,6 +107,8 @@ public sealed partial class DistributionGrain(
         return new(await StatusAsync(), sources, next);
     }
 
+    Task<IReadOnlyList<SourceSummary>> IDistributionGrain.GetSourcesAsync(IReadOnlyList<string> sources) => Task.FromResult(_set.Summaries(sources));
+
     Task<IReadOnlyList<PackageRecord>> IDistributionGrain.GetSourcePackagesAsync(string source, string version) =>
         Task.FromResult(_set.OfSource(source, version));
 

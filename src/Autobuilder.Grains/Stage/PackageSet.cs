@@ -132,6 +132,10 @@ public sealed class PackageSet
         return names[start..end].SelectMany(n => Summaries(_bySource[n]).OrderByDescending(s => s.Version, VersionStringComparer.Instance)).ToList();
     }
 
+    /// <summary>As <see cref="Summaries()"/>, for the named sources only (unknown names left out).</summary>
+    public IReadOnlyList<SourceSummary> Summaries(IEnumerable<string> sources) =>
+        sources.Distinct(StringComparer.Ordinal).Where(_bySource.ContainsKey).SelectMany(n => Summaries(_bySource[n])).ToList();
+
     private static IEnumerable<SourceSummary> Summaries(List<PackageRecord> list) =>
         list.GroupBy(r => r.SourceVersion, StringComparer.Ordinal).Select(g =>
             {

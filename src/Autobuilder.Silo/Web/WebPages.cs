@@ -346,7 +346,7 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
             h.Raw($"<a rel=\"next\" href=\"{Html.Encode(here + "?from=" + Uri.EscapeDataString(next) + (size is null ? "" : "&limit=" + size))}\">Next: from ").Text(next).Raw("</a>");
         h.Raw("</nav>");
         // The QA ladder's candidates here and what holds each (issue 15); nothing when no step leaves this repository.
-        h.Raw(await qa.CandidatesSectionAsync(repository, product));
+        h.Raw(await qa.CandidatesSectionAsync(repository, product, from, limit));
         if (operate)
         {
             h.Element("h2", "Promote into this distribution");
