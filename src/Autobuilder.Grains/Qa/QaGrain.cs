@@ -234,7 +234,7 @@ public sealed partial class QaGrain(
     }
 
     Task<QaExcuses> IQaGrain.GetExcusesAsync(string? source) =>
-        ExcusesAsync(source, step => source is null ? CandidatesAsync(step, null) : CandidatesOfAsync(step, Distribution(Repository).GetSourcesAsync([source])));
+        ExcusesAsync(source, step => source is null ? CandidatesAsync(step, null) : CandidatesOfAsync(step, Distribution(Repository).GetSourcesAsync(new[] { source })));
 
     Task<QaExcuses> IQaGrain.GetExcusesPageAsync(string? from, int limit) =>
         ExcusesAsync(null, async step => await CandidatesOfAsync(step, Task.FromResult((await Distribution(Repository).GetPageAsync(from, limit)).Sources)));
@@ -390,7 +390,7 @@ public sealed partial class QaGrain(
     private async Task<List<Candidate>> CandidatesOfAsync(QaStep step, Task<IReadOnlyList<SourceSummary>> sources)
     {
         var here = Newest(await sources);
-        var there = Newest(await Distribution(step.To).GetSourcesAsync([.. here.Keys]));
+        var there = Newest(await Distribution(step.To).GetSourcesAsync(here.Keys.ToArray()));
         return [.. here.OrderBy(p => p.Key, StringComparer.Ordinal)
             .Where(p => !(there.TryGetValue(p.Key, out var t) && VersionRule.Compare(t.Version, p.Value.Version) == 0))
             .Select(p => new Candidate(p.Key, p.Value.Version, p.Value.AddedAt))];
@@ -451,7 +451,7 @@ public sealed partial class QaGrain(
         {
             var query = new InstallabilityQuery(new PublishedIndices(Key, from.LivePath, Product, from.Components), background,
                 covered.Count > 0 ? covered : from.Architectures, [.. candidates.Select(c => (c.Source, c.Version))]);
-            // A page view asks again what the last view of the same live generations asked (WebInstallability);
+            // A page view reuses the answer to the same question on the same live generations (CachedInstallabilityAsync);
             // the rules and requests always run dose-debcheck afresh.
             report = view ? await CachedInstallabilityAsync(query, background.Select(b => b.Name)) : await dose.CheckAsync(query);
             if (report.Failure is { } failure)
@@ -462,7 +462,7 @@ public sealed partial class QaGrain(
         }
 
         var targetGrain = Distribution(step.To);
-        var targetVersions = Newest(await targetGrain.GetSourcesAsync([.. candidates.Select(c => c.Source)]));
+        var targetVersions = Newest(await targetGrain.GetSourcesAsync(candidates.Select(c => c.Source).ToArray()));
         var contexts = new List<PromotionContext>(candidates.Count);
         foreach (var c in candidates)
         {

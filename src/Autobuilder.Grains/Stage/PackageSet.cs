@@ -108,7 +108,7 @@ public sealed class PackageSet
 
     /// <summary>One line per source version: its binaries and architectures, for the console.</summary>
     public IReadOnlyList<SourceSummary> Summaries() =>
-        _bySource.Values.SelectMany(Summaries)
+        _bySource.Values.SelectMany(SummariesOf)
             .OrderBy(s => s.Source, StringComparer.Ordinal)
             .ThenByDescending(s => s.Version, VersionStringComparer.Instance)
             .ToList();
@@ -129,14 +129,14 @@ public sealed class PackageSet
             start = ~start;
         var end = Math.Min(names.Length, start + Math.Max(1, limit));
         next = end < names.Length ? names[end] : null;
-        return names[start..end].SelectMany(n => Summaries(_bySource[n]).OrderByDescending(s => s.Version, VersionStringComparer.Instance)).ToList();
+        return names[start..end].SelectMany(n => SummariesOf(_bySource[n]).OrderByDescending(s => s.Version, VersionStringComparer.Instance)).ToList();
     }
 
     /// <summary>As <see cref="Summaries()"/>, for the named sources only (unknown names left out).</summary>
     public IReadOnlyList<SourceSummary> Summaries(IEnumerable<string> sources) =>
-        sources.Distinct(StringComparer.Ordinal).Where(_bySource.ContainsKey).SelectMany(n => Summaries(_bySource[n])).ToList();
+        sources.Distinct(StringComparer.Ordinal).Where(_bySource.ContainsKey).SelectMany(n => SummariesOf(_bySource[n])).ToList();
 
-    private static IEnumerable<SourceSummary> Summaries(List<PackageRecord> list) =>
+    private static IEnumerable<SourceSummary> SummariesOf(List<PackageRecord> list) =>
         list.GroupBy(r => r.SourceVersion, StringComparer.Ordinal).Select(g =>
             {
                 var binaries = g.Where(r => !r.IsSource).ToList();
