@@ -51,11 +51,16 @@ internal sealed class WebBenchmark(string work, Report report)
             StageUploads.EnsureGenerated(generated, packages);
 
         var port = SiloProcess.FreePort();
+        var metricsPort = SiloProcess.FreePort();
         await using var silo = new SiloProcess(dataRoot, config =>
         {
             var autobuilder = config["Autobuilder"]!.AsObject();
             autobuilder["Slots"] = new JsonArray();
             autobuilder["Web"] = new JsonObject { ["Enabled"] = true, ["Port"] = port };
+            // Orleans' activation count, read from the silo's own Prometheus endpoint.
+            autobuilder["Metrics"] = new JsonObject { ["Enabled"] = true, ["Port"] = metricsPort };
+            // The shortest idle time allowed, so that the run can see touched uploads leave memory.
+            autobuilder["UploadMemory"] = new JsonObject { ["IdleMinutes"] = IdleMinutes };
         });
         await silo.StartAsync();
         var pid = silo.ProcessId!.Value;
@@ -153,20 +158,49 @@ internal sealed class WebBenchmark(string work, Report report)
         var rssAfter = Rss(pid);
 
         // Many uploads' pages, as a crawler would walk them: each activates its upload's grain.
-        var touched = Math.Min(uploads, 20_000);
+        using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}/") };
+        var activationsBefore = await ActivationsAsync(metrics);
+        var touched = Math.Min(uploads, 10_000);
         var touch = Stopwatch.StartNew();
         for (var n = 0; n < touched; n++)
         {
             using var answer = await http.GetAsync($"api/v1/uploads/{WebUploads.Id(n)}");
             answer.EnsureSuccessStatusCode();
         }
+        touch.Stop();
         var rssTouched = Rss(pid);
+        var activationsTouched = await ActivationsAsync(metrics);
+        // Then idle: the touched uploads' grains leave after IdleMinutes (Orleans looks once a minute).
+        var idle = Stopwatch.StartNew();
+        var activationsIdle = activationsTouched;
+        while (idle.Elapsed < TimeSpan.FromMinutes(IdleMinutes + 2) && activationsIdle > activationsBefore + touched / 10)
+        {
+            await Task.Delay(5000);
+            activationsIdle = await ActivationsAsync(metrics);
+        }
+        var rssIdle = Rss(pid);
         foreach (var row in rows)
             report.Line(row);
         report.Line("");
         report.Line($"Target p95 ≤ 50 ms: {(missed.Count == 0 ? "**met** by every URL" : $"**not met** by {string.Join(", ", missed)}")} (load {Report.Load()} at the end).");
         report.Line($"Silo RSS: {Mib(rssStart)} after start, {Mib(rssLoaded)} with the distribution loaded, {Mib(rssAfter)} after {asked:N0} requests, " +
-                    $"{Mib(rssTouched)} after reading {touched:N0} other uploads' details ({Report.S(touch.Elapsed.TotalSeconds)}).");
+                    $"{Mib(rssTouched)} after reading {touched:N0} other uploads' details ({Report.S(touch.Elapsed.TotalSeconds)}; Orleans activations " +
+                    $"{activationsBefore:N0} → {activationsTouched:N0}), {Mib(rssIdle)} and {activationsIdle:N0} activations {idle.Elapsed.TotalSeconds:0} s later " +
+                    $"(Autobuilder:UploadMemory:IdleMinutes {IdleMinutes}).");
+    }
+
+    private const double IdleMinutes = 2;
+
+    /// <summary>Orleans' count of grain activations in the silo (orleans_catalog_activations on its metrics endpoint, its series summed); -1 when not served.</summary>
+    private static async Task<long> ActivationsAsync(HttpClient metrics)
+    {
+        const string name = "orleans_catalog_activations";
+        var lines = (await metrics.GetStringAsync("metrics")).Split('\n')
+            .Where(l => l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal)).ToList();
+        if (lines.Count == 0)
+            return -1;
+        // "name{labels} value [timestamp]" or "name value [timestamp]"
+        return lines.Sum(l => (long)double.Parse((l.Contains('}') ? l[(l.LastIndexOf('}') + 1)..] : l[name.Length..]).Trim().Split(' ')[0], CultureInfo.InvariantCulture));
     }
 
     private static string Mib(long bytes) => $"{bytes / 1024.0 / 1024:0} MiB";
