@@ -156,12 +156,16 @@ public sealed class SqliteUploadIndex : IUploadIndex
 
     /// <summary>
     /// Search: text of 3 characters or more through the trigram index (an FTS5 phrase of the text,
-    /// quoted: a case-insensitive substring of the id or the last reason, as the LIKE it replaces);
-    /// shorter text, which no trigram can hold, by LIKE over the rows in list order.
+    /// quoted: a case-insensitive substring of the id or the last reason, as the LIKE it replaces),
+    /// among the <see cref="UploadQuery.SearchWindow"/> matching rows recorded last: the index hands
+    /// them newest row first and stops there, so a text in nearly every upload ("published") costs
+    /// what a rare one does (all 90,000 matches of 100,000 uploads took 0.4 s to gather and sort).
+    /// Shorter text, which no trigram can hold, by LIKE over the rows in list order.
     /// </summary>
     private static (string Clause, object Value) TextMatch(string text) =>
         text.EnumerateRunes().Count() >= 3
-            ? ("rowid IN (SELECT rowid FROM uploads_text WHERE uploads_text MATCH @text)", "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")
+            ? ($"rowid IN (SELECT rowid FROM uploads_text WHERE uploads_text MATCH @text ORDER BY rowid DESC LIMIT {UploadQuery.SearchWindow})",
+                "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"")
             : ("(id LIKE @text ESCAPE '\\' OR last_reason LIKE @text ESCAPE '\\')", UploadIndexRows.Contains(text));
 
     public async Task<IReadOnlyList<UploadSummary>> SettledBetweenAsync(DateTimeOffset? after, DateTimeOffset before, int limit, CancellationToken ct = default)

@@ -46,7 +46,7 @@ public static class WebApi
             [
                 new("state", "query", "An upload state or outcome (e.g. done, rejected, published)."), new("product", "query", "A product."),
                 new("source", "query", "A source package name."), new("uploader", "query", "An account's login."),
-                new("q", "query", "Text in the id or the last step's reason."), new("since", "query", "Received at or after this date or moment (UTC unless it says)."), new("limit", "query", "At most this many (1-1000, 100).", "integer"),
+                new("q", "query", $"Text in the id or the last step's reason (in role all, among the {UploadQuery.SearchWindow} matching uploads recorded last)."), new("since", "query", "Received at or after this date or moment (UTC unless it says)."), new("limit", "query", "At most this many (1-1000, 100).", "integer"),
                 new("offset", "query", "Skip this many matches (paging; the X-Next-Offset header names the next page's offset when there is one).", "integer"),
             ],
             async (c, m) =>

@@ -72,6 +72,8 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
         foreach (var s in Enum.GetNames<UploadState>())
             h.Raw($"<option{(string.Equals(s, filter.State, StringComparison.OrdinalIgnoreCase) ? " selected" : "")}>").Text(s).Raw("</option>");
         h.Raw("</select></label><button type=\"submit\">Filter</button></form>");
+        if (filter.Text is { Length: > 0 })
+            h.Element("p", $"A search looks among the {UploadQuery.SearchWindow:N0} uploads matching it that were recorded last (in role all); to go further back, filter by source, uploader or date without search.", "note");
         var first = filter.Offset + 1;
         h.Table(uploads.Count == 0 ? "No upload" : $"Uploads {first}-{filter.Offset + uploads.Count}, newest first", ["Upload", "State", "Received", "Last step"], uploads.Select(UploadRow), "No upload matches.");
         // Paging keeps the filters: the same query string with another offset.

@@ -1,3 +1,4 @@
+using Autobuilder.BuildRunner;
 using Autobuilder.Grains;
 using Autobuilder.Grains.Uploads;
 using Autobuilder.Silo.Storage;
