@@ -316,7 +316,7 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
             Pair(h, "Last error", error);
         h.Raw("</dl>");
         var admin = session is { Role: WebRole.Admin };
-        h.Table("Generations, newest first (each a rollback target but the live one)", ["Generation", "Published", "Packages", "What changed", admin ? "Roll back" : "Live"],
+        h.Table($"Generations, newest first (each a rollback target but the live one; the newest {WebReadModel.GenerationsShown} of them)", ["Generation", "Published", "Packages", "What changed", admin ? "Roll back" : "Live"],
             status.History.OrderByDescending(p => p.Generation).Select(p => (IReadOnlyList<string>)[
                 Html.Cell(p.Generation.ToString()), Html.Cell(Html.Time(p.At)), Html.Cell(p.Packages.ToString()), Html.Cell(p.Note),
                 p.Generation == status.LiveGeneration ? Html.Cell("live")
