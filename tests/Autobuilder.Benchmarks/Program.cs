@@ -3,7 +3,7 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web|qa] [--web-uploads N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web|qa] [--web-uploads N] [--web-packages N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
 //        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N (0: no latency part)] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
 //        [--qa-packages N] [--qa-candidates N] [--qa-reads N]
 var sizes = new[] { 10_000, 50_000 };
@@ -22,6 +22,7 @@ var webRequests = 100;
 var qaPackages = 50_000;
 var qaCandidates = 5_000;
 var qaReads = 20;
+var webPackages = 50_000;
 long intakeBig = 2L << 30;
 long httpBytes = 100L << 20;
 string? only = null, work = null, output = null;
@@ -30,12 +31,13 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToArray(); break;
-        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; publishUploads = 4; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; webUploads = 5_000; webRequests = 20; qaPackages = 2_000; qaCandidates = 200; qaReads = 5; break;
+        case "--quick": sizes = [500, 2_000]; checksumSize = 256L << 20; runs = 1; uploads = 10; sshUploads = 8; stagePackages = 2_000; clusterUploads = 3; publishUploads = 4; intakeUploads = 100; intakeBig = 256L << 20; dropAccounts = 1_000; webUploads = 5_000; webPackages = 2_000; webRequests = 20; qaPackages = 2_000; qaCandidates = 200; qaReads = 5; break;
         case "--qa-packages": qaPackages = int.Parse(args[++i]); break;
         case "--qa-candidates": qaCandidates = int.Parse(args[++i]); break;
         case "--qa-reads": qaReads = int.Parse(args[++i]); break;
         case "--web-uploads": webUploads = int.Parse(args[++i]); break;
         case "--web-requests": webRequests = int.Parse(args[++i]); break;
+        case "--web-packages": webPackages = int.Parse(args[++i]); break;
         case "--drop-accounts": dropAccounts = int.Parse(args[++i]); break;
         case "--intake-uploads": intakeUploads = int.Parse(args[++i]); break;
         case "--intake-big": intakeBig = long.Parse(args[++i]); break;
@@ -140,8 +142,8 @@ if (only is null or "http")
 // A real silo of role all with the pages on, its uploads' read model loaded before it starts: see Web/WebBenchmark.cs.
 if (only is null or "web")
 {
-    report.Heading($"Web pages and API: {webUploads:N0} uploads");
-    await new Autobuilder.Benchmarks.Web.WebBenchmark(work, report).RunAsync(webUploads, webRequests);
+    report.Heading($"Web pages and API: {webUploads:N0} uploads, a {webPackages:N0}-package distribution");
+    await new Autobuilder.Benchmarks.Web.WebBenchmark(work, report).RunAsync(webUploads, webPackages, webRequests);
 }
 // The real silo of role all (shipped all.json, its QA ladder and base) with a 50,000-package extras-testing, and dose-debcheck alone: see Qa/QaBenchmark.cs.
 if (only is null or "qa")

@@ -28,10 +28,10 @@ public sealed class SchemaTests(PostgresFixture fixture)
 
         var run = Tool.Run("dotnet", [Cli, "db", "init", "--connection", db]).Ok();
 
-        Assert.Contains($"schema at version {DatabaseSchema.LatestVersion}; applied: 0001-membership, 0002-grain-state, 0003-reminders, 0004-accounts, 0005-uploads", run.Stdout);
+        Assert.Contains($"schema at version {DatabaseSchema.LatestVersion}; applied: 0001-membership, 0002-grain-state, 0003-reminders, 0004-accounts, 0005-uploads, 0006-uploads-search", run.Stdout);
         var keys = await ScalarsAsync(db, "SELECT QueryKey FROM OrleansQuery");
         Assert.Empty(RequiredKeys.Except(keys));
-        Assert.Equal([1, 2, 3, 4, 5], await DatabaseSchema.ReadVersionsAsync(db));
+        Assert.Equal([1, 2, 3, 4, 5, 6], await DatabaseSchema.ReadVersionsAsync(db));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class SchemaTests(PostgresFixture fixture)
 
         Assert.Equal($"schema up to date (version {DatabaseSchema.LatestVersion})", again.Stdout.Trim());
         Assert.Equal(before, Dump(db));
-        Assert.Equal(5L, (await ScalarsAsync(db, "SELECT count(*)::text FROM schema_version")).Select(long.Parse).Single());
+        Assert.Equal(6L, (await ScalarsAsync(db, "SELECT count(*)::text FROM schema_version")).Select(long.Parse).Single());
     }
 
     [Fact]
@@ -65,8 +65,8 @@ public sealed class SchemaTests(PostgresFixture fixture)
 
         var result = await DatabaseSchema.ApplyAsync(db);
 
-        Assert.Equal(["0002-grain-state", "0003-reminders", "0004-accounts", "0005-uploads"], result.Applied.Select(s => s.Name));
-        Assert.Equal([1, 2, 3, 4, 5], await DatabaseSchema.ReadVersionsAsync(db));
+        Assert.Equal(["0002-grain-state", "0003-reminders", "0004-accounts", "0005-uploads", "0006-uploads-search"], result.Applied.Select(s => s.Name));
+        Assert.Equal([1, 2, 3, 4, 5, 6], await DatabaseSchema.ReadVersionsAsync(db));
     }
 
     [Fact]

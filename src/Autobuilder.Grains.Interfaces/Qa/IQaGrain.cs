@@ -43,6 +43,14 @@ public interface IQaGrain : IGrainWithStringKey
     [Reader]
     Task<QaExcuses> GetExcusesAsync(string? source);
 
+    /// <summary>
+    /// As <see cref="GetExcusesAsync"/> for the packages among at most <paramref name="limit"/> sources
+    /// here from <paramref name="from"/> on (name order): what a distribution's page shows beside that
+    /// page of its packages, at a cost that follows the page.
+    /// </summary>
+    [Reader]
+    Task<QaExcuses> GetExcusesPageAsync(string? from, int limit);
+
     /// <summary>The votes on <paramref name="source"/> here: the current round's and the open blockers of earlier rounds.</summary>
     [Reader]
     Task<QaVotes> GetVotesAsync(string source);

@@ -48,6 +48,20 @@ public interface IDistributionGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<DistributionDetails> GetDetailsAsync();
 
+    /// <summary>
+    /// The status and the source versions of at most <paramref name="limit"/> sources (1-1000), from
+    /// the first named <paramref name="from"/> or after it in ordinal order (null: from the start); the
+    /// pages' package list, whose cost follows the page, not the distribution's size.
+    /// </summary>
+    [Reader]
+    [AlwaysInterleave]
+    Task<DistributionDetails> GetPageAsync(string? from, int limit);
+
+    /// <summary>The source versions held of these sources (those it holds none of are left out), one call for many names.</summary>
+    [Reader]
+    [AlwaysInterleave]
+    Task<IReadOnlyList<SourceSummary>> GetSourcesAsync(IReadOnlyList<string> sources);
+
     /// <summary>The records of one source version (its binaries and, when published, its source).</summary>
     [Reader]
     [AlwaysInterleave]

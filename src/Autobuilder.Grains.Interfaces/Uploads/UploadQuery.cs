@@ -20,6 +20,12 @@ public sealed record UploadQuery(
 {
     /// <summary>The most a page holds, whatever is asked.</summary>
     public const int MaxLimit = 1000;
+
+    /// <summary>
+    /// Search (<see cref="Text"/>) in role all looks at this many matching uploads at most, the ones
+    /// recorded last (newest first); the other filters apply among them. Beyond it, the lists say so.
+    /// </summary>
+    public const int SearchWindow = 2000;
 }
 
 /// <summary>One page of uploads; <paramref name="More"/>: further matches follow (ask again with Offset + Uploads.Count).</summary>

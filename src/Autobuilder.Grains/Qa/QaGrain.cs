@@ -233,7 +233,13 @@ public sealed partial class QaGrain(
         return await DemoteCoreAsync(source, which, reason.Trim(), $"an operator ({Caller})");
     }
 
-    async Task<QaExcuses> IQaGrain.GetExcusesAsync(string? source)
+    Task<QaExcuses> IQaGrain.GetExcusesAsync(string? source) =>
+        ExcusesAsync(source, step => source is null ? CandidatesAsync(step, null) : CandidatesOfAsync(step, Distribution(Repository).GetSourcesAsync(new[] { source })));
+
+    Task<QaExcuses> IQaGrain.GetExcusesPageAsync(string? from, int limit) =>
+        ExcusesAsync(null, async step => await CandidatesOfAsync(step, Task.FromResult((await Distribution(Repository).GetPageAsync(from, limit)).Sources)));
+
+    private async Task<QaExcuses> ExcusesAsync(string? source, Func<QaStep, Task<List<Candidate>>> candidatesOf)
     {
         if (Step is not { } step)
             return new QaExcuses(Key, null, null, Now, [], [.. S.Decisions.TakeLast(50)]);
@@ -247,8 +253,8 @@ public sealed partial class QaGrain(
         }
         else
         {
-            var candidates = await CandidatesAsync(step, source);
-            var contexts = await ContextsAsync(step, candidates, null, confirmed: false);
+            var candidates = await candidatesOf(step);
+            var contexts = await ContextsAsync(step, candidates, null, confirmed: false, view: true);
             excuses = new List<QaExcuse>(contexts.Count);
             foreach (var c in contexts)
             {
@@ -401,10 +407,25 @@ public sealed partial class QaGrain(
         return versions;
     }
 
-    private static Dictionary<string, SourceSummary> Newest(DistributionDetails details)
+    /// <summary>
+    /// As <see cref="CandidatesAsync(QaStep, string?)"/> among some sources here only (one source, a
+    /// page of them): the target is asked for those names alone, so the cost follows the names.
+    /// </summary>
+    private async Task<List<Candidate>> CandidatesOfAsync(QaStep step, Task<IReadOnlyList<SourceSummary>> sources)
+    {
+        var here = Newest(await sources);
+        var there = Newest(await Distribution(step.To).GetSourcesAsync(here.Keys.ToArray()));
+        return [.. here.OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Where(p => !(there.TryGetValue(p.Key, out var t) && VersionRule.Compare(t.Version, p.Value.Version) == 0))
+            .Select(p => new Candidate(p.Key, p.Value.Version, p.Value.AddedAt))];
+    }
+
+    private static Dictionary<string, SourceSummary> Newest(DistributionDetails details) => Newest(details.Sources);
+
+    private static Dictionary<string, SourceSummary> Newest(IReadOnlyList<SourceSummary> sources)
     {
         var newest = new Dictionary<string, SourceSummary>(StringComparer.Ordinal);
-        foreach (var s in details.Sources)
+        foreach (var s in sources)
         {
             if (!newest.TryGetValue(s.Source, out var n) || VersionRule.Compare(s.Version, n.Version) > 0)
                 newest[s.Source] = s;
@@ -425,7 +446,8 @@ public sealed partial class QaGrain(
     /// The facts for each candidate: the target's versions, installability (one dose-debcheck run
     /// for all of them), the votes of their current rounds; for a request also its records and lintian.
     /// </summary>
-    private async Task<List<PromotionContext>> ContextsAsync(QaStep step, IReadOnlyList<Candidate> candidates, IReadOnlyList<PackageRecord>? records, bool confirmed)
+    private async Task<List<PromotionContext>> ContextsAsync(QaStep step, IReadOnlyList<Candidate> candidates, IReadOnlyList<PackageRecord>? records, bool confirmed,
+        bool view = false)
     {
         var from = await InfoAsync(Repository);
         var toInfo = await InfoAsync(step.To);
@@ -451,8 +473,11 @@ public sealed partial class QaGrain(
             skipped = $"installability is not checked on {step.Describe()}";
         else if (candidates.Count > 0)
         {
-            report = await dose.CheckAsync(new InstallabilityQuery(new PublishedIndices(Key, from.LivePath, Product, from.Components), background,
-                covered.Count > 0 ? covered : from.Architectures, [.. candidates.Select(c => (c.Source, c.Version))]));
+            var query = new InstallabilityQuery(new PublishedIndices(Key, from.LivePath, Product, from.Components), background,
+                covered.Count > 0 ? covered : from.Architectures, [.. candidates.Select(c => (c.Source, c.Version))]);
+            // A page view reuses the answer to the same question on the same live generations (CachedInstallabilityAsync);
+            // the rules and requests always run dose-debcheck afresh.
+            report = view ? await CachedInstallabilityAsync(query, background.Select(b => b.Name)) : await dose.CheckAsync(query);
             if (report.Failure is { } failure)
             {
                 skipped = $"dose-debcheck could not run: {failure}";

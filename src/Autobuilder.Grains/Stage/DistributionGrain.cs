@@ -101,6 +101,14 @@ public sealed partial class DistributionGrain(
 
     async Task<DistributionDetails> IDistributionGrain.GetDetailsAsync() => new(await StatusAsync(), _set.Summaries());
 
+    async Task<DistributionDetails> IDistributionGrain.GetPageAsync(string? from, int limit)
+    {
+        var sources = _set.Summaries(from, Math.Clamp(limit, 1, 1000), out var next);
+        return new(await StatusAsync(), sources, next);
+    }
+
+    Task<IReadOnlyList<SourceSummary>> IDistributionGrain.GetSourcesAsync(IReadOnlyList<string> sources) => Task.FromResult(_set.Summaries(sources));
+
     Task<IReadOnlyList<PackageRecord>> IDistributionGrain.GetSourcePackagesAsync(string source, string version) =>
         Task.FromResult(_set.OfSource(source, version));
 

@@ -42,6 +42,7 @@ public sealed class PackageSet
         if (batch.ChangesSha256 is not null)
             _acceptedChanges.Add(batch.ChangesSha256);
         Generation = batch.Generation;
+        _sortedSources = null;
     }
 
     /// <summary>Versions held of one binary package on one architecture.</summary>
@@ -107,7 +108,36 @@ public sealed class PackageSet
 
     /// <summary>One line per source version: its binaries and architectures, for the console.</summary>
     public IReadOnlyList<SourceSummary> Summaries() =>
-        _bySource.Values.SelectMany(list => list.GroupBy(r => r.SourceVersion, StringComparer.Ordinal).Select(g =>
+        _bySource.Values.SelectMany(SummariesOf)
+            .OrderBy(s => s.Source, StringComparer.Ordinal)
+            .ThenByDescending(s => s.Version, VersionStringComparer.Instance)
+            .ToList();
+
+    // The source names in order, made again after a change (once per generation, when a page asks).
+    private string[]? _sortedSources;
+
+    /// <summary>
+    /// As <see cref="Summaries()"/>, for at most <paramref name="limit"/> sources from the first whose
+    /// name is <paramref name="from"/> or after it (ordinal): the pages' package list, whose cost follows
+    /// the page, not the distribution. <paramref name="next"/>: where the following page starts, or null.
+    /// </summary>
+    public IReadOnlyList<SourceSummary> Summaries(string? from, int limit, out string? next)
+    {
+        var names = _sortedSources ??= _bySource.Keys.Order(StringComparer.Ordinal).ToArray();
+        var start = from is null ? 0 : Array.BinarySearch(names, from, StringComparer.Ordinal);
+        if (start < 0)
+            start = ~start;
+        var end = Math.Min(names.Length, start + Math.Max(1, limit));
+        next = end < names.Length ? names[end] : null;
+        return names[start..end].SelectMany(n => SummariesOf(_bySource[n]).OrderByDescending(s => s.Version, VersionStringComparer.Instance)).ToList();
+    }
+
+    /// <summary>As <see cref="Summaries()"/>, for the named sources only (unknown names left out).</summary>
+    public IReadOnlyList<SourceSummary> Summaries(IEnumerable<string> sources) =>
+        sources.Distinct(StringComparer.Ordinal).Where(_bySource.ContainsKey).SelectMany(n => SummariesOf(_bySource[n])).ToList();
+
+    private static IEnumerable<SourceSummary> SummariesOf(List<PackageRecord> list) =>
+        list.GroupBy(r => r.SourceVersion, StringComparer.Ordinal).Select(g =>
             {
                 var binaries = g.Where(r => !r.IsSource).ToList();
                 return new SourceSummary(
@@ -118,10 +148,7 @@ public sealed class PackageSet
                     binaries.Select(b => b.Architecture).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
                     g.Any(r => r.IsSource),
                     g.Min(r => r.AddedAt));
-            }))
-            .OrderBy(s => s.Source, StringComparer.Ordinal)
-            .ThenByDescending(s => s.Version, VersionStringComparer.Instance)
-            .ToList();
+            });
 
     private void Add(PackageRecord r)
     {

@@ -52,16 +52,7 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
         var etag = Guid.NewGuid().ToString("N");
         // Serialized in the grain's turn (the state must not change under the serializer), straight
         // to bytes: the same document as before, without building it as a tree first.
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("grain", grainId.ToString());
-            writer.WriteString("etag", etag);
-            writer.WritePropertyName("state");
-            JsonSerializer.Serialize(writer, grainState.State, Json);
-            writer.WriteEndObject();
-        }
+        var buffer = Document(grainId, etag, grainState.State);
         // The fsyncs run off the silo's scheduler threads (there are as many as cores): waiting for
         // the disk there held up every other grain, and writes of many grains now reach the disk
         // together, which the file system commits in one journal transaction.
@@ -69,6 +60,34 @@ public sealed class FileGrainStorage(string root) : IGrainStorage
         _etags[path] = etag;
         grainState.ETag = etag;
         grainState.RecordExists = true;
+    }
+
+    private static System.Buffers.ArrayBufferWriter<byte> Document<T>(GrainId grainId, string etag, T state)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true });
+        writer.WriteStartObject();
+        writer.WriteString("grain", grainId.ToString());
+        writer.WriteString("etag", etag);
+        writer.WritePropertyName("state");
+        JsonSerializer.Serialize(writer, state, Json);
+        writer.WriteEndObject();
+        writer.Flush();
+        return buffer;
+    }
+
+    /// <summary>
+    /// Writes a grain's state file as <see cref="WriteStateAsync{T}"/> does, without its fsyncs: for
+    /// loading many states into a data root before its silo starts (the web benchmark's 100,000
+    /// uploads), where one sync of the file system at the end does what 100,000 pairs of fsyncs would.
+    /// Never while a silo runs on the data root (no etag check).
+    /// </summary>
+    public void Import<T>(string stateName, GrainId grainId, T state)
+    {
+        var path = PathFor(stateName, grainId);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        file.Write(Document(grainId, Guid.NewGuid().ToString("N"), state).WrittenSpan);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

@@ -57,7 +57,7 @@ public sealed class PostgresUploadIndex(string connectionString) : IUploadIndex
         if (!UploadIndexRows.TryState(query.State, out var state))
             return new UploadPage([], false);
         await using var command = _source.CreateCommand();
-        command.CommandText = UploadIndexRows.PageSql(query, state, Columns, t => t.UtcDateTime, "(id ILIKE @text OR last_reason ILIKE @text)", "",
+        command.CommandText = UploadIndexRows.PageSql(query, state, Columns, t => t.UtcDateTime, text => ("(id ILIKE @text OR last_reason ILIKE @text)", UploadIndexRows.Contains(text)), "",
             (name, value) => command.Parameters.AddWithValue(name, value));
         var limit = UploadIndexRows.Limit(query);
         var rows = await ReadAsync(command, ct);

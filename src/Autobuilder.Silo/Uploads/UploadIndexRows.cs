@@ -44,9 +44,9 @@ internal static class UploadIndexRows
     /// The SELECT of one page of <paramref name="query"/> (newest first, one row more than the page to
     /// tell whether another follows), its filters handed to <paramref name="add"/> as parameters.
     /// What differs between the stores is passed in: how a time is stored, the case-insensitive text
-    /// match, and how a parameter is named.
+    /// match (its clause on the parameter @text and that parameter's value), and how a parameter is named.
     /// </summary>
-    public static string PageSql(UploadQuery query, string? state, string columns, Func<DateTimeOffset, object> time, string textMatch,
+    public static string PageSql(UploadQuery query, string? state, string columns, Func<DateTimeOffset, object> time, Func<string, (string Clause, object Value)> textMatch,
         string parameterPrefix, Action<string, object> add)
     {
         var where = new List<string>();
@@ -57,8 +57,6 @@ internal static class UploadIndexRows
         }
         if (query.Product is { Length: > 0 } product)
             Filter("product = @product", "product", product);
-        if (state is not null)
-            Filter("(state = @state OR outcome = @state)", "state", state); // either column: both are indexed
         if (query.Source is { Length: > 0 } source)
             Filter("source = @source", "source", source);
         if (query.Uploader is { Length: > 0 } uploader)
@@ -68,10 +66,26 @@ internal static class UploadIndexRows
         if (query.Until is { } until)
             Filter("received_at < @until", "until", time(until));
         if (query.Text is { Length: > 0 } text)
-            Filter(textMatch, "text", Contains(text));
+        {
+            var (clause, value) = textMatch(text);
+            Filter(clause, "text", value);
+        }
+        const string order = "ORDER BY received_at DESC, id DESC";
+        if (state is not null)
+        {
+            // The state filter matches either column. "state = @state OR outcome = @state" made the
+            // database gather every match from both indexes and sort them all (90,000 rows for
+            // "published" of 100,000 uploads); instead each column's index is read in list order for
+            // the rows this page can need, and only those (two pages' worth at most) are sorted.
+            add(parameterPrefix + "state", state);
+            var others = where.Count > 0 ? " AND " + string.Join(" AND ", where) : "";
+            var needed = Offset(query) + Limit(query) + 1;
+            string Arm(string column) => $"SELECT id FROM (SELECT id, received_at FROM uploads WHERE {column} = @state{others} {order} LIMIT {needed}) AS by_{column}";
+            where.Insert(0, $"id IN ({Arm("state")} UNION {Arm("outcome")})");
+        }
         return $"""
             SELECT {columns} FROM uploads {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
-            ORDER BY received_at DESC, id DESC LIMIT {Limit(query) + 1} OFFSET {Offset(query)}
+            {order} LIMIT {Limit(query) + 1} OFFSET {Offset(query)}
             """;
     }
 }

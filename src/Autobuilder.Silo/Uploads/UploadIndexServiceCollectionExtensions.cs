@@ -4,6 +4,8 @@ using Autobuilder.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 
 namespace Autobuilder.Silo.Uploads;
 
@@ -24,6 +26,10 @@ public static class UploadIndexServiceCollectionExtensions
         {
             services.AddSingleton<IUploadIndex>(sp => new SqliteUploadIndex(Path.Combine(sp.GetRequiredService<DataPaths>().State, "uploads.sqlite")));
         }
+        // Every upload ever taken can be read by id (its page, the API): its grain leaves memory after
+        // Autobuilder:UploadMemory:IdleMinutes unused, so reading many old uploads leaves few resident.
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<AutobuilderOptions>>((o, autobuilder) =>
+            o.ClassSpecificCollectionAge[typeof(UploadGrain).FullName!] = TimeSpan.FromMinutes(autobuilder.Value.UploadMemory.IdleMinutes));
         return services;
     }
 }

@@ -46,7 +46,7 @@ public static class WebApi
             [
                 new("state", "query", "An upload state or outcome (e.g. done, rejected, published)."), new("product", "query", "A product."),
                 new("source", "query", "A source package name."), new("uploader", "query", "An account's login."),
-                new("q", "query", "Text in the id or the last step's reason."), new("since", "query", "Received at or after this date or moment (UTC unless it says)."), new("limit", "query", "At most this many (1-1000, 100).", "integer"),
+                new("q", "query", $"Text in the id or the last step's reason (in role all, among the {UploadQuery.SearchWindow} matching uploads recorded last)."), new("since", "query", "Received at or after this date or moment (UTC unless it says)."), new("limit", "query", "At most this many (1-1000, 100).", "integer"),
                 new("offset", "query", "Skip this many matches (paging; the X-Next-Offset header names the next page's offset when there is one).", "integer"),
             ],
             async (c, m) =>
@@ -68,9 +68,14 @@ public static class WebApi
             }),
         new("/api/v1/repositories", "Every repository with its distributions' state.", typeof(IReadOnlyList<RepositoryInfo>), [],
             async (_, m) => Json(await m.RepositoriesAsync())),
-        new("/api/v1/repositories/{repository}/{product}", "One distribution: generations, packages with versions and architectures, where it promotes from.", typeof(DistributionView),
-            [new("repository", "path", "The repository."), new("product", "path", "The product (its suite).")],
-            async (c, m) => await m.DistributionAsync((string)c.Request.RouteValues["repository"]!, (string)c.Request.RouteValues["product"]!) is { } d ? Json(d) : Missing("no such distribution")),
+        new("/api/v1/repositories/{repository}/{product}", "One distribution: generations, one page of its packages (in name order) with versions and architectures, where it promotes from.", typeof(DistributionView),
+            [
+                new("repository", "path", "The repository."), new("product", "path", "The product (its suite)."),
+                new("from", "query", "List the sources from this name on (ordinal order; details.next names the next page's)."),
+                new("limit", "query", $"At most this many sources (1-{WebReadModel.MaxPackagesPage}, {WebReadModel.PackagesPage}).", "integer"),
+            ],
+            async (c, m) => await m.DistributionAsync((string)c.Request.RouteValues["repository"]!, (string)c.Request.RouteValues["product"]!,
+                PackagesFrom(c.Request.Query), PackagesLimit(c.Request.Query)) is { } d ? Json(d) : Missing("no such distribution")),
         new("/api/v1/me", "The logged-in account: its keys, rights, tokens (never their secrets), web role and uploads.", typeof(AccountView), [],
             async (c, m) => c.Items[WebHosting.SessionItem] is WebSession s && await m.AccountAsync(s.Login) is { } a ? Json(a) : Missing("no such account"), NeedsLogin: true),
         new("/api/v1/audit", "The newest 200 entries of the audit log, newest first (operators).", typeof(IReadOnlyList<AuditEntry>), [],
@@ -180,6 +185,12 @@ public static class WebApi
 
     private static string OperationId(string path) =>
         string.Concat(path["/api/v1/".Length..].Split('/').Select(p => p.StartsWith('{') ? "By" + char.ToUpperInvariant(p[1]) + p[2..^1] : char.ToUpperInvariant(p[0]) + p[1..]));
+
+    /// <summary>The package list's start ("from", a source name) and size ("limit") of a distribution's page or API call.</summary>
+    public static string? PackagesFrom(IQueryCollection query) => query["from"].FirstOrDefault() is { Length: > 0 and <= 200 } f ? f : null;
+
+    public static int PackagesLimit(IQueryCollection query) =>
+        int.TryParse(query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? Math.Clamp(n, 1, WebReadModel.MaxPackagesPage) : WebReadModel.PackagesPage;
 
     private static string UploadIdOf(HttpContext c) =>
         $"{c.Request.RouteValues["product"]}/{c.Request.RouteValues["nameVersion"]}/{c.Request.RouteValues["sequence"]}";

@@ -191,7 +191,8 @@ public static class WebHosting
         e.MapGet("/builders", (HttpContext c, WebPages p) => PageAsync(p.BuildersAsync(Session(c))));
         e.MapGet("/repositories", (HttpContext c, WebPages p) => PageAsync(p.RepositoriesAsync(Session(c))));
         e.MapGet("/repositories/{repository}/{product}", async (string repository, string product, HttpContext c, WebPages p) =>
-            await p.DistributionAsync(repository, product, Session(c)) is { } page ? Html(page) : NotFound("no such distribution"));
+            await p.DistributionAsync(repository, product, WebApi.PackagesFrom(c.Request.Query), WebApi.PackagesLimit(c.Request.Query), Session(c)) is { } page
+                ? Html(page) : NotFound("no such distribution"));
         e.MapGet("/me", async (HttpContext c, WebPages p) =>
             Session(c) is { } s ? (await p.AccountAsync(s) is { } page ? Html(page) : NotFound("no such account")) : Results.Redirect("/login"));
         e.MapGet("/audit", async (HttpContext c, WebPages p) =>

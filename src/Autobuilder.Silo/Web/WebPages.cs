@@ -72,6 +72,8 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
         foreach (var s in Enum.GetNames<UploadState>())
             h.Raw($"<option{(string.Equals(s, filter.State, StringComparison.OrdinalIgnoreCase) ? " selected" : "")}>").Text(s).Raw("</option>");
         h.Raw("</select></label><button type=\"submit\">Filter</button></form>");
+        if (filter.Text is { Length: > 0 })
+            h.Element("p", $"A search looks among the {UploadQuery.SearchWindow:N0} uploads matching it that were recorded last (in role all); to go further back, filter by source, uploader or date without search.", "note");
         var first = filter.Offset + 1;
         h.Table(uploads.Count == 0 ? "No upload" : $"Uploads {first}-{filter.Offset + uploads.Count}, newest first", ["Upload", "State", "Received", "Last step"], uploads.Select(UploadRow), "No upload matches.");
         // Paging keeps the filters: the same query string with another offset.
@@ -157,7 +159,7 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
                     Html.CellLink(DistributionHref(p.Distribution.Split('/')[0], p.Distribution.Split('/').ElementAtOrDefault(1) ?? ""), p.Distribution),
                     Html.Cell(p.Published ? "published" : "rejected: " + string.Join("; ", p.Reasons)), Html.Cell(p.Generation?.ToString() ?? "-"),
                     Html.Cell(Html.Time(p.LiveAt)),
-                    p.Published ? Html.CellLink(DistributionHref(p.Distribution.Split('/')[0], p.Distribution.Split('/').ElementAtOrDefault(1) ?? "") + "#src-" + Html.Segment(u.Source), $"{u.Source} {u.Version}") : Html.Cell("-")]),
+                    p.Published ? Html.CellLink(DistributionHref(p.Distribution.Split('/')[0], p.Distribution.Split('/').ElementAtOrDefault(1) ?? "") + "?from=" + Uri.EscapeDataString(u.Source) + "#src-" + Html.Segment(u.Source), $"{u.Source} {u.Version}") : Html.Cell("-")]),
                 "");
         }
         // The upload's record of its mails: every mail, its addresses and subject, its tries and result.
@@ -297,9 +299,9 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
         return h.Page("Repositories", User(session));
     }
 
-    public async Task<string?> DistributionAsync(string repository, string product, WebSession? session)
+    public async Task<string?> DistributionAsync(string repository, string product, string? from, int limit, WebSession? session)
     {
-        var view = await model.DistributionAsync(repository, product);
+        var view = await model.DistributionAsync(repository, product, from, limit);
         if (view is null)
             return null;
         var status = view.Details.Status;
@@ -314,7 +316,7 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
             Pair(h, "Last error", error);
         h.Raw("</dl>");
         var admin = session is { Role: WebRole.Admin };
-        h.Table("Generations, newest first (each a rollback target but the live one)", ["Generation", "Published", "Packages", "What changed", admin ? "Roll back" : "Live"],
+        h.Table($"Generations, newest first (each a rollback target but the live one; the newest {WebReadModel.GenerationsShown} of them)", ["Generation", "Published", "Packages", "What changed", admin ? "Roll back" : "Live"],
             status.History.OrderByDescending(p => p.Generation).Select(p => (IReadOnlyList<string>)[
                 Html.Cell(p.Generation.ToString()), Html.Cell(Html.Time(p.At)), Html.Cell(p.Packages.ToString()), Html.Cell(p.Note),
                 p.Generation == status.LiveGeneration ? Html.Cell("live")
@@ -323,7 +325,12 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
                 : Html.Cell("")]),
             "Nothing published yet.");
         var operate = session is { Role: >= WebRole.Operator } && view.PromoteFrom.Count > 0;
-        h.Raw("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Packages\"><table><caption>Packages</caption><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Version</th>")
+        // The package list a page at a time, in name order (a distribution may hold 50,000 sources).
+        var here = DistributionHref(repository, product);
+        h.Raw($"<form class=\"filters\" method=\"get\" action=\"{Html.Encode(here)}\">");
+        Field(h, "from", "Sources from (name)", from);
+        h.Raw("<button type=\"submit\">Show</button></form>");
+        h.Raw($"<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Packages\"><table><caption>Packages {Html.Encode(PackagesCaption(view.Details, from, status.SourcePackages))}</caption><thead><tr><th scope=\"col\">Source</th><th scope=\"col\">Version</th>")
             .Raw("<th scope=\"col\">Binaries</th><th scope=\"col\">Architectures</th><th scope=\"col\">Added</th></tr></thead><tbody>");
         foreach (var s in view.Details.Sources.OrderBy(s => s.Source, StringComparer.Ordinal))
         {
@@ -333,8 +340,15 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
         h.Raw("</tbody></table></div>");
         if (view.Details.Sources.Count == 0)
             h.Element("p", "No packages.", "empty");
+        h.Raw("<nav class=\"pages\" aria-label=\"Package pages\">");
+        var size = limit != WebReadModel.PackagesPage ? limit.ToString(System.Globalization.CultureInfo.InvariantCulture) : null;
+        if (from is not null)
+            h.Raw($"<a href=\"{Html.Encode(here + (size is null ? "" : "?limit=" + size))}\">First</a> ");
+        if (view.Details.Next is { } next)
+            h.Raw($"<a rel=\"next\" href=\"{Html.Encode(here + "?from=" + Uri.EscapeDataString(next) + (size is null ? "" : "&limit=" + size))}\">Next: from ").Text(next).Raw("</a>");
+        h.Raw("</nav>");
         // The QA ladder's candidates here and what holds each (issue 15); nothing when no step leaves this repository.
-        h.Raw(await qa.CandidatesSectionAsync(repository, product));
+        h.Raw(await qa.CandidatesSectionAsync(repository, product, from, limit));
         if (operate)
         {
             h.Element("h2", "Promote into this distribution");
@@ -344,6 +358,14 @@ public sealed class WebPages(WebReadModel model, WebOptions options, WebQa qa)
         if (status.Rejections.Count > 0)
             h.Table("Recent rejections", ["Rejection"], status.Rejections.Select(r => (IReadOnlyList<string>)[Html.Cell($"{Html.Time(r.At)} {r.Changes}: {string.Join("; ", r.Reasons)}")]), "");
         return h.Page($"{repository}/{product}", User(session));
+    }
+
+    private static string PackagesCaption(DistributionDetails details, string? from, int sources)
+    {
+        if (details.Sources.Count == 0)
+            return from is null ? "" : $"(none from {from} on)";
+        var range = $"{details.Sources[0].Source} to {details.Sources[^1].Source}";
+        return $"({range}, of {sources} sources)";
     }
 
     public async Task<string?> AccountAsync(WebSession session)

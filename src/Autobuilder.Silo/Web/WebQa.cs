@@ -248,15 +248,16 @@ public sealed class WebQa(IGrainFactory grains, WebSessions sessions, TimeProvid
     // ---- the pages ----
 
     /// <summary>The distribution page's section: the step leaving it and each candidate with what holds it (empty when no step leaves it).</summary>
-    public async Task<string> CandidatesSectionAsync(string repository, string product)
+    /// <summary>The candidates among the sources of one page of the distribution's package list (<paramref name="from"/>, <paramref name="limit"/>).</summary>
+    public async Task<string> CandidatesSectionAsync(string repository, string product, string? from, int limit)
     {
-        var excuses = await grains.GetGrain<IQaGrain>($"{repository}/{product}").GetExcusesAsync(null);
+        var excuses = await grains.GetGrain<IQaGrain>($"{repository}/{product}").GetExcusesPageAsync(from, limit);
         if (excuses.Step is null)
             return "";
         var h = new Html();
         h.Raw("<h2 id=\"candidates\">Candidates for ").Text(excuses.To).Raw("</h2>");
         h.Element("p", $"The rule: {excuses.Step}." + (excuses.LastRun is { } run ? $" The rules last ran at {Html.Time(run)}." : ""));
-        h.Table($"What holds each candidate from {excuses.To}", ["Source", "Version", "In target", "Days in", "Karma", "Excuses"],
+        h.Table($"What holds each candidate from {excuses.To} (of the packages listed above)", ["Source", "Version", "In target", "Days in", "Karma", "Excuses"],
             excuses.Packages.Select(p => (IReadOnlyList<string>)[
                 Html.CellLink(PackageHref(repository, product, p.Source), p.Source), Html.Cell(p.Version), Html.Cell(p.TargetVersion ?? "-"),
                 Html.Cell(p.DaysIn?.ToString("0.#", CultureInfo.InvariantCulture) ?? "-"), Html.Cell(p.Karma.ToString(CultureInfo.InvariantCulture)),

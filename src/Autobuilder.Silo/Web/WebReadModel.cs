@@ -62,19 +62,33 @@ public sealed class WebReadModel(IGrainFactory grains, IUploadIndex index, IOpti
         return (first, text.ToString(), chunk is not null && chunk.NextOffset >= limit, last);
     }
 
-    /// <summary>Every repository with its distributions' state (one call: the repositories grain gathers them).</summary>
-    public Task<IReadOnlyList<RepositoryInfo>> RepositoriesAsync() => grains.GetGrain<IRepositoriesGrain>(0).ListAsync();
+    /// <summary>Generations a view shows of a distribution's history, the newest (a burst of publishes keeps thousands for Stage:ByHashMinutes).</summary>
+    public const int GenerationsShown = 20;
 
-    /// <summary>One distribution: its status with its generations, and every source version it holds with its binaries and architectures; null when there is none such.</summary>
-    public async Task<DistributionView?> DistributionAsync(string repository, string product)
+    /// <summary>Every repository with its distributions' state (one call: the repositories grain gathers them), each history cut to the newest <see cref="GenerationsShown"/>.</summary>
+    public async Task<IReadOnlyList<RepositoryInfo>> RepositoriesAsync() =>
+        [.. (await grains.GetGrain<IRepositoriesGrain>(0).ListAsync()).Select(r => r with { Distributions = [.. r.Distributions.Select(Newest)] })];
+
+    private static DistributionStatus Newest(DistributionStatus d) =>
+        d.History.Count <= GenerationsShown ? d : d with { History = [.. d.History.Skip(d.History.Count - GenerationsShown)] };
+
+    /// <summary>Sources a distribution's page lists at most (<c>limit</c> up to <see cref="MaxPackagesPage"/>).</summary>
+    public const int PackagesPage = 100, MaxPackagesPage = 1000;
+
+    /// <summary>
+    /// One distribution: its status with its generations, and one page of the source versions it
+    /// holds with their binaries and architectures (the sources from <paramref name="from"/> on, in
+    /// name order); null when there is none such.
+    /// </summary>
+    public async Task<DistributionView?> DistributionAsync(string repository, string product, string? from = null, int limit = PackagesPage)
     {
         var repositories = await RepositoriesAsync();
         if (repositories.FirstOrDefault(r => r.Name == repository) is not { } info || !info.Products.Contains(product, StringComparer.Ordinal))
             return null;
-        var details = await grains.GetGrain<IDistributionGrain>($"{repository}/{product}").GetDetailsAsync();
+        var details = await grains.GetGrain<IDistributionGrain>($"{repository}/{product}").GetPageAsync(from, Math.Clamp(limit, 1, MaxPackagesPage));
         // Where packages of this distribution may be promoted from: the repositories promoting into this one.
         var sources = repositories.Where(r => r.PromoteTo == repository && r.Products.Contains(product, StringComparer.Ordinal)).Select(r => r.Name).ToList();
-        return new DistributionView(info, details, sources);
+        return new DistributionView(info, details with { Status = Newest(details.Status) }, sources);
     }
 
     /// <summary>What a logged-in account sees of itself: its account (keys, rights, tokens), its web role and its recent uploads.</summary>

@@ -54,6 +54,8 @@ public sealed class FakeDistributionGrain : Grain, IDistributionGrain
     Task IDistributionGrain.RemoteSyncDoneAsync(long attempt) => throw new NotSupportedException();
     Task<DistributionStatus> IDistributionGrain.GetStatusAsync() => throw new NotSupportedException();
     Task<DistributionDetails> IDistributionGrain.GetDetailsAsync() => throw new NotSupportedException();
+    Task<DistributionDetails> IDistributionGrain.GetPageAsync(string? from, int limit) => throw new NotSupportedException();
+    Task<IReadOnlyList<SourceSummary>> IDistributionGrain.GetSourcesAsync(IReadOnlyList<string> sources) => throw new NotSupportedException();
     Task<IReadOnlyList<PackageRecord>> IDistributionGrain.GetSourcePackagesAsync(string source, string version) => throw new NotSupportedException();
     Task<IReadOnlyList<string>> IDistributionGrain.GetSourceVersionsAsync(string source) => throw new NotSupportedException();
     Task<IReadOnlyList<string>> IDistributionGrain.GetPoolFilesAsync() => throw new NotSupportedException();

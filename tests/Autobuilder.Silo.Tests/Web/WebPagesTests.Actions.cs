@@ -196,5 +196,11 @@ public sealed partial class WebPagesTests
 
         var distribution = JsonNode.Parse(await _http.GetStringAsync("/api/v1/repositories/extras-devel/bookworm"))!;
         Assert.Contains(distribution["details"]!["sources"]!.AsArray(), s => s!["source"]!.GetValue<string>() == "ab-web-hello");
+        // The package list is paged in name order: from a source's own name it comes first; from a name past it, it is not listed.
+        var from = JsonNode.Parse(await _http.GetStringAsync("/api/v1/repositories/extras-devel/bookworm?from=ab-web-hello&limit=1"))!;
+        Assert.NotEmpty(from["details"]!["sources"]!.AsArray());
+        Assert.All(from["details"]!["sources"]!.AsArray(), s => Assert.Equal("ab-web-hello", s!["source"]!.GetValue<string>()));
+        var past = JsonNode.Parse(await _http.GetStringAsync("/api/v1/repositories/extras-devel/bookworm?from=ab-web-hellp"))!;
+        Assert.All(past["details"]!["sources"]!.AsArray(), s => Assert.True(string.CompareOrdinal(s!["source"]!.GetValue<string>(), "ab-web-hellp") >= 0));
     }
 }
