@@ -40,13 +40,8 @@ public sealed partial class BuilderSlotGrain
     private void ArmReportRetry(TimeSpan delay)
     {
         _reportRetry?.Dispose();
-        _reportRetry = this.RegisterGrainTimer(RetryReportsAsync, new GrainTimerCreationOptions
-        {
-            DueTime = delay,
-            Period = Timeout.InfiniteTimeSpan,
-            // The result lives only here until its upload has it.
-            KeepAlive = true,
-        });
+        // The result lives only here until its upload has it.
+        _reportRetry = this.RegisterGrainTimer(RetryReportsAsync, OneShotTimer.After(delay));
     }
 
     private async Task RetryReportsAsync()
@@ -87,12 +82,7 @@ public sealed partial class BuilderSlotGrain
         {
             _stateUnwritten = true;
             LogStateWriteFailed(logger, Key, ex.Message);
-            _reportRetry ??= this.RegisterGrainTimer(RetryReportsAsync, new GrainTimerCreationOptions
-            {
-                DueTime = Backoff.ForState(Options.StateRetrySeconds, 1),
-                Period = Timeout.InfiniteTimeSpan,
-                KeepAlive = true,
-            });
+            _reportRetry ??= this.RegisterGrainTimer(RetryReportsAsync, OneShotTimer.After(Backoff.ForState(Options.StateRetrySeconds, 1)));
         }
     }
 

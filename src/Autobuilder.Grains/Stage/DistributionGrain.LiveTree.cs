@@ -151,12 +151,7 @@ public sealed partial class DistributionGrain
 
     /// <summary>One try, after <paramref name="due"/>; a sync that fails again arms the next (RecordRemoteAsync).</summary>
     private void RetryRemote(TimeSpan due) =>
-        _remoteRetry ??= this.RegisterGrainTimer(RetryRemoteAsync, new GrainTimerCreationOptions
-        {
-            DueTime = due,
-            Period = Timeout.InfiniteTimeSpan,
-            KeepAlive = true,
-        });
+        _remoteRetry ??= this.RegisterGrainTimer(RetryRemoteAsync, OneShotTimer.After(due));
 
     private async Task RetryRemoteAsync(CancellationToken ct)
     {

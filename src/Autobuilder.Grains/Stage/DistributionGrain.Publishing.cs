@@ -156,7 +156,7 @@ public sealed partial class DistributionGrain
             _publishRetry?.Dispose();
             _publishRetry = null;
             await PublishAsync(force: false, "publish retried");
-        }, new GrainTimerCreationOptions { DueTime = delay, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }, OneShotTimer.After(delay));
     }
 
     private void StopPublishRetry()

@@ -40,7 +40,7 @@ public sealed partial class UploadGrain
             _finishLater?.Dispose();
             _finishLater = null;
             await RunOwedAsync(FinishAsync);
-        }, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, KeepAlive = true });
+        }, OneShotTimer.After(TimeSpan.Zero));
     }
 
     /// <summary>The distributions an upload of this product is published to: the builder's repository for the product.</summary>
@@ -119,12 +119,7 @@ public sealed partial class UploadGrain
             _publishRetry?.Dispose();
             _publishRetry = null;
             await RunOwedAsync(FinishAsync);
-        }, new GrainTimerCreationOptions
-        {
-            DueTime = delay,
-            Period = Timeout.InfiniteTimeSpan,
-            KeepAlive = true,
-        });
+        }, OneShotTimer.After(delay));
     }
 
     /// <summary>Mails what the stage answered, once.</summary>

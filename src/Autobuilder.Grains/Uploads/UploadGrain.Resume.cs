@@ -51,13 +51,8 @@ public sealed partial class UploadGrain : IIncomingGrainCallFilter
         var delay = DeliveryFailed(DeliveryKind.State, _options.StateRetrySeconds, failure.Message);
         LogResumeLater(logger, Id, S.State, delay.TotalSeconds, failure.Message);
         _resume?.Dispose();
-        _resume = this.RegisterGrainTimer(ResumeAfterFailureAsync, new GrainTimerCreationOptions
-        {
-            DueTime = delay,
-            Period = Timeout.InfiniteTimeSpan,
-            // Memory may be the only place the upload's progress is held: stay active until it is written.
-            KeepAlive = true,
-        });
+        // Memory may be the only place the upload's progress is held: stay active until it is written.
+        _resume = this.RegisterGrainTimer(ResumeAfterFailureAsync, OneShotTimer.After(delay));
     }
 
     private async Task ResumeAfterFailureAsync()

@@ -436,12 +436,7 @@ public sealed partial class UploadGrain(
                 _mailRetry?.Dispose();
                 _mailRetry = null;
                 await RunOwedAsync(ContinueAsync);
-            }, new GrainTimerCreationOptions
-            {
-                DueTime = delay,
-                Period = Timeout.InfiniteTimeSpan,
-                KeepAlive = true,
-            });
+            }, OneShotTimer.After(delay));
             return false;
         }
     }
