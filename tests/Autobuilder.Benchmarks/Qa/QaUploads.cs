@@ -85,34 +85,7 @@ internal static partial class QaUploads
     {
         var deb = Path.Combine(folder, Deb(i, version));
         DebGenerator.Write(deb, control, data);
-        var sums = ChecksumSet.ComputeFile(deb);
-        var size = sums.Size.ToString(CultureInfo.InvariantCulture);
-        var changes = $"""
-            Format: 1.8
-            Date: Wed, 25 Nov 2026 12:00:00 +0000
-            Source: {Name(i)}
-            Binary: {Name(i)}
-            Architecture: amd64
-            Version: {version}
-            Distribution: {Product}
-            Urgency: medium
-            Maintainer: Bench Maker <bench@example.org>
-            Changed-By: Bench Maker <bench@example.org>
-            Description:
-             {Name(i)} - generated package number {i}
-            Changes:
-             {Name(i)} ({version}) {Product}; urgency=medium
-             .
-               * Generated for the QA benchmark.
-            Checksums-Sha1:
-             {sums.Sha1} {size} {Deb(i, version)}
-            Checksums-Sha256:
-             {sums.Sha256} {size} {Deb(i, version)}
-            Files:
-             {sums.Md5} {size} misc optional {Deb(i, version)}
-
-            """.Replace("\r\n", "\n");
-        File.WriteAllText(Path.Combine(folder, Changes(i, version)), changes);
+        Stage.StageUploads.WriteBinaryChanges(Path.Combine(folder, Changes(i, version)), deb, Name(i), version, i, "the QA benchmark");
     }
 
     /// <summary>Hard-links an upload into a queue folder, the .deb first and the .changes last, as the hand-off does.</summary>

@@ -31,34 +31,44 @@ internal static partial class StageUploads
     {
         var deb = Path.Combine(folder, Deb(i));
         DebGenerator.Write(deb, i, data);
+        WriteBinaryChanges(Path.Combine(folder, Changes(i)), deb, $"bench{i}", Version(i), i, "the stage benchmark");
+    }
+
+    /// <summary>
+    /// The binary-only .changes of one generated .deb (source of the same name, amd64), as a build
+    /// writes it: what the stage's repo-incoming takes. Shared by the stage, publish and QA benchmarks.
+    /// </summary>
+    public static void WriteBinaryChanges(string path, string deb, string name, string version, int number, string purpose)
+    {
         var sums = ChecksumSet.ComputeFile(deb);
         var size = sums.Size.ToString(CultureInfo.InvariantCulture);
+        var file = Path.GetFileName(deb);
         var changes = $"""
             Format: 1.8
             Date: Wed, 25 Nov 2026 12:00:00 +0000
-            Source: bench{i}
-            Binary: bench{i}
+            Source: {name}
+            Binary: {name}
             Architecture: amd64
-            Version: {Version(i)}
+            Version: {version}
             Distribution: {Product}
             Urgency: medium
             Maintainer: Bench Maker <bench@example.org>
             Changed-By: Bench Maker <bench@example.org>
             Description:
-             bench{i} - generated package number {i}
+             {name} - generated package number {number}
             Changes:
-             bench{i} ({Version(i)}) {Product}; urgency=medium
+             {name} ({version}) {Product}; urgency=medium
              .
-               * Generated for the stage benchmark.
+               * Generated for {purpose}.
             Checksums-Sha1:
-             {sums.Sha1} {size} {Deb(i)}
+             {sums.Sha1} {size} {file}
             Checksums-Sha256:
-             {sums.Sha256} {size} {Deb(i)}
+             {sums.Sha256} {size} {file}
             Files:
-             {sums.Md5} {size} misc optional {Deb(i)}
+             {sums.Md5} {size} misc optional {file}
 
             """.Replace("\r\n", "\n");
-        File.WriteAllText(Path.Combine(folder, Changes(i)), changes);
+        File.WriteAllText(path, changes);
     }
 
     /// <summary>Uploads 0 … <paramref name="count"/>-1 in <paramref name="folder"/>, generated unless a marker says they are there from an earlier run.</summary>
