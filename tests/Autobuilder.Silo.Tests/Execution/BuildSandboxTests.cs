@@ -225,10 +225,29 @@ public sealed class BuildSandboxTests
         return end < 0 ? log[start..] : log[start..end];
     }
 
+    /// <summary>
+    /// A regular file's bytes; a link reads as nothing. The silo still runs while the test walks its
+    /// data root, so a temporary file may be held (its writer's flock keeps .NET readers out) or gone
+    /// (renamed into place) by the time it is read: wait for the writer, and a file gone is nothing to read.
+    /// </summary>
     private static byte[] ReadRegular(string file)
     {
-        var info = new FileInfo(file);
-        return info.LinkTarget is null ? File.ReadAllBytes(file) : [];
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var info = new FileInfo(file);
+                return info.LinkTarget is null ? File.ReadAllBytes(file) : [];
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return [];
+            }
+            catch (IOException) when (attempt < 100)
+            {
+                Thread.Sleep(50);
+            }
+        }
     }
 
     /// <summary>
