@@ -54,6 +54,8 @@ try
     IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(args);
     AddSources(builder.Configuration);
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownBound);
+    // One line when started: how long the start took and how much of it was JIT (docs/reliability.md).
+    builder.Services.AddHostedService<StartupReport>();
     builder.UseOrleans(silo =>
     {
         silo.UseAutobuilderClustering(builder.Configuration);

@@ -3,9 +3,9 @@ using Autobuilder.Benchmarks;
 using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
-//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web|qa] [--web-uploads N] [--web-packages N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
+//        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web|qa|start] [--web-uploads N] [--web-packages N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
 //        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N (0: no latency part)] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
-//        [--qa-packages N] [--qa-candidates N] [--qa-reads N]
+//        [--qa-packages N] [--qa-candidates N] [--qa-reads N] [--start-silos DIR,DIR…] [--start-consoles DIR,DIR…]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
 var runs = 5;
@@ -26,6 +26,9 @@ var webPackages = 50_000;
 long intakeBig = 2L << 30;
 long httpBytes = 100L << 20;
 string? only = null, work = null, output = null;
+// The start benchmark compares silo (and console) builds: folders holding autobuilder-silo.dll (autobuilder.dll).
+var startSilos = new List<string>();
+var startConsoles = new List<string>();
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -49,6 +52,8 @@ for (var i = 0; i < args.Length; i++)
         case "--publish-uploads": publishUploads = int.Parse(args[++i]); break;
         case "--cluster-builds": clusterBuilds = int.Parse(args[++i]); break;
         case "--only": only = args[++i]; break;
+        case "--start-silos": startSilos = args[++i].Split(',').Select(Path.GetFullPath).ToList(); break;
+        case "--start-consoles": startConsoles = args[++i].Split(',').Select(Path.GetFullPath).ToList(); break;
         case "--runs": runs = int.Parse(args[++i]); break;
         case "--work": work = args[++i]; break;
         case "--out": output = args[++i]; break;
@@ -58,9 +63,9 @@ for (var i = 0; i < args.Length; i++)
             return 2;
     }
 }
-if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "publish" or "cluster" or "http" or "drop" or "web" or "qa"))
+if (only is not (null or "scan" or "checksum" or "scheduler" or "pipeline" or "startpath" or "intake" or "ssh" or "stage" or "publish" or "cluster" or "http" or "drop" or "web" or "qa" or "start"))
 {
-    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, publish, cluster, http, drop, web or qa");
+    Console.Error.WriteLine("--only takes scan, checksum, scheduler, pipeline, startpath, intake, ssh, stage, publish, cluster, http, drop, web, qa or start");
     return 2;
 }
 
@@ -148,6 +153,14 @@ if (only is null or "web")
 // The real silo of role all (shipped all.json, its QA ladder and base) with a 50,000-package extras-testing, and dose-debcheck alone: see Qa/QaBenchmark.cs.
 if (only is null or "qa")
     await new Autobuilder.Benchmarks.Qa.QaBenchmark(repo, work, report, runs).RunAsync(qaPackages, qaCandidates, qaReads);
+// Silo processes of role all started and killed, and console calls: see Start/StartBenchmark.cs.
+if (only is "start")
+{
+    report.Heading("Silo start and a console call");
+    if (startSilos.Count == 0)
+        startSilos.Add(AppContext.BaseDirectory);
+    await new Autobuilder.Benchmarks.Start.StartBenchmark(repo, work, report).RunAsync(startSilos, startConsoles, runs);
+}
 
 File.WriteAllText(output, report.ToString());
 Console.Error.WriteLine($"written to {output}");

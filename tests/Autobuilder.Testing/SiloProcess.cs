@@ -124,6 +124,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>A command prefix the silo is started through (<see cref="IsolatedHost.Launcher"/>: nsenter into its host's namespaces); empty: started directly.</summary>
     public IReadOnlyList<string> Launcher { get; init; } = [];
 
+    /// <summary>The folder whose autobuilder-silo.dll is started: the one beside the caller unless a benchmark compares builds.</summary>
+    public string SiloFolder { get; set; } = AppContext.BaseDirectory;
+
     public IGrainFactory Grains => _client!.Services.GetRequiredService<IClusterClient>();
 
     public string Incoming(string product = "bookworm") => Path.Combine(DataRoot, "incoming", product);
@@ -156,7 +159,7 @@ public sealed class SiloProcess : IAsyncDisposable
             psi.Environment["USER"] = RunAs;
             psi.Environment["LOGNAME"] = RunAs;
         }
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "autobuilder-silo.dll"));
+        psi.ArgumentList.Add(Path.Combine(SiloFolder, "autobuilder-silo.dll"));
         psi.ArgumentList.Add("--config");
         psi.ArgumentList.Add(ConfigPath);
         foreach (var (key, value) in Environment)
@@ -195,7 +198,16 @@ public sealed class SiloProcess : IAsyncDisposable
             {
                 if (DateTime.UtcNow > deadline)
                     throw new TimeoutException($"silo {Name} made no client certificate {ClientCertificate} within {StartTimeout.TotalSeconds:0} s:\n{Output}");
-                await Task.Delay(200);
+                await Task.Delay(50);
+                continue;
+            }
+            // A client host is costly to build and a refused one was retried only after 500 ms: a
+            // plain TCP connect tells first, every 25 ms, when the gateway listens at all.
+            if (!await GatewayListensAsync())
+            {
+                if (DateTime.UtcNow > deadline)
+                    throw new TimeoutException($"silo {Name} did not listen on its gateway {Gateway} within {StartTimeout.TotalSeconds:0} s:\n{Output}");
+                await Task.Delay(25);
                 continue;
             }
             var builder = Host.CreateApplicationBuilder();
@@ -219,13 +231,29 @@ public sealed class SiloProcess : IAsyncDisposable
             catch (Exception) when (DateTime.UtcNow < deadline)
             {
                 host.Dispose();
-                await Task.Delay(500);
+                // The gateway listens before the silo is active; it takes clients a moment later.
+                await Task.Delay(100);
             }
             catch (Exception ex)
             {
                 host.Dispose();
                 throw new TimeoutException($"silo {Name} did not answer within {StartTimeout.TotalSeconds:0} s: {ex.Message}\n{Output}", ex);
             }
+        }
+    }
+
+    private async Task<bool> GatewayListensAsync()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Parse(Address), GatewayPort), timeout.Token);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+            return false;
         }
     }
 
