@@ -1,5 +1,4 @@
 using Xunit.Abstractions;
-using Xunit.Sdk;
 
 // Most of this assembly's time is spent waiting on other processes (silos starting, builds, sshd,
 // PostgreSQL), not on this machine's cores: four collections at once instead of one per core. The
