@@ -74,7 +74,8 @@ app.Configure(config =>
             .WithExample("builders", "remove", "builder1/abslot1");
         builders.AddCommand<BuildersPrepareEnvCommand>("prepare-env")
             .WithDescription("Make (or --refresh) the base tarball chroot-mode slots build in, on this machine (mmdebstrap).")
-            .WithExample("builders", "prepare-env", "--dist", "bookworm", "--arch", "amd64");
+            .WithExample("builders", "prepare-env", "--dist", "bookworm", "--arch", "amd64")
+            .WithExample("builders", "prepare-env", "--dist", "bookworm", "--include", "debhelper", "--refresh");
     });
     config.AddBranch("repo", repo =>
     {

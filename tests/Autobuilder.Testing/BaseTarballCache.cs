@@ -9,6 +9,9 @@ namespace Autobuilder.Testing;
 /// the SSH tests, unlike root's home). A tarball older than <see cref="MaxAge"/> is made again.
 /// Test processes of several assemblies may ask at once: a lock file makes them take turns, so the
 /// second finds the first one's tarball.
+/// The tarball holds debhelper (<see cref="Includes"/>): every package the tests build uses dh, and
+/// installing debhelper with its ~40 dependencies from the mirror was most of each chroot build's
+/// time. A tarball made without the same includes (its <c>.include</c> file says) is made again.
 /// </summary>
 public static class BaseTarballCache
 {
@@ -17,6 +20,12 @@ public static class BaseTarballCache
 
     /// <summary>Every build upgrades its copy, so an old tarball still works; it only makes builds longer.</summary>
     public static readonly TimeSpan MaxAge = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Installed into the tarball (<c>prepare-env --include</c>). Not a build-dependency any chroot
+    /// test is about: those (libpopt-dev, the tests' own packages) are still installed by sbuild.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Includes = ["debhelper"];
 
     public static string Folder =>
         Environment.GetEnvironmentVariable("AB_CHROOT_CACHE") is { Length: > 0 } folder ? folder : "/var/cache/autobuilder-tests/chroots";
@@ -33,19 +42,25 @@ public static class BaseTarballCache
         File.SetUnixFileMode(Folder, (UnixFileMode)0b111_101_101);
         using var gate = Lock(Path.Combine(Folder, ".lock"), TimeSpan.FromMinutes(10));
         var path = Path.Combine(Folder, $"{Distribution}-{architecture}.tar");
-        var fresh = File.Exists(path) && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < MaxAge;
+        var stamp = path + ".include";
+        var wanted = string.Join('\n', Includes) + "\n";
+        var fresh = File.Exists(path) && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < MaxAge
+            && File.Exists(stamp) && File.ReadAllText(stamp) == wanted;
         if (fresh)
             return (path, TimeSpan.Zero);
 
         var cli = Path.Combine(AppContext.BaseDirectory, "autobuilder.dll");
         var clock = Stopwatch.StartNew();
-        var run = Tool.Run("dotnet", [cli, "builders", "prepare-env", "--dist", Distribution, "--arch", architecture, "--out", Folder, "--refresh"],
+        File.Delete(stamp);
+        var run = Tool.Run("dotnet", [cli, "builders", "prepare-env", "--dist", Distribution, "--arch", architecture, "--out", Folder, "--refresh",
+                .. Includes.SelectMany(p => new[] { "--include", p })],
             timeout: TimeSpan.FromMinutes(10));
         if (run.ExitCode != 0 || !File.Exists(path))
             throw new InvalidOperationException(
                 $"the chroot tests could not make their base tarball {path} with 'autobuilder builders prepare-env' (exit {run.ExitCode}); " +
                 $"they need mmdebstrap and the Debian mirror {Mirror}. Skip them with ./test.sh --filter 'Category!=Chroot'.\n" +
                 $"stdout:\n{run.Stdout}\nstderr (last lines):\n{Tail(run.Stderr, 40)}");
+        File.WriteAllText(stamp, wanted);
         return (path, clock.Elapsed);
     }
 

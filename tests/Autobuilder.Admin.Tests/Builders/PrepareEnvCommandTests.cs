@@ -61,6 +61,26 @@ public class PrepareEnvCommandTests
         Assert.False(Directory.Exists(dir["chroots"]));
     }
 
+    [Theory]
+    [InlineData("../debhelper")]
+    [InlineData("debhelper,evil")]
+    [InlineData("Debhelper")]
+    [InlineData("deb helper")]
+    public void Should_refuse_before_running_anything_When_an_include_is_not_a_package_name(string include)
+    {
+        // Arrange: each name becomes part of one mmdebstrap argument, so an option or a list must not get through.
+        using var dir = new TempDir();
+
+        // Act
+        var result = Cli.Run("builders", "prepare-env", "--dist", "bookworm", "--arch", "amd64", "--out", dir["chroots"],
+            "--include", "debhelper", "--include", include);
+
+        // Assert
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains($"--include needs a Debian package name such as debhelper, not '{include}'", result.Stdout + result.Stderr);
+        Assert.False(Directory.Exists(dir["chroots"]));
+    }
+
     [Fact]
     public void Should_fail_naming_the_mirror_and_keep_the_old_tarball_When_the_mirror_does_not_answer()
     {

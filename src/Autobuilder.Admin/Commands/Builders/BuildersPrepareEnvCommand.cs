@@ -31,6 +31,11 @@ public sealed class BuildersPrepareEnvCommand : Command<BuildersPrepareEnvComman
                      "Default: mmdebstrap's, http://deb.debian.org/debian (plus updates and security for a stable release).")]
         public string[] Mirrors { get; init; } = [];
 
+        [CommandOption("--include <PACKAGE>")]
+        [Description("A package to install into the tarball beside build-essential (repeatable), e.g. debhelper when most " +
+                     "sources build-depend on it: each build then unpacks it instead of downloading and installing it again.")]
+        public string[] Includes { get; init; } = [];
+
         [CommandOption("--out <DIR>")]
         [Description("Folder for DIST-ARCH.tar (default /var/cache/autobuilder/chroots, what slots use unless configured otherwise).")]
         public string Out { get; init; } = ChrootTarball.DefaultFolder;
@@ -49,8 +54,15 @@ public sealed class BuildersPrepareEnvCommand : Command<BuildersPrepareEnvComman
                 return Spectre.Console.ValidationResult.Error($"--dist needs a distribution codename such as bookworm, not '{Distribution}'");
             if (Architecture is not null && !ChrootTarball.IsPlainName(Architecture))
                 return Spectre.Console.ValidationResult.Error($"--arch needs a Debian architecture name such as amd64, not '{Architecture}'");
+            // A package name as Debian policy spells it: nothing that mmdebstrap could read as an option or a list separator.
+            if (Includes.FirstOrDefault(p => !IsPackageName(p)) is { } bad)
+                return Spectre.Console.ValidationResult.Error($"--include needs a Debian package name such as debhelper, not '{bad}'");
             return Spectre.Console.ValidationResult.Success();
         }
+
+        private static bool IsPackageName(string name) =>
+            name.Length is >= 2 and <= 100 && (char.IsAsciiLetterLower(name[0]) || char.IsAsciiDigit(name[0]))
+            && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '+' or '-' or '.');
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -79,7 +91,7 @@ public sealed class BuildersPrepareEnvCommand : Command<BuildersPrepareEnvComman
             // At a terminal a spinner shows mmdebstrap's latest line (all of them again if it fails);
             // otherwise its lines go to stderr as they come.
             var exit = ConsoleProgress.Status(settings.Json, $"making {target} with mmdebstrap",
-                status => RunMmdebstrap(settings.Distribution, architecture, temp, settings.Mirrors, status, cancellationToken));
+                status => RunMmdebstrap(settings.Distribution, architecture, temp, settings.Includes, settings.Mirrors, status, cancellationToken));
             if (exit != 0)
             {
                 ConsoleErrors.Error($"mmdebstrap exited {exit} (its messages are above); {target} is unchanged. " +
@@ -99,12 +111,14 @@ public sealed class BuildersPrepareEnvCommand : Command<BuildersPrepareEnvComman
         return 0;
     }
 
-    private static int RunMmdebstrap(string distribution, string architecture, string target, string[] mirrors, IProgressText? status, CancellationToken ct)
+    private static int RunMmdebstrap(string distribution, string architecture, string target, string[] includes, string[] mirrors,
+        IProgressText? status, CancellationToken ct)
     {
         var psi = new ProcessStartInfo("mmdebstrap") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = status is not null };
         // Every value is its own argument; a mirror is a single argument even when it is a whole
         // "deb URL suite component" line.
-        foreach (var arg in (string[])["--variant=buildd", $"--architectures={architecture}", "--format=tar", distribution, target, .. mirrors])
+        string[] include = includes.Length == 0 ? [] : [$"--include={string.Join(',', includes)}"];
+        foreach (var arg in (string[])["--variant=buildd", $"--architectures={architecture}", .. include, "--format=tar", distribution, target, .. mirrors])
             psi.ArgumentList.Add(arg);
         using var process = Process.Start(psi) ?? throw new ConsoleException("cannot start mmdebstrap");
         // mmdebstrap reports progress on stderr, which is ours; its stdout (nothing, with a target
