@@ -4,7 +4,7 @@ using Autobuilder.Benchmarks.Pipeline;
 
 // Usage: dotnet run -c Release --project tests/Autobuilder.Benchmarks -- [--sizes 10000,50000]
 //        [--quick] [--only scan|checksum|scheduler|pipeline|startpath|intake|ssh|stage|publish|cluster|http|drop|web|qa|start] [--web-uploads N] [--web-packages N] [--web-requests N] [--runs N] [--work DIR] [--out FILE] [--checksum-size BYTES]
-//        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N (0: no latency part)] [--cluster-builds N (0: no scheduler part)] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
+//        [--http-bytes BYTES] [--uploads N] [--ssh-uploads N] [--stage-packages N] [--cluster-uploads N (0: no latency part)] [--cluster-builds N (0: no scheduler part)] [--cluster-rounds N] [--cluster-split] [--publish-uploads N] [--intake-uploads N] [--intake-big BYTES]
 //        [--qa-packages N] [--qa-candidates N] [--qa-reads N] [--start-silos DIR,DIR…] [--start-consoles DIR,DIR…]
 var sizes = new[] { 10_000, 50_000 };
 long checksumSize = 2L << 30;
@@ -15,6 +15,8 @@ var stagePackages = 50_000;
 var clusterUploads = 10;
 var publishUploads = 20;
 var clusterBuilds = 10_000;
+var clusterRounds = 5;
+var clusterSplit = false;
 var intakeUploads = 1000;
 var dropAccounts = 10_000;
 var webUploads = 100_000;
@@ -51,6 +53,8 @@ for (var i = 0; i < args.Length; i++)
         case "--cluster-uploads": clusterUploads = int.Parse(args[++i]); break;
         case "--publish-uploads": publishUploads = int.Parse(args[++i]); break;
         case "--cluster-builds": clusterBuilds = int.Parse(args[++i]); break;
+        case "--cluster-rounds": clusterRounds = int.Parse(args[++i]); break;
+        case "--cluster-split": clusterSplit = true; break;
         case "--only": only = args[++i]; break;
         case "--start-silos": startSilos = args[++i].Split(',').Select(Path.GetFullPath).ToList(); break;
         case "--start-consoles": startConsoles = args[++i].Split(',').Select(Path.GetFullPath).ToList(); break;
@@ -137,7 +141,7 @@ if (only is null or "drop")
 }
 // A real PostgreSQL and silo processes (garage, builder, stage, and one of role "all"): see Cluster/ClusterBenchmark.cs.
 if (only is null or "cluster")
-    await new Autobuilder.Benchmarks.Cluster.ClusterBenchmark(repo, work, report).RunAsync(clusterUploads, clusterBuilds);
+    await new Autobuilder.Benchmarks.Cluster.ClusterBenchmark(repo, work, report).RunAsync(clusterUploads, clusterBuilds, rounds: clusterRounds, split: clusterSplit);
 // A real sshd, a silo with the HTTP upload on, scp, curl and dput: see HttpUpload/HttpUploadBenchmark.cs.
 if (only is null or "http")
 {

@@ -24,6 +24,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private Process? _process;
     private IHost? _client;
+    private readonly bool _withoutTls;
 
     public SiloProcess(string dataRoot, Action<JsonObject>? configure = null, string name = "silo")
     {
@@ -62,6 +63,7 @@ public sealed class SiloProcess : IAsyncDisposable
         configure?.Invoke(config);
         var security = config["Autobuilder"]?["Security"];
         SecurityEnabled = security?["Enabled"]?.GetValue<bool>() ?? true;
+        _withoutTls = security?["BenchmarkWithoutTls"]?.GetValue<bool>() ?? false;
         CertificatesFolder = security?["Folder"]?.GetValue<string>() is { Length: > 0 } folder ? folder : Path.Combine(dataRoot, "certs");
         ConfigPath = Path.Combine(dataRoot, "silo.json");
         Directory.CreateDirectory(dataRoot);
@@ -216,7 +218,9 @@ public sealed class SiloProcess : IAsyncDisposable
             {
                 c.UseStaticClustering(new IPEndPoint(IPAddress.Parse(Address), GatewayPort));
                 c.Configure<ClusterOptions>(o => { o.ClusterId = "autobuilder"; o.ServiceId = "autobuilder"; });
-                if (SecurityEnabled)
+                if (SecurityEnabled && _withoutTls)
+                    c.AddOutgoingGrainCallFilter(new ClientProofFilter(Credential.Load(ClientCertificate))); // a benchmark's silo without TLS (docs/benchmarks.md)
+                else if (SecurityEnabled)
                     c.UseAutobuilderSecurity(Credential.Load(ClientCertificate));
             });
             var host = builder.Build();

@@ -11,9 +11,9 @@ public sealed class RevocationList(string path)
 {
     private readonly Lock _lock = new();
     private long _checkedAt;
-    private bool _checkedOnce;
+    private volatile bool _checkedOnce;
     private DateTime _stamp = DateTime.MinValue;
-    private Snapshot _current = Snapshot.Empty;
+    private volatile Snapshot _current = Snapshot.Empty;
 
     public string Path { get; } = path;
 
@@ -26,19 +26,23 @@ public sealed class RevocationList(string path)
 
     private Snapshot Current()
     {
+        // Every grain call asks: within the second, no lock (the access filter runs on every thread).
         var now = Environment.TickCount64;
+        if (_checkedOnce && now - Interlocked.Read(ref _checkedAt) < 1000)
+            return _current;
         lock (_lock)
         {
             if (_checkedOnce && now - _checkedAt < 1000)
                 return _current;
-            _checkedAt = now;
-            _checkedOnce = true;
             var stamp = File.Exists(Path) ? File.GetLastWriteTimeUtc(Path) : DateTime.MinValue;
             if (stamp != _stamp)
             {
                 _current = stamp == DateTime.MinValue ? Snapshot.Empty : Snapshot.Read(Path);
                 _stamp = stamp;
             }
+            // Only now may readers skip the lock: they must not see the new time with the old list.
+            Interlocked.Exchange(ref _checkedAt, now);
+            _checkedOnce = true;
             return _current;
         }
     }

@@ -14,14 +14,13 @@ namespace Autobuilder.Silo.Security;
 public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory grains, TimeProvider time, ILogger<AccessFilter> logger)
     : IIncomingGrainCallFilter
 {
-    public async Task Invoke(IIncomingGrainCallContext context)
+    // Not async itself: the calls of silos and readers (nearly all) pass through without a state
+    // machine of their own; only a change a user makes waits here, for its audit entry.
+    public Task Invoke(IIncomingGrainCallContext context)
     {
-        var needed = AccessMap.Needed(context.InterfaceMethod);
         if (IsOwnTimer(context))
-        {
-            await context.Invoke();
-            return;
-        }
+            return context.Invoke();
+        var needed = AccessMap.Needed(context.InterfaceMethod);
         CertificateIdentity caller;
         try
         {
@@ -39,7 +38,7 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
         catch (AccessRefusedException ex)
         {
             LogRefused(logger, What(context), context.SourceId?.ToString() ?? "?", ex.Message);
-            throw;
+            return Task.FromException(ex);
         }
 
         // Over whatever the caller put there itself: grains that record who acted read this.
@@ -48,10 +47,12 @@ public sealed partial class AccessFilter(ProofVerifier verifier, IGrainFactory g
         if (caller.Role != AccessRole.Silo && RequestContext.Get(VerifiedCaller.OnBehalfKey) is not null)
             RequestContext.Remove(VerifiedCaller.OnBehalfKey);
         if (caller.Role == AccessRole.Silo || needed < AccessRole.Operator)
-        {
-            await context.Invoke();
-            return;
-        }
+            return context.Invoke();
+        return AuditedAsync(context, caller);
+    }
+
+    private async Task AuditedAsync(IIncomingGrainCallContext context, CertificateIdentity caller)
+    {
         var result = "ok";
         try
         {

@@ -8,13 +8,16 @@ namespace Autobuilder.Silo.Security;
 /// <summary>
 /// Checks a <see cref="CallProof"/>: a certificate of our CA, unrevoked, whose key signed the proof,
 /// bound to the caller that presents it and not expired. What it verified it remembers (by the
-/// signature's bytes), so a client pays for the chain and the signature once, not per call; the
+/// signature's bytes), so a caller pays for parsing the certificate, its chain and the signature
+/// once per proof (every ten minutes), not per call; a remembered signature counts only for the very
+/// proof it was verified with (same certificate, subject and expiry), so a proof edited after it was
+/// verified (its expiry moved, another certificate put on it) is checked again, and refused. The
 /// revocation list is consulted on every call (here, not in the cache).
 /// </summary>
 public sealed class ProofVerifier(CertificateTrust trust, TimeProvider time)
 {
     private const int MaxCached = 10_000;
-    private readonly ConcurrentDictionary<byte[], CertificateIdentity> _verified = new(SignatureComparer.Instance);
+    private readonly ConcurrentDictionary<byte[], Verified> _verified = new(SignatureComparer.Instance);
 
     public CertificateTrust Trust => trust;
 
@@ -25,12 +28,15 @@ public sealed class ProofVerifier(CertificateTrust trust, TimeProvider time)
             throw new AccessRefusedException("the call carries a certificate proof of an unknown kind");
         if (proof.Expires < time.GetUtcNow().ToUnixTimeSeconds())
             throw new AccessRefusedException("the call's certificate proof has expired; reconnect");
-        if (!_verified.TryGetValue(proof.Signature, out var identity))
+        CertificateIdentity identity;
+        if (_verified.TryGetValue(proof.Signature, out var known) && known.Holds(proof))
+            identity = known.Identity;
+        else
         {
             identity = VerifyNew(proof);
             if (_verified.Count >= MaxCached)
                 _verified.Clear();
-            _verified[proof.Signature] = identity;
+            _verified[proof.Signature] = new Verified(identity, proof.Certificate, proof.Subject, proof.Expires);
         }
         if (checkRevocation && trust.Revocations.IsRevoked(identity.Serial))
             throw new AccessRefusedException($"certificate '{identity.Name}' (serial {identity.Serial}) has been revoked (autobuilder certs revoke); ask an admin for a new one");
@@ -61,6 +67,13 @@ public sealed class ProofVerifier(CertificateTrust trust, TimeProvider time)
                 throw new AccessRefusedException($"certificate '{identity.Name}' (role {identity.Role.Name()}) is not a silo's");
             return identity;
         }
+    }
+
+    /// <summary>A proof verified once: what its signature was checked with.</summary>
+    private sealed record Verified(CertificateIdentity Identity, byte[] Certificate, string Subject, long Expires)
+    {
+        public bool Holds(CallProof proof) =>
+            proof.Expires == Expires && proof.Subject == Subject && proof.Certificate.AsSpan().SequenceEqual(Certificate);
     }
 
     private sealed class SignatureComparer : IEqualityComparer<byte[]>

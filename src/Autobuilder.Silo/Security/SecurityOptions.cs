@@ -15,6 +15,19 @@ public sealed class SecurityOptions
     /// </summary>
     public bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Benchmark only (docs/benchmarks.md, issue 10's split of what the admin plane costs): true keeps
+    /// the access filter and every call's proof but drops TLS, so proofs travel in clear and anyone
+    /// who reads the network can replay them. The silo logs a warning.
+    /// </summary>
+    public bool BenchmarkWithoutTls { get; set; }
+
+    /// <summary>
+    /// Benchmark only, the other half of the split: true keeps mutual TLS but drops the access filter
+    /// and the proofs, so any certificate of the CA is an administrator. The silo logs a warning.
+    /// </summary>
+    public bool BenchmarkWithoutCallProofs { get; set; }
+
     /// <summary>The certificates folder (CA, silo and user certificates, revocations); empty: &lt;data root&gt;/certs.</summary>
     public string Folder { get; set; } = "";
 

@@ -14,7 +14,11 @@ public sealed class SiloProofFilter(Credential credential, TimeProvider time) : 
 
     public Task Invoke(IOutgoingGrainCallContext context)
     {
-        RequestContext.Set(CallProof.Key, Proof());
+        // A call made while serving a call of this silo's own already carries this very proof: setting
+        // it again would copy the request context for nothing.
+        var proof = Proof();
+        if (!ReferenceEquals(RequestContext.Get(CallProof.Key), proof))
+            RequestContext.Set(CallProof.Key, proof);
         return context.Invoke();
     }
 

@@ -59,6 +59,24 @@ public static class SiloSecurity
         if (trust.Problem(credential.Certificate, CertificateNames.ServerAuthOid, CertificateNames.SiloUsageOid) is { } problem)
             throw new InvalidOperationException($"this silo's certificate {path}: {problem}");
 
+        silo.Services.AddSingleton(credential);
+        silo.Services.AddSingleton(trust);
+        if (options.BenchmarkWithoutCallProofs)
+        {
+            Console.Error.WriteLine("autobuilder-silo: warning: Autobuilder:Security:BenchmarkWithoutCallProofs is true: no access control; any certificate of the CA is an administrator");
+        }
+        else
+        {
+            silo.Services.AddSingleton<ProofVerifier>();
+            silo.AddIncomingGrainCallFilter<AccessFilter>();
+            silo.AddOutgoingGrainCallFilter<SiloProofFilter>();
+        }
+        if (options.BenchmarkWithoutTls)
+        {
+            Console.Error.WriteLine("autobuilder-silo: warning: Autobuilder:Security:BenchmarkWithoutTls is true: no TLS; call proofs travel in clear");
+            return;
+        }
+
         var siloPort = configuration.GetValue("Orleans:SiloPort", 11111);
         silo.UseTls(credential.Certificate, tls =>
         {
@@ -85,10 +103,5 @@ public static class SiloSecurity
                 errors == SslPolicyErrors.None
                 && !(CertificateIdentity.Of(certificate) is { Role: AccessRole.Silo } peer && trust.Revocations.IsRevoked(peer.Serial));
         });
-        silo.Services.AddSingleton(credential);
-        silo.Services.AddSingleton(trust);
-        silo.Services.AddSingleton<ProofVerifier>();
-        silo.AddIncomingGrainCallFilter<AccessFilter>();
-        silo.AddOutgoingGrainCallFilter<SiloProofFilter>();
     }
 }

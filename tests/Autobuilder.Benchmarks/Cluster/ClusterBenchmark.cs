@@ -38,7 +38,7 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
 
     private string _certificates = "";
 
-    public async Task RunAsync(int uploads, int builds = 10_000, int slots = 200, int rounds = 5)
+    public async Task RunAsync(int uploads, int builds = 10_000, int slots = 200, int rounds = 5, bool split = false)
     {
         var root = Path.Combine(work, $"cluster-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
@@ -59,7 +59,7 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
         if (builds > 0)
         {
             report.Heading($"Cluster: scheduler, {builds:N0} builds over {slots} simulated slots");
-            await SchedulerAsync(root, postgres, builds, slots, rounds);
+            await SchedulerAsync(root, postgres, builds, slots, rounds, split);
         }
         Console.Error.WriteLine($"cluster: whole run {sw.Elapsed.TotalSeconds:0} s");
         try
@@ -143,51 +143,81 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
                     $"Load average {Report.Load()} at the end.");
     }
 
-    private async Task SchedulerAsync(string root, PostgresServer postgres, int builds, int slots, int rounds)
+    /// <summary>
+    /// How a scheduler cluster is secured: <see cref="Plain"/> (no TLS, no access filter: before issue 10),
+    /// <see cref="Tls"/> (what ships), and with <c>--cluster-split</c> the two halves apart (the
+    /// benchmark-only switches of SecurityOptions): TLS without the per-call proofs and access filter,
+    /// and the proofs and filter without TLS.
+    /// </summary>
+    private sealed record Variant(string Name, string Key, bool Secure, bool WithoutTls = false, bool WithoutCallProofs = false)
+    {
+        public static readonly Variant Plain = new("cluster, plain TCP (PostgreSQL state)", "plain", Secure: false);
+        public static readonly Variant Tls = new("cluster, mutual TLS + access filter", "tls", Secure: true);
+        public static readonly Variant TlsOnly = new("cluster, mutual TLS, no call proofs", "tlsonly", Secure: true, WithoutCallProofs: true);
+        public static readonly Variant ProofsOnly = new("cluster, call proofs + access filter, no TLS", "proofsonly", Secure: true, WithoutTls: true);
+    }
+
+    private async Task SchedulerAsync(string root, PostgresServer postgres, int builds, int slots, int rounds, bool split)
     {
         // The baseline: one silo with the product's file state, as `--only scheduler` runs it.
         var singleCounter = new SlotCallCounter();
         await using var single = await SchedulerBenchmark.StartSiloAsync(Path.Combine(root, "scheduler-single"), slots, singleCounter, freePorts: true);
         // The same cluster twice: plain TCP without the access filter (as before issue 10), and
-        // mutual TLS with every call's proof checked (what ships).
-        await using var plain = await StartSchedulerClusterAsync(root, postgres, slots, secure: false);
-        await using var tls = await StartSchedulerClusterAsync(root, postgres, slots, secure: true);
-
-        // Rounds alternate between the systems, so load from other work falls on all alike. The first
-        // two warm them up and are not counted: throughput still rose over the first rounds with one
-        // (the JIT's tiers and profile-guided recompilation, grain activations, connection pools).
-        var systems = new[] { ("one silo (file state)", single.Grains, singleCounter, new List<SchedulerRun>()),
-                              ("cluster, plain TCP (PostgreSQL state)", plain.Builder.Grains, plain.Counter, new List<SchedulerRun>()),
-                              ("cluster, mutual TLS + access filter", tls.Builder.Grains, tls.Counter, new List<SchedulerRun>()) };
-        const int warmUps = 2;
-        for (var round = 0; round < warmUps + rounds; round++)
+        // mutual TLS with every call's proof checked (what ships); with split, also each half alone.
+        Variant[] variants = split ? [Variant.Plain, Variant.Tls, Variant.TlsOnly, Variant.ProofsOnly] : [Variant.Plain, Variant.Tls];
+        var clusters = new List<SchedulerCluster>();
+        try
         {
-            foreach (var (name, grains, counter, runs) in systems)
+            foreach (var variant in variants)
+                clusters.Add(await StartSchedulerClusterAsync(root, postgres, slots, variant));
+
+            // Rounds alternate between the systems, so load from other work falls on all alike. The first
+            // two warm them up and are not counted: throughput still rose over the first rounds with one
+            // (the JIT's tiers and profile-guided recompilation, grain activations, connection pools).
+            var systems = new List<(string Name, IGrainFactory Grains, SlotCallCounter Counter, List<SchedulerRun> Runs)>
+                { ("one silo (file state)", single.Grains, singleCounter, []) };
+            foreach (var (variant, cluster) in variants.Zip(clusters))
+                systems.Add((variant.Name, cluster.Builder.Grains, cluster.Counter, []));
+            const int warmUps = 2;
+            for (var round = 0; round < warmUps + rounds; round++)
             {
-                var run = await SchedulerBenchmark.MeasureAsync(grains, counter, builds, slots, activeUploads: true, round);
-                Console.Error.WriteLine($"cluster: scheduler round {round}, {name}: {run.DispatchesPerSecond:N0} dispatches/s (load {Report.Load()})");
-                if (round >= warmUps)
-                    runs.Add(run);
+                foreach (var (name, grains, counter, runs) in systems)
+                {
+                    var run = await SchedulerBenchmark.MeasureAsync(grains, counter, builds, slots, activeUploads: true, round);
+                    Console.Error.WriteLine($"cluster: scheduler round {round}, {name}: {run.DispatchesPerSecond:N0} dispatches/s (load {Report.Load()})");
+                    if (round >= warmUps)
+                        runs.Add(run);
+                }
             }
-        }
 
-        report.Line($"Median of {rounds} rounds (fastest in brackets); uploads' grains active before the clock starts, as a real upload's is.");
-        report.Line("");
-        report.Line("| where | dispatches/s | grain calls/s (to and from the slots) | calls a dispatch | idle slot beside a waiting build |");
-        report.Line("| --- | ---: | ---: | ---: | ---: |");
-        var medians = new List<double>();
-        foreach (var (name, _, _, runs) in systems)
-        {
-            var sorted = runs.OrderBy(r => r.DispatchesPerSecond).ToList();
-            var median = sorted[sorted.Count / 2];
-            medians.Add(median.DispatchesPerSecond);
-            report.Line($"| {name} | **{median.DispatchesPerSecond:N0}** ({sorted[^1].DispatchesPerSecond:N0}) | {median.CallsPerSecond:N0} ({sorted[^1].CallsPerSecond:N0}) | " +
-                        $"{median.CallsPerDispatch:0.0} | {runs.Sum(r => r.Violations)} of {runs.Sum(r => r.Samples)} samples |");
+            report.Line($"Median of {rounds} rounds (fastest in brackets); uploads' grains active before the clock starts, as a real upload's is.");
+            report.Line("");
+            report.Line("| where | dispatches/s | grain calls/s (to and from the slots) | calls a dispatch | idle slot beside a waiting build |");
+            report.Line("| --- | ---: | ---: | ---: | ---: |");
+            var medians = new List<double>();
+            foreach (var (name, _, _, runs) in systems)
+            {
+                var sorted = runs.OrderBy(r => r.DispatchesPerSecond).ToList();
+                var median = sorted[sorted.Count / 2];
+                medians.Add(median.DispatchesPerSecond);
+                report.Line($"| {name} | **{median.DispatchesPerSecond:N0}** ({sorted[^1].DispatchesPerSecond:N0}) | {median.CallsPerSecond:N0} ({sorted[^1].CallsPerSecond:N0}) | " +
+                            $"{median.CallsPerDispatch:0.0} | {runs.Sum(r => r.Violations)} of {runs.Sum(r => r.Samples)} samples |");
+            }
+            report.Line("");
+            // systems[1] is plain, systems[2] TLS; the ratio of each round's pair shows how far the machine's load moved it.
+            var tlsRatio = medians[2] / medians[1];
+            var perRound = systems[2].Runs.Zip(systems[1].Runs, (t, p) => t.DispatchesPerSecond / p.DispatchesPerSecond).Order().ToList();
+            report.Line($"Cluster ÷ one silo: {medians[1] / medians[0]:0.00}× the dispatches/s (plain), {medians[2] / medians[0]:0.00}× (TLS). " +
+                        $"TLS ÷ plain: **{tlsRatio:0.00}×** (round by round {string.Join(", ", perRound.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}); " +
+                        $"target ≥ 0.8×: **{(tlsRatio >= 0.8 ? "met" : "not met")}**. Load average {Report.Load()}.");
+            for (var i = 3; i < systems.Count; i++)
+                report.Line($"- {systems[i].Name} ÷ plain: **{medians[i] / medians[1]:0.00}×**.");
         }
-        report.Line("");
-        var tlsRatio = medians[2] / medians[1];
-        report.Line($"Cluster ÷ one silo: {medians[1] / medians[0]:0.00}× the dispatches/s (plain), {medians[2] / medians[0]:0.00}× (TLS). " +
-                    $"TLS ÷ plain: **{tlsRatio:0.00}×**; target ≥ 0.8×: **{(tlsRatio >= 0.8 ? "met" : "not met")}**. Load average {Report.Load()}.");
+        finally
+        {
+            foreach (var cluster in clusters)
+                await cluster.DisposeAsync();
+        }
     }
 
     private sealed class SchedulerCluster(SiloProcess garage, BenchSilo builder, SlotCallCounter counter) : IAsyncDisposable
@@ -203,24 +233,29 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
     }
 
     /// <summary>A garage process and, in this process, a builder silo with <paramref name="slots"/> simulated slots, on a database of their own.</summary>
-    private async Task<SchedulerCluster> StartSchedulerClusterAsync(string root, PostgresServer postgres, int slots, bool secure)
+    private async Task<SchedulerCluster> StartSchedulerClusterAsync(string root, PostgresServer postgres, int slots, Variant variant)
     {
-        var name = secure ? "tls" : "plain";
+        var name = variant.Key;
         var database = await postgres.CreateDatabaseAsync($"autobuilder_scheduler_{name}");
         await DatabaseSchema.ApplyAsync(database);
         var garage = Shipped("garage", Path.Combine(root, $"scheduler-garage-{name}"), database, config =>
         {
             // As in the one-silo run: a simulated build never heartbeats, and must not be taken back.
             config["Autobuilder"]!["LeaseSeconds"] = 600;
-            config["Autobuilder"]!["Security"]!["Enabled"] = secure;
+            config["Autobuilder"]!["Security"]!["Enabled"] = variant.Secure;
+            config["Autobuilder"]!["Security"]!["BenchmarkWithoutTls"] = variant.WithoutTls;
+            config["Autobuilder"]!["Security"]!["BenchmarkWithoutCallProofs"] = variant.WithoutCallProofs;
         });
         await garage.StartAsync();
+        Console.Error.WriteLine($"cluster: scheduler garage '{name}' is process {garage.ProcessId}");
 
         var settings = new Dictionary<string, string?>
         {
             ["Autobuilder:Role"] = SiloRoles.Builder,
             ["Autobuilder:DataRoot"] = Path.Combine(root, $"scheduler-builder-{name}"),
-            ["Autobuilder:Security:Enabled"] = secure ? "true" : "false",
+            ["Autobuilder:Security:Enabled"] = variant.Secure ? "true" : "false",
+            ["Autobuilder:Security:BenchmarkWithoutTls"] = variant.WithoutTls ? "true" : "false",
+            ["Autobuilder:Security:BenchmarkWithoutCallProofs"] = variant.WithoutCallProofs ? "true" : "false",
             ["Autobuilder:Security:Folder"] = _certificates,
             ["Mail:OutboxDirectory"] = Path.Combine(root, $"scheduler-builder-{name}", "outbox"),
             ["Cluster:Membership"] = "postgresql",

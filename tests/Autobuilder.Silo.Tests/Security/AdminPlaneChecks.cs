@@ -137,6 +137,14 @@ public static class AdminPlaneChecks
         var expired = await Assert.ThrowsAsync<AccessRefusedException>(() => slotGrain.GetStatusAsync());
         Assert.Contains("expired", expired.Message);
 
+        // A proof the silo verified once and remembers, then sent again with its expiry moved a year on.
+        var honest = CallProof.Create(reader, CallProof.ClientSubject, DateTimeOffset.UtcNow.AddMinutes(5));
+        forge.Proof = honest;
+        Assert.Equal(slot, (await slotGrain.GetStatusAsync()).Slot);
+        forge.Proof = honest with { Expires = honest.Expires + 365 * 86_400 };
+        var stretched = await Assert.ThrowsAsync<AccessRefusedException>(() => slotGrain.GetStatusAsync());
+        Assert.Contains($"not signed with the key of certificate '{reader.Identity.Name}'", stretched.Message);
+
         forge.Proof = null; // the reader's own, honest proof from here on
         Assert.Equal(slot, (await slotGrain.GetStatusAsync()).Slot);
         var internalCall = await Assert.ThrowsAsync<AccessRefusedException>(() => grains.GetGrain<IHostFilesGrain>(filesHost).ReadRelativeAsync("gnupg/pubring.kbx", 0, 100));
