@@ -81,8 +81,9 @@ public sealed class ChaosDriver
                 var dsc = _options.MakeSource is { } make ? make(p, folder) : p.Package.BuildSource(folder);
                 if (p.Kind == UploadKind.BadChecksum)
                 {
-                    // The tarball changes after dpkg-source listed its size and sums.
-                    var tarball = Directory.GetFiles(folder, "*.tar.*").Single();
+                    // The tarball changes after dpkg-source listed its size and sums (beside the .dsc: a
+                    // MakeSource may have made the upload in a folder of its own under the one given).
+                    var tarball = Directory.GetFiles(Path.GetDirectoryName(dsc)!, "*.tar.*").Single();
                     File.AppendAllText(tarball, "changed after signing\n");
                 }
                 _sources[p.Index].TrySetResult(dsc);
