@@ -50,8 +50,15 @@ try
     var serveUpload = httpUpload.Enabled && garage;
     var servePages = webPages.Enabled && garage;
     // Metrics: every role, on a port of its own (docs/metrics.md).
-    WebApplicationBuilder? web = serveDashboard || serveUpload || servePages || metrics.Enabled ? WebApplication.CreateBuilder(args) : null;
-    IHostApplicationBuilder builder = web is not null ? web : Host.CreateApplicationBuilder(args);
+    // The content root is the install folder, not the working directory: the host watches its
+    // content root and every folder below it (configuration reload on change), and a silo started
+    // from "/" (nsenter into a mount namespace; a service manager's default) walked the whole file
+    // system before its first log line — minutes on a loaded machine, and an inotify watch per folder.
+    var contentRoot = AppContext.BaseDirectory;
+    WebApplicationBuilder? web = serveDashboard || serveUpload || servePages || metrics.Enabled
+        ? WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = contentRoot }) : null;
+    IHostApplicationBuilder builder = web is not null ? web
+        : Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = contentRoot });
     AddSources(builder.Configuration);
     builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = shutdownBound);
     // One line when started: how long the start took and how much of it was JIT (docs/reliability.md).

@@ -81,8 +81,9 @@ public sealed class ChaosDriver
                 var dsc = _options.MakeSource is { } make ? make(p, folder) : p.Package.BuildSource(folder);
                 if (p.Kind == UploadKind.BadChecksum)
                 {
-                    // The tarball changes after dpkg-source listed its size and sums.
-                    var tarball = Directory.GetFiles(folder, "*.tar.*").Single();
+                    // The tarball changes after dpkg-source listed its size and sums (beside the .dsc: a
+                    // MakeSource may have made the upload in a folder of its own under the one given).
+                    var tarball = Directory.GetFiles(Path.GetDirectoryName(dsc)!, "*.tar.*").Single();
                     File.AppendAllText(tarball, "changed after signing\n");
                 }
                 _sources[p.Index].TrySetResult(dsc);
@@ -110,6 +111,28 @@ public sealed class ChaosDriver
         private readonly Stopwatch _clock = new();
         private IReadOnlyList<UploadSummary> _registry = [];
         private int _rollbacks;
+        // The phase the driver is in (innermost last): each phase's clock runs only while it is innermost,
+        // so the phases' times add up to the run's wall time (ChaosReport.TimeSpent).
+        private readonly Stack<(string What, Stopwatch Clock)> _phases = new();
+
+        private Phase In(string what)
+        {
+            if (_phases.TryPeek(out var outer))
+                outer.Clock.Stop();
+            _phases.Push((what, Stopwatch.StartNew()));
+            return new Phase(this);
+        }
+
+        private sealed class Phase(Run run) : IDisposable
+        {
+            public void Dispose()
+            {
+                var (what, clock) = run._phases.Pop();
+                run._report.Spent(what, clock.Elapsed);
+                if (run._phases.TryPeek(out var outer))
+                    outer.Clock.Start();
+            }
+        }
 
         /// <summary>Takes uploads and answers the driver's grain calls (the one silo of role all, or the garage).</summary>
         private SiloProcess Garage => target.Garage;
@@ -117,7 +140,9 @@ public sealed class ChaosDriver
         public async Task<ChaosReport> ExecuteAsync()
         {
             var wall = Stopwatch.StartNew();
-            await target.StartAsync();
+            var driverLoop = In(TimeSteps.Driver);
+            using (In(TimeSteps.FirstStart))
+                await target.StartAsync();
             _o.Log($"{name}: silos up in {wall.Elapsed.TotalSeconds:0.0} s, garage data root {Garage.DataRoot}");
 
             var killsAt = KillSchedule();
@@ -125,20 +150,28 @@ public sealed class ChaosDriver
             _clock.Start();
             while (_pending.Count > 0 && DateTime.UtcNow < deadline)
             {
-                if (!await TryRefreshAsync())
+                bool answered;
+                using (In(TimeSteps.Registry))
+                    answered = await TryRefreshAsync();
+                if (!answered)
                 {
-                    await Task.Delay(250);
+                    using (In(TimeSteps.Unanswered))
+                        await Task.Delay(250);
                     continue;
                 }
                 var next = _dropped.Count - _settledAt.Count < _o.InFlight ? NextDroppable() : null;
                 if (next is null)
                 {
-                    await Task.Delay(250);
+                    using (In(TimeSteps.InFlight))
+                        await Task.Delay(250);
                     continue;
                 }
                 await DropAsync(next);
                 if (_dropped.Count % _o.OperationEvery == 0)
-                    await MaintenanceAsync(PickOperation(), awaited: true);
+                {
+                    using (In(TimeSteps.Maintenance))
+                        await MaintenanceAsync(PickOperation(), awaited: true);
+                }
                 // Every kill whose drop number has passed: a kill drops the next upload while the silo
                 // is down, so a drop number can be passed without the loop stopping at it.
                 while (killsAt.Count > 0 && killsAt.Peek() <= _dropped.Count)
@@ -153,9 +186,12 @@ public sealed class ChaosDriver
                 killsAt.Dequeue();
                 await KillAndRestartAsync();
             }
-            await SettleAsync(deadline + TimeSpan.FromMinutes(1));
+            using (In(TimeSteps.Settling))
+                await SettleAsync(deadline + TimeSpan.FromMinutes(1));
             _report.Elapsed = _clock.Elapsed;
-            await CheckAsync();
+            using (In(TimeSteps.Checks))
+                await CheckAsync();
+            driverLoop.Dispose();
             _report.Wall = wall.Elapsed;
             _o.Log(name + ":\n" + _report);
             return _report;
@@ -176,7 +212,10 @@ public sealed class ChaosDriver
 
         private async Task DropAsync(PlannedUpload upload)
         {
-            var dsc = await driver._sources[upload.Index].Task;
+            using var dropping = In(TimeSteps.Drop);
+            string dsc;
+            using (In(TimeSteps.Source))
+                dsc = await driver._sources[upload.Index].Task;
             var incoming = Garage.Incoming(Product);
             Directory.CreateDirectory(incoming);
             foreach (var file in Directory.EnumerateFiles(Path.GetDirectoryName(dsc)!).Where(f => f != dsc))
@@ -316,30 +355,9 @@ public sealed class ChaosDriver
         {
             var aim = Aims[_rng.Next(Aims.Length)];
             var victim = target.Victims[_rng.Next(target.Victims.Count)];
-            switch (aim)
-            {
-                case "random":
-                    await Task.Delay(_rng.Next(2000));
-                    break;
-                case "build":
-                    await WaitUntilAsync(s => s.Active.Any(u => u.State == UploadState.Building), TimeSpan.FromSeconds(8), 200);
-                    await Task.Delay(_rng.Next(1000));
-                    break;
-                case "publish":
-                    await WaitUntilAsync(s => KillProbe.FromSnapshot(s).Contains(ChaosSteps.Publish)
-                        || s.Active.Any(u => u.State == UploadState.Built), TimeSpan.FromSeconds(8), 50);
-                    await Task.Delay(_rng.Next(100));
-                    break;
-                case "maintenance":
-                    await MaintenanceAsync(PickOperation(), awaited: false);
-                    await Task.Delay(_rng.Next(250));
-                    break;
-                default:
-                    if (NextDroppable() is { } upload)
-                        await DropAsync(upload);
-                    await Task.Delay(_rng.Next(400));
-                    break;
-            }
+            using var killing = In(TimeSteps.Kill);
+            using (In(TimeSteps.Aim))
+                await AimAsync(aim);
 
             var steps = new List<string>();
             var evidence = new List<string>();
@@ -377,12 +395,22 @@ public sealed class ChaosDriver
             if (probe is not null)
                 await DropAsync(probe);
             var tornBefore = KillProbe.TornJournalLogs(target.Stage.Output);
+            var olderBefore = KillProbe.OlderIncarnationDeclaredDead(victim.Output);
             var start = Stopwatch.StartNew();
-            await victim.StartAsync();
+            using (In(TimeSteps.Restart))
+                await victim.StartAsync();
             var answering = start.Elapsed;
+            // In a cluster the new process has the old one's address and port: at its start it marks its
+            // killed incarnation Dead itself when the others have not yet (what an operator sees in its log).
+            if (KillProbe.OlderIncarnationDeclaredDead(victim.Output) > olderBefore)
+            {
+                evidence.Add("the restarted silo declared its killed incarnation dead");
+                _report.RejoinedOverOwnEntry++;
+            }
             TimeSpan? back = null;
             if (probe is not null)
             {
+                using var intake = In(TimeSteps.IntakeBack);
                 var until = DateTime.UtcNow.AddSeconds(120);
                 while (DateTime.UtcNow < until)
                 {
@@ -402,13 +430,43 @@ public sealed class ChaosDriver
                 steps.Add(ChaosSteps.JournalAppend);
                 evidence.Add("the restarted silo dropped an uncommitted journal change");
             }
-            await FinishOperationAsync();
+            using (In(TimeSteps.Maintenance))
+                await FinishOperationAsync();
             var record = new KillRecord(_report.Kills.Count + 1, at, aim, steps.Distinct().ToList(),
                 snapshot is null ? TimeSpan.Zero : killedAt - snapshot.At, answering, back, string.Join("; ", evidence))
             { Victim = victim.Name };
             _report.Kills.Add(record);
             _o.Log($"{name}: kill {record.Number} of {victim.Name} ({aim}) hit [{string.Join(", ", record.Steps)}], answering in {answering.TotalSeconds:0.00} s" +
                 (back is { } b ? $", intake back in {b.TotalSeconds:0.00} s" : ""));
+        }
+
+        /// <summary>Waits for the moment the kill aims at (a build running, a publish, an operation just called …).</summary>
+        private async Task AimAsync(string aim)
+        {
+            switch (aim)
+            {
+                case "random":
+                    await Task.Delay(_rng.Next(2000));
+                    break;
+                case "build":
+                    await WaitUntilAsync(s => s.Active.Any(u => u.State == UploadState.Building), TimeSpan.FromSeconds(8), 200);
+                    await Task.Delay(_rng.Next(1000));
+                    break;
+                case "publish":
+                    await WaitUntilAsync(s => KillProbe.FromSnapshot(s).Contains(ChaosSteps.Publish)
+                        || s.Active.Any(u => u.State == UploadState.Built), TimeSpan.FromSeconds(8), 50);
+                    await Task.Delay(_rng.Next(100));
+                    break;
+                case "maintenance":
+                    await MaintenanceAsync(PickOperation(), awaited: false);
+                    await Task.Delay(_rng.Next(250));
+                    break;
+                default:
+                    if (NextDroppable() is { } upload)
+                        await DropAsync(upload);
+                    await Task.Delay(_rng.Next(400));
+                    break;
+            }
         }
 
         private async Task WaitUntilAsync(Func<KillProbe.Snapshot, bool> condition, TimeSpan bound, int pollMs)

@@ -26,6 +26,25 @@ public static class ChaosSteps
         [Intake, Verification, Dispatch, Build, HandOff, Publish, JournalAppend, Compaction, Promotion, CleanUp, Rollback, RemoteSync];
 }
 
+/// <summary>What the driver was doing, for <see cref="ChaosReport.TimeSpent"/>: each second of a run is in exactly one.</summary>
+public static class TimeSteps
+{
+    public const string Driver = "driver: between steps (its loop, matching drops to registrations, kill bookkeeping)";
+    public const string FirstStart = "silo(s) starting before the first drop";
+    public const string Registry = "driver: reading the upload registry between drops";
+    public const string Unanswered = "registry not answering (a silo just restarted), asked again";
+    public const string InFlight = "silo busy: the uploads in flight at the bound, waiting for one to settle";
+    public const string Drop = "driver: copying an upload into incoming";
+    public const string Source = "driver: waiting for an upload's source package to be made";
+    public const string Maintenance = "promotions, clean-ups and rollbacks the driver waited for";
+    public const string Kill = "driver: the kill itself (snapshot before, SIGKILL, disk and log probes after)";
+    public const string Aim = "aiming a kill (waiting for a build, a publish, an operation to be under way)";
+    public const string Restart = "silo restart after a kill (process start → its gateway answering)";
+    public const string IntakeBack = "after a restart: silo answering → the waiting upload registered";
+    public const string Settling = "settling: the last drop → every upload settled";
+    public const string Checks = "end checks (details, mails, final clean-up, archive against pool)";
+}
+
 /// <summary>One kill: when, how it was aimed, what was in progress, and how long the silo took to come back.</summary>
 public sealed record KillRecord(int Number, TimeSpan At, string Aim, IReadOnlyList<string> Steps, TimeSpan SnapshotAge,
     TimeSpan Answering, TimeSpan? IntakeBack, string Evidence)
@@ -55,6 +74,9 @@ public sealed class ChaosReport
     public int DuplicateMailsMarked { get; set; }
     public int DuplicateMailsUnmarked { get; set; }
     public int DepWaitsWoken { get; set; }
+
+    /// <summary>Restarts (in a cluster) whose new process marked its killed incarnation Dead itself, the others not having done it yet.</summary>
+    public int RejoinedOverOwnEntry { get; set; }
     public TimeSpan Elapsed { get; set; }
 
     /// <summary>The whole run: the silos' start, the drops, kills and settling, and the end checks.</summary>
@@ -63,6 +85,14 @@ public sealed class ChaosReport
     public double? BaselinePerMinute { get; set; }
 
     public double? Ratio => BaselinePerMinute is > 0 ? SettledPerMinute / BaselinePerMinute : null;
+
+    /// <summary>
+    /// Where the run's wall time went, by what the driver was doing (waiting on a silo's start, on
+    /// the uploads in flight, on a source being made …): the driver's own share is what is not the silo's.
+    /// </summary>
+    public Dictionary<string, TimeSpan> TimeSpent { get; } = new(StringComparer.Ordinal);
+
+    public void Spent(string what, TimeSpan time) => TimeSpent[what] = TimeSpent.GetValueOrDefault(what) + time;
 
     public Dictionary<string, int> StepsHit()
     {
@@ -103,6 +133,14 @@ public sealed class ChaosReport
         var answering = Percentile(Kills.Select(k => k.Answering), 0.5);
         s.AppendLine(c, $"recovery (silo start to intake taking uploads again): p50 {Seconds(RecoveryP(0.5))}, p95 {Seconds(RecoveryP(0.95))} " +
             $"over {Kills.Count(k => k.IntakeBack is not null)} kills; silo answering p50 {Seconds(answering)}, p95 {Seconds(Percentile(Kills.Select(k => k.Answering), 0.95))}");
+        if (TimeSpent.Count > 0)
+        {
+            s.AppendLine(c, $"where the {Wall.TotalSeconds:0} s went:");
+            foreach (var (what, time) in TimeSpent.OrderByDescending(t => t.Value))
+                s.AppendLine(c, $"  {time.TotalSeconds,6:0.0} s {(Wall > TimeSpan.Zero ? time / Wall : 0),4:0%}  {what}");
+        }
+        if (Kills.Any(k => k.Victim.Contains('@')))
+            s.AppendLine(c, $"restarts that declared their killed incarnation dead themselves (the others had not yet): {RejoinedOverOwnEntry} of {Kills.Count}");
         s.AppendLine(c, $"snapshot before a kill was at most {Seconds(Kills.Count == 0 ? null : Kills.Max(k => k.SnapshotAge))} old");
         foreach (var k in Kills)
             s.AppendLine(c, $"  kill {k.Number,2} at {k.At.TotalSeconds,6:0.0} s{(k.Victim.Contains('@') ? " of " + k.Victim : "")} aimed {k.Aim,-11} hit [{string.Join(", ", k.Steps)}]" +

@@ -101,10 +101,17 @@ public static class KillProbe
             yield return (ChaosSteps.Compaction, $"{Path.GetRelativePath(db, compact)} present");
     }
 
-    public static int TornJournalLogs(string output)
+    /// <summary>Orleans' warning of a silo that finds its own address and port in the membership table under an older generation still not Dead.</summary>
+    public const string OlderIncarnationLog = "Detected older version of myself";
+
+    public static int TornJournalLogs(string output) => Occurrences(output, TornJournalLog);
+
+    public static int OlderIncarnationDeclaredDead(string output) => Occurrences(output, OlderIncarnationLog);
+
+    private static int Occurrences(string output, string text)
     {
         var n = 0;
-        for (var i = output.IndexOf(TornJournalLog, StringComparison.Ordinal); i >= 0; i = output.IndexOf(TornJournalLog, i + 1, StringComparison.Ordinal))
+        for (var i = output.IndexOf(text, StringComparison.Ordinal); i >= 0; i = output.IndexOf(text, i + 1, StringComparison.Ordinal))
             n++;
         return n;
     }

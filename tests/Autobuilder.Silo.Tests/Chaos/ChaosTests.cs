@@ -4,35 +4,39 @@ using Xunit.Abstractions;
 namespace Autobuilder.Silo.Tests.Chaos;
 
 /// <summary>
-/// Issue 14 point 1 in CI: the chaos driver's run on one real silo of role all — 100 real uploads
-/// (good, bad of three kinds, dep-wait pairs, newer and repeated versions), promotions, clean-ups and
-/// rollbacks, and 20 SIGKILLs of the silo at random moments, each followed by a restart on the same
-/// data root. The soak program (tests/Autobuilder.Chaos) runs the same code longer, and also the
-/// same mix without kills for the throughput ratio (left out here for CI's time).
-/// AB_CHAOS_SEED=N runs again with the seed a failed run printed.
+/// Issue 14 point 1 in CI: the chaos driver's run on one real silo of role all — real uploads (good,
+/// bad of three kinds, dep-wait pairs, newer and repeated versions), promotions, clean-ups and
+/// rollbacks, and SIGKILLs of the silo at random moments, each followed by a restart on the same data
+/// root. CI runs the size that fits its time (<see cref="Uploads"/>, <see cref="Kills"/>); the soak
+/// program (tests/Autobuilder.Chaos) runs the issue's 100 uploads and 20 kills and more, and the same
+/// mix without kills for the throughput ratio. AB_CHAOS_SEED=N runs again with the seed a failed run printed.
 /// </summary>
 [Trait("Category", "Chaos")]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    // Still too long for CI (issue 14 stays open): on this 2-core machine under the other jobs' load
-    // (load average about 20) it dropped 77 of the 100 uploads in its 8 minutes, every one settled as
-    // it must; the time goes to the silo's restarts (8–21 s each under that load: 20 of them are about
-    // 4 minutes alone). Run it with `dotnet test … --filter Category=Chaos` or the soak program.
-    [Fact(Skip = "issue 14: 20 restarts of 8–21 s each under load make it over CI's budget (77 of 100 dropped in 8 min at load 20) — run Category=Chaos or tests/Autobuilder.Chaos (docs/reliability.md)")]
-    public async Task Should_lose_nothing_publish_nothing_twice_and_keep_the_archive_whole_When_the_silo_is_killed_20_times_during_100_uploads()
+    // Not the issue's 100 uploads and 20 kills: that run takes about 11 minutes on this 2-core machine
+    // under the other jobs' load (docs/reliability.md, "Last runs"), against a whole suite of 30 minutes.
+    private const int Uploads = 30;
+    private const int Kills = 8;
+
+    // Not yet seen passing at this size: the one run of this session (load average about 95 from four
+    // other helpers' builds and suites) dropped 14 of 30 before its deadline — every one registered once
+    // and settled as it must — because each restart took 40–95 s there (docs/reliability.md). Remove the
+    // Skip after a passing run at CI's load.
+    [Fact(Skip = "issue 14: not yet seen passing at 30 uploads/8 kills — at load 95 restarts took 40–95 s and the deadline came after 14 drops, none lost (docs/reliability.md)")]
+    public async Task Should_lose_nothing_publish_nothing_twice_and_keep_the_archive_whole_When_the_silo_is_killed_8_times_during_30_uploads()
     {
         // Arrange
         using var work = new TempDir("ab-chaos-");
         var seed = int.TryParse(Environment.GetEnvironmentVariable("AB_CHAOS_SEED"), out var s) ? s : Random.Shared.Next();
         var driver = new ChaosDriver(new ChaosOptions
         {
-            Uploads = 100,
-            Kills = 20,
+            Uploads = Uploads,
+            Kills = Kills,
             Seed = seed,
             WorkRoot = work.Path,
-            // About 4 minutes alone on an idle 2-core machine (docs/reliability.md); the suite runs
-            // another test class beside this one, so the drops get twice that before it counts as stuck.
-            Deadline = TimeSpan.FromMinutes(8),
+            // About 3 minutes at load 20 (docs/reliability.md); twice that before the run counts as stuck.
+            Deadline = TimeSpan.FromMinutes(6),
             Log = line => output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}"),
         });
 
@@ -42,9 +46,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
         // Assert
         output.WriteLine(report.ToString());
         Assert.True(report.Failures.Count == 0, $"seed {seed}: {string.Join("\n", report.Failures)}");
-        Assert.Equal(100, report.Dropped);
-        Assert.Equal(100, report.Settled);
-        Assert.Equal(20, report.Kills.Count);
+        Assert.Equal(Uploads, report.Dropped);
+        Assert.Equal(Uploads, report.Settled);
+        Assert.Equal(Kills, report.Kills.Count);
         Assert.True(report.DebsChecked > 0 && report.GenerationsChecked >= 2, "the live archive was checked");
         Assert.True(report.Mails >= report.Settled, $"{report.Mails} mails for {report.Settled} settled uploads");
     }
