@@ -20,7 +20,7 @@ internal static partial class QaUploads
     public const string Older = "0.9-1";
     public const string Newer = "1.1-1";
 
-    /// <summary>Packages uploaded again at <see cref="Newer"/> to time a publish the candidates reach: every candidate's chain of qabench&lt;i/2&gt; ends at qabench1, about half of them pass qabench2.</summary>
+    /// <summary>Packages uploaded again at <see cref="Newer"/> to time a publish the candidates reach: every candidate's chain of qabench&lt;i/2&gt; ends at qabench1; qabench2 is on the chain of the candidates whose number starts with binary 10 (most of them at full size, none at --quick).</summary>
     public static readonly int[] Reaching = [1, 2];
 
     public static string Name(int i) => $"qabench{i}";
