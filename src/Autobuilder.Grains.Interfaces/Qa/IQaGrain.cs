@@ -62,4 +62,13 @@ public interface IQaGrain : IGrainWithStringKey
     /// </summary>
     [SiloOnly]
     Task LintianDoneAsync(string source, string version, IReadOnlyList<QaLintianTag> tags, string? failure);
+
+    /// <summary>
+    /// <paramref name="distribution"/>, which this ladder step's excuses read (its own packages, the
+    /// target's, InstallableWith's), made <paramref name="generation"/> live: the excuses are made
+    /// again now, while they are being read, so that the first read after a publish finds them ready.
+    /// </summary>
+    [SiloOnly]
+    [OneWay]
+    Task PublishedAsync(string distribution, long generation);
 }

@@ -233,11 +233,43 @@ public sealed partial class QaGrain(
         return await DemoteCoreAsync(source, which, reason.Trim(), $"an operator ({Caller})");
     }
 
-    Task<QaExcuses> IQaGrain.GetExcusesAsync(string? source) =>
-        ExcusesAsync(source, step => source is null ? CandidatesAsync(step, null) : CandidatesOfAsync(step, Distribution(Repository).GetSourcesAsync(new[] { source })));
+    Task<QaExcuses> IQaGrain.GetExcusesAsync(string? source)
+    {
+        _lastRead = time.GetTimestamp();
+        return ExcusesAsync(source, step => source is null ? CandidatesAsync(step, null) : CandidatesOfAsync(step, Distribution(Repository).GetSourcesAsync(new[] { source })));
+    }
 
-    Task<QaExcuses> IQaGrain.GetExcusesPageAsync(string? from, int limit) =>
-        ExcusesAsync(null, async step => await CandidatesOfAsync(step, Task.FromResult((await Distribution(Repository).GetPageAsync(from, limit)).Sources)));
+    Task<QaExcuses> IQaGrain.GetExcusesPageAsync(string? from, int limit)
+    {
+        _lastRead = time.GetTimestamp();
+        return ExcusesAsync(null, async step => await CandidatesOfAsync(step, Task.FromResult((await Distribution(Repository).GetPageAsync(from, limit)).Sources)));
+    }
+
+    // When the excuses were last read (the real clock: a cache's rule, not the ladder's). A publish
+    // makes them again at once only while someone reads them: a bulk load into a repository nobody
+    // looks at costs no dose-debcheck runs on the way.
+    private long? _lastRead;
+    private static readonly TimeSpan KeepReadyAfterRead = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// A distribution the excuses read published: they are made now (the package sets listed again,
+    /// installability judged again for what the change can reach), so that the first read after the
+    /// publish finds them ready. The read that comes meanwhile waits for this turn, and then costs
+    /// what a read between two publishes costs.
+    /// </summary>
+    async Task IQaGrain.PublishedAsync(string distribution, long generation)
+    {
+        if (Step is not { Options.ByRequest: false } || _lastRead is not { } read || time.GetElapsedTime(read) > KeepReadyAfterRead)
+            return;
+        try
+        {
+            await ExcusesAsync(null, step => CandidatesAsync(step, null));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogPrepareFailed(logger, Key, distribution, generation, ex);
+        }
+    }
 
     private async Task<QaExcuses> ExcusesAsync(string? source, Func<QaStep, Task<List<Candidate>>> candidatesOf)
     {
@@ -367,8 +399,11 @@ public sealed partial class QaGrain(
     private sealed record Candidate(string Source, string Version, DateTimeOffset? EnteredAt);
 
     // What the package sets give, kept while their generations stay (a 50,000-package set is costly
-    // to list and copy on every read of the excuses): the target's newest versions, and the candidates.
+    // to list and copy on every read of the excuses): the target's newest versions, this
+    // distribution's newest versions in name order, and the candidates. A publish to the target
+    // lists the target again, not this distribution.
     private (long Generation, Dictionary<string, string> Versions)? _target;
+    private (long Generation, List<Candidate> Newest)? _here;
     private (long Here, long There, List<Candidate> List)? _candidates;
 
     /// <summary>The newest version of each source here that the target does not hold as such (newer, or not at all; an older one is shown as going backwards).</summary>
@@ -376,22 +411,34 @@ public sealed partial class QaGrain(
     {
         var there = await TargetVersionsAsync(step);
         var thereGeneration = _target!.Value.Generation;
-        var hereGeneration = (await Distribution(Repository).GetStatusAsync()).Generation;
-        if (_candidates is not { } cached || cached.Here != hereGeneration || cached.There != thereGeneration)
+        var here = await HereNewestAsync();
+        if (_candidates is not { } cached || cached.Here != here.Generation || cached.There != thereGeneration)
         {
-            var details = await Distribution(Repository).GetDetailsAsync();
             var list = new List<Candidate>();
-            foreach (var (name, summary) in Newest(details).OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var c in here.Newest)
             {
-                if (there.TryGetValue(name, out var t) && VersionRule.Compare(t, summary.Version) == 0)
+                if (there.TryGetValue(c.Source, out var t) && (t == c.Version || VersionRule.Compare(t, c.Version) == 0))
                     continue;
-                list.Add(new Candidate(name, summary.Version, summary.AddedAt));
+                list.Add(c);
             }
-            // Keyed by the generation the details were read at, which may be newer than the status said.
-            cached = (details.Status.Generation, thereGeneration, list);
+            cached = (here.Generation, thereGeneration, list);
             _candidates = cached;
         }
         return source is null ? cached.List : [.. cached.List.Where(c => c.Source == source)];
+    }
+
+    /// <summary>The newest version of each source here, in name order, read again only when this distribution's generation changed.</summary>
+    private async Task<(long Generation, List<Candidate> Newest)> HereNewestAsync()
+    {
+        var generation = (await Distribution(Repository).GetStatusAsync()).Generation;
+        if (_here is { } cached && cached.Generation == generation)
+            return cached;
+        var details = await Distribution(Repository).GetDetailsAsync();
+        // Keyed by the generation the details were read at, which may be newer than the status said.
+        var here = (details.Status.Generation, Newest(details).OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new Candidate(p.Key, p.Value.Version, p.Value.AddedAt)).ToList());
+        _here = here;
+        return here;
     }
 
     /// <summary>The newest version of each source in the target, read again only when its generation changed.</summary>
@@ -640,6 +687,9 @@ public sealed partial class QaGrain(
         QaAnswer.Refused($"no QA step leaves {Repository} (the ladder: {(ladder.Steps.Count == 0 ? "none configured" : string.Join("; ", ladder.Steps.Select(s => s.Describe())))})");
 
     private static string Caller => VerifiedCaller.Actor ?? "the autobuilder";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: the excuses could not be made after {Published} generation {Generation} went live; the next read makes them")]
+    private static partial void LogPrepareFailed(ILogger logger, string distribution, string published, long generation, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Distribution}: the QA reminder could not be registered; run `autobuilder repo auto-promote` by hand")]
     private static partial void LogReminderFailed(ILogger logger, string distribution, Exception ex);

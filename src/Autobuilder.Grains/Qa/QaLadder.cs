@@ -96,4 +96,12 @@ public sealed class QaLadder
 
     /// <summary>The step entering <paramref name="repository"/>, if any.</summary>
     public QaStep? Into(string repository) => Steps.FirstOrDefault(s => s.To == repository);
+
+    /// <summary>
+    /// The repositories whose excuses (quarantine steps) read <paramref name="repository"/>'s packages
+    /// or indices: the step leaving it, and the steps whose target or InstallableWith it is.
+    /// </summary>
+    public IEnumerable<string> ExcusesReading(string repository) =>
+        Steps.Where(s => !s.Options.ByRequest && (s.From == repository || s.To == repository || s.Options.InstallableWith.Contains(repository)))
+            .Select(s => s.From);
 }

@@ -92,6 +92,7 @@ public sealed partial class DistributionGrain
             LogPublished(logger, Key, generation, _set.Count);
             await state.WriteStateAsync();
             AnnouncePublished(generation, announce);
+            AnnounceToQa(generation);
             // The remote follows only a complete local publish, in the background: a slow remote
             // must not hold this distribution's queue (a sync still running goes on to this generation when it ends).
             StartRemoteSync();

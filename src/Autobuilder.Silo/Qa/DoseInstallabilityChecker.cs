@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
-using System.IO.Compression;
+using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 using Autobuilder.Acceptance;
 using Autobuilder.Grains.Options;
 using Autobuilder.Grains.Qa;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Autobuilder.Silo.Qa;
@@ -15,33 +16,99 @@ namespace Autobuilder.Silo.Qa;
 /// are read from the lower repository's published Packages index (the generation live), the
 /// background is the target's (and InstallableWith's) published indices plus the product's base
 /// (Autobuilder:Qa:BaseIndices; apt's .lz4 lists are decompressed with apt-helper, once per version), and one
-/// <c>dose-debcheck --explain --failures</c> run names each broken binary and why. The verdicts
-/// are kept until what dose reads changes (issue 15's speed: excuses of 5,000 candidates read
-/// often, recomputed once per publish).
+/// <c>dose-debcheck --explain --failures</c> run names each broken binary and why.
+/// <para>
+/// Incremental (issue 15's speed: excuses of 5,000 candidates within 2 s after a publish): every
+/// index is read once per version of its file (<see cref="DoseIndex"/>); when one changes (a
+/// publish to the target, an apt update of the base) the stanzas it gained or lost are found, and
+/// only the verdicts of candidates whose dependencies can reach one of them are judged again (any
+/// change to an Essential package, which every installation holds, judges all again). A candidate
+/// reaching none of the changed stanzas has the same closure, hence the same verdict and the same
+/// explanation, as before: <see cref="DoseIndex.ReachingAny"/>. A candidate whose own stanzas
+/// changed in the lower repository is judged again too.
+/// </para>
 /// </summary>
-public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOptions> options, IDoseRunner runner) : IInstallabilityChecker, IDisposable
+public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOptions> options, IDoseRunner runner, ILogger<DoseInstallabilityChecker> logger)
+    : IInstallabilityChecker, IDisposable
 {
     private const string Dose = DoseRunner.Program;
 
-    // Per lower repository ("extras-testing/bookworm"): what dose-debcheck said of its candidates
-    // for the indices as they were when it ran.
+    // Per lower repository ("extras-testing/bookworm"): what dose-debcheck said of its candidates, and on which indices.
     private readonly ConcurrentDictionary<string, Judged> _judged = new(StringComparer.Ordinal);
+
+    // Indices read, by the version of their file; shared by every lower repository's checks (the base
+    // is read once) and let go once no check reads that version any more.
+    private readonly Lock _indicesLock = new();
+    private readonly Dictionary<string, DoseIndex> _indices = new(StringComparer.Ordinal);
+    // The last version read of each place (a tree's component and architecture, a base file): its gzip members are reused by the next.
+    private readonly Dictionary<string, DoseIndex> _lastAt = new(StringComparer.Ordinal);
 
     // apt's compressed lists decompressed, per version of the file (its path, size and time).
     private readonly SemaphoreSlim _baseGate = new(1, 1);
     private readonly Dictionary<string, string> _plainBase = new(StringComparer.Ordinal);
     private QaTool.TempFolder? _baseFolder;
 
+    /// <summary>One file dose reads: where it comes from (a tree's component, a base file) and the version of it read.</summary>
+    private sealed record Slot(string Place, DoseIndex Index);
+
+    /// <summary>The files one architecture's check reads: the lower repository's (the candidates) and the background's.</summary>
+    private sealed record ArchInputs(string Arch, Slot[] Foreground, Slot[] Background)
+    {
+        private Dictionary<string, List<DoseIndex.Entry>>? _byKey;
+
+        public IReadOnlyList<DoseIndex> BackgroundIndices => [.. Background.Select(s => s.Index)];
+
+        /// <summary>The candidates' stanzas for this architecture, per "source version", in file order.</summary>
+        public Dictionary<string, List<DoseIndex.Entry>> ByKey
+        {
+            get
+            {
+                if (_byKey is null)
+                {
+                    var byKey = new Dictionary<string, List<DoseIndex.Entry>>(StringComparer.Ordinal);
+                    foreach (var e in Foreground.SelectMany(s => s.Index.Entries))
+                    {
+                        var (source, version) = SourceOf(e.Source, e.Package, e.Version ?? "");
+                        var key = InstallabilityReport.Key(source, version);
+                        if (!byKey.TryGetValue(key, out var list))
+                            byKey[key] = list = [];
+                        list.Add(e);
+                    }
+                    _byKey = byKey;
+                }
+                return _byKey;
+            }
+        }
+
+        public IReadOnlyList<DoseIndex.Entry> Of(string key) => ByKey.TryGetValue(key, out var list) ? list : [];
+
+        /// <summary>The names the candidate's binaries need from the background: their Depends and Pre-Depends, less its own binaries and Provides (renamed apart for dose).</summary>
+        public IEnumerable<string> Needs(string key)
+        {
+            var own = Of(key);
+            var names = own.SelectMany(e => e.Names).ToHashSet(StringComparer.Ordinal);
+            return own.SelectMany(e => e.Needs).Where(n => !names.Contains(n)).Distinct();
+        }
+    }
+
+    private sealed record Inputs(string Layout, ArchInputs[] Arches)
+    {
+        public IEnumerable<string> Identities => Arches.SelectMany(a => a.Foreground.Concat(a.Background)).Select(s => s.Index.Identity);
+
+        /// <summary>The candidate's stanzas on every architecture: when they change, its verdict is judged again.</summary>
+        public string[] Texts(string key) => [.. Arches.SelectMany(a => a.Of(key).Select(e => $"{a.Arch}\n{e.Text}"))];
+    }
+
     /// <summary>
-    /// The verdicts on the candidates of one lower repository under one <see cref="Stamp"/>. Each
-    /// candidate is judged alone (see <see cref="WriteCandidatesAsync"/>), so a verdict holds
-    /// whatever other candidates a later query names: only candidates not judged yet run dose again.
+    /// The verdicts on the candidates of one lower repository, on <see cref="Current"/>'s indices.
+    /// Each candidate is judged alone (see <see cref="WriteCandidates"/>), so a verdict holds whatever
+    /// other candidates a later query names: only candidates not judged yet run dose again.
     /// </summary>
     private sealed class Judged
     {
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
-        public string Stamp { get; private set; } = "";
+        public Inputs? Current { get; set; }
 
         public HashSet<string> Keys { get; } = new(StringComparer.Ordinal);
 
@@ -49,53 +116,70 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
 
         public Dictionary<string, IReadOnlyList<Uninstallable>> Broken { get; } = new(StringComparer.Ordinal);
 
-        public void Reset(string stamp)
+        public Dictionary<string, string[]> Texts { get; } = new(StringComparer.Ordinal);
+
+        public void Reset()
         {
-            Stamp = stamp;
             Keys.Clear();
             Unread.Clear();
             Broken.Clear();
+            Texts.Clear();
+        }
+
+        public void Forget(string key)
+        {
+            Keys.Remove(key);
+            Unread.Remove(key);
+            Broken.Remove(key);
+            Texts.Remove(key);
         }
     }
 
     /// <summary>
-    /// The verdicts, from the cache while the indices dose reads are the same ones (the live
-    /// generations of the lower repository and the background, the base files); dose-debcheck
-    /// runs, once for all of them, only for candidates not judged on those indices yet. A read of
-    /// the excuses thus costs no dose run until a publish (or an apt update of the base) changes
-    /// what it would read.
+    /// The verdicts, kept while what dose reads stays the same; after a change, kept for every
+    /// candidate the change cannot reach (see the class's remarks); dose-debcheck runs, once for all
+    /// of them, only for candidates not judged on the current indices.
     /// </summary>
     public async Task<InstallabilityReport> CheckAsync(InstallabilityQuery query, CancellationToken cancellationToken = default)
     {
         var wanted = query.Candidates.Select(c => InstallabilityReport.Key(c.Source, c.Version)).ToHashSet(StringComparer.Ordinal);
         if (query.Architectures.FirstOrDefault(a => !Plain(a)) is { } bad)
             return Failed($"'{bad}' is not an architecture name");
-        string stamp;
-        try
-        {
-            stamp = Stamp(query);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return Failed(ex.Message);
-        }
+        var timeout = TimeSpan.FromSeconds(options.Value.Qa.ToolTimeoutSeconds);
         var judged = _judged.GetOrAdd(query.From.Name, _ => new Judged());
         await judged.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (judged.Stamp != stamp)
-                judged.Reset(stamp);
+            var clock = Stopwatch.StartNew();
+            Inputs inputs;
+            try
+            {
+                inputs = await ReadInputsAsync(query, timeout, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception or InvalidDataException)
+            {
+                return Failed(ex.Message);
+            }
+            var read = clock.Elapsed;
+            var changed = judged.Current is not { } previous || !previous.Identities.SequenceEqual(inputs.Identities);
+            var forgotten = Refresh(judged, inputs);
+            judged.Current = inputs;
+            Prune();
             var missing = wanted.Where(k => !judged.Keys.Contains(k)).ToHashSet(StringComparer.Ordinal);
             if (missing.Count > 0)
             {
-                var run = await RunAsync(query, missing, cancellationToken);
+                var run = await RunAsync(inputs, missing, timeout, cancellationToken);
                 if (run.Failure is not null)
                     return run;
                 judged.Keys.UnionWith(missing);
                 judged.Unread.UnionWith(run.Unread ?? []);
                 foreach (var (key, list) in run.Broken)
                     judged.Broken[key] = list;
+                foreach (var key in missing)
+                    judged.Texts[key] = inputs.Texts(key);
             }
+            if (changed || missing.Count > 0)
+                LogJudged(logger, query.From.Name, missing.Count, wanted.Count - missing.Count, forgotten, read.TotalMilliseconds, clock.Elapsed.TotalMilliseconds);
             return new InstallabilityReport(
                 wanted.Where(judged.Broken.ContainsKey).ToDictionary(k => k, k => judged.Broken[k], StringComparer.Ordinal),
                 null, [.. wanted.Where(judged.Unread.Contains)]);
@@ -107,72 +191,136 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
     }
 
     /// <summary>
-    /// What dose would read, as a string that changes when any of it does: the generation folder
-    /// each tree's dists/&lt;product&gt; link serves and each index file's size and time, and every
-    /// base file's. Published generations are never rewritten, so the folder alone names the content;
-    /// the sizes and times cover trees published without the link and apt's updates of the base.
+    /// Forgets the verdicts the change from the indices last judged on to <paramref name="inputs"/>
+    /// may have changed; returns how many it forgot. Another set of files (an architecture, a
+    /// component or a base file more or less) forgets all of them.
     /// </summary>
-    private string Stamp(InstallabilityQuery query)
+    private static int Refresh(Judged judged, Inputs inputs)
     {
-        var b = new StringBuilder();
-        b.AppendJoin(',', query.Architectures).Append('\n');
-        foreach (var tree in query.Background.Prepend(query.From))
+        var before = judged.Keys.Count;
+        if (judged.Current is not { } old || old.Layout != inputs.Layout)
         {
-            var dists = Path.Combine(tree.LivePath, "dists", tree.Product);
-            b.Append(tree.Name).Append(" → ").Append(Directory.Exists(dists) ? new DirectoryInfo(dists).LinkTarget : "(none)").Append('\n');
-            foreach (var index in query.Architectures.SelectMany(arch => Indices(tree, arch)))
-                AppendFile(b, index);
+            judged.Reset();
+            return before;
         }
-        foreach (var file in query.Architectures.SelectMany(arch => BaseFiles(query.From.Product, arch)))
-            AppendFile(b, file);
-        return b.ToString();
+        // The lower repository: a candidate whose own stanzas changed (a binNMU, an architecture more).
+        for (var a = 0; a < inputs.Arches.Length; a++)
+        {
+            if (!old.Arches[a].Foreground.Select(s => s.Index).SequenceEqual(inputs.Arches[a].Foreground.Select(s => s.Index)))
+            {
+                foreach (var key in judged.Keys.Where(k => !judged.Texts.TryGetValue(k, out var t) || !t.SequenceEqual(inputs.Texts(k))).ToList())
+                    judged.Forget(key);
+                break;
+            }
+        }
+        // The background: the stanzas gained or lost, and the candidates that can reach them.
+        for (var a = 0; a < inputs.Arches.Length && judged.Keys.Count > 0; a++)
+        {
+            var changed = new List<DoseIndex.Entry>();
+            for (var s = 0; s < inputs.Arches[a].Background.Length; s++)
+                changed.AddRange(DoseIndex.Changed(old.Arches[a].Background[s].Index, inputs.Arches[a].Background[s].Index));
+            if (changed.Count == 0)
+                continue;
+            var oldIndices = old.Arches[a].BackgroundIndices;
+            var reaching = DoseIndex.ReachingAny(changed.SelectMany(e => e.Names), oldIndices);
+            if (changed.Any(e => e.Essential) || oldIndices.Any(i => i.EssentialNames.Any(reaching.Contains)))
+            {
+                judged.Reset();
+                return before;
+            }
+            var arch = inputs.Arches[a];
+            foreach (var key in judged.Keys.Where(k => old.Arches[a].Needs(k).Any(reaching.Contains) || arch.Needs(k).Any(reaching.Contains)).ToList())
+                judged.Forget(key);
+        }
+        return before - judged.Keys.Count;
     }
 
-    private static void AppendFile(StringBuilder b, string path)
+    /// <summary>Every file the check reads, per architecture, each read or taken from the indices already read.</summary>
+    private async Task<Inputs> ReadInputsAsync(InstallabilityQuery query, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var layout = new StringBuilder();
+        var arches = new List<ArchInputs>();
+        foreach (var arch in query.Architectures)
+        {
+            var foreground = new List<Slot>();
+            foreach (var (place, path) in Indices(query.From, arch))
+                foreground.Add(new Slot(place, await IndexAsync(place, path, cancellationToken)));
+            var background = new List<Slot>();
+            foreach (var (place, path) in query.Background.SelectMany(b => Indices(b, arch)))
+                background.Add(new Slot(place, await IndexAsync(place, path, cancellationToken)));
+            foreach (var (file, plain) in await BaseAsync(query.From.Product, arch, timeout, cancellationToken))
+                background.Add(new Slot(file, await IndexAsync(file, plain, cancellationToken)));
+            layout.Append(arch).Append(": ").AppendJoin(", ", foreground.Select(s => s.Place)).Append(" | ").AppendJoin(", ", background.Select(s => s.Place)).Append('\n');
+            arches.Add(new ArchInputs(arch, [.. foreground], [.. background]));
+        }
+        return new Inputs(layout.ToString(), [.. arches]);
+    }
+
+    /// <summary>The index of this version of the file: read once, then shared.</summary>
+    private async Task<DoseIndex> IndexAsync(string place, string path, CancellationToken cancellationToken)
     {
         var file = new FileInfo(path);
-        b.Append(path).Append(' ').Append(file.Exists ? file.Length : -1).Append(' ').Append(file.Exists ? file.LastWriteTimeUtc.Ticks : 0).Append('\n');
+        if (!file.Exists)
+            throw new FileNotFoundException($"{path} is gone (a newer generation replaced it?); ask again", path);
+        var identity = $"{path} {file.Length} {file.LastWriteTimeUtc.Ticks}";
+        DoseIndex? previous;
+        lock (_indicesLock)
+        {
+            if (_indices.TryGetValue(identity, out var known))
+                return known;
+            previous = _lastAt.GetValueOrDefault(place);
+        }
+        var index = await Task.Run(() => DoseIndex.Read(path, identity, previous, cancellationToken), cancellationToken);
+        lock (_indicesLock)
+        {
+            _indices[identity] = index;
+            _lastAt[place] = index;
+        }
+        return index;
     }
 
-    /// <summary>One dose-debcheck run per architecture for the <paramref name="wanted"/> candidates, its report read line by line as dose writes it.</summary>
-    private async Task<InstallabilityReport> RunAsync(InstallabilityQuery query, HashSet<string> wanted, CancellationToken cancellationToken)
+    /// <summary>Lets go of the indices no lower repository's verdicts rest on any more.</summary>
+    private void Prune()
     {
-        var qa = options.Value.Qa;
-        var timeout = TimeSpan.FromSeconds(qa.ToolTimeoutSeconds);
+        var used = _judged.Values.Select(j => j.Current).OfType<Inputs>()
+            .SelectMany(i => i.Arches).SelectMany(a => a.Foreground.Concat(a.Background)).Select(s => s.Index.Identity).ToHashSet(StringComparer.Ordinal);
+        lock (_indicesLock)
+        {
+            foreach (var identity in _indices.Keys.Where(k => !used.Contains(k)).ToList())
+                _indices.Remove(identity);
+        }
+    }
+
+    /// <summary>
+    /// dose-debcheck for the <paramref name="wanted"/> candidates: per architecture one run, or, for
+    /// thousands of candidates, one per share of them at once (each candidate is judged alone, so
+    /// splitting them changes no verdict; the cores share the work), each report read line by line
+    /// as dose writes it.
+    /// </summary>
+    private async Task<InstallabilityReport> RunAsync(Inputs inputs, HashSet<string> wanted, TimeSpan timeout, CancellationToken cancellationToken)
+    {
         var broken = new Dictionary<string, List<Uninstallable>>(StringComparer.Ordinal);
         var found = new HashSet<string>(StringComparer.Ordinal);
         using var temp = QaTool.Temp("ab-qa-dose-");
         try
         {
-            foreach (var arch in query.Architectures)
+            foreach (var arch in inputs.Arches)
             {
-                var fg = Path.Combine(temp.Path, $"fg-{arch}");
-                var owners = await WriteCandidatesAsync(query.From, arch, wanted, fg, cancellationToken);
-                found.UnionWith(owners.Values.Select(o => o.Key));
-                if (owners.Count == 0)
+                var keys = arch.ByKey.Keys.Where(wanted.Contains).ToList();
+                found.UnionWith(keys);
+                if (keys.Count == 0)
                     continue;
-                var args = new List<string> { $"--deb-native-arch={arch}", "--explain", "--failures", $"--fg={fg}" };
-                List<string> background = [.. query.Background.SelectMany(b => Indices(b, arch)), .. await BaseAsync(query.From.Product, arch, timeout, cancellationToken)];
-                // Only what the candidates can reach, as plain text: dose parses thousands of stanzas, not
-                // the whole base and target, and never a .gz itself (it reads only the first gzip member,
-                // and our publisher compresses a big index in many).
-                var reachable = Path.Combine(temp.Path, $"bg-{arch}");
-                await Task.Run(() => DoseBackground.Write(fg, background, reachable, cancellationToken), cancellationToken);
-                args.Add($"--bg={reachable}");
-                var report = new DoseReportReader();
-                var run = await runner.RunAsync(args, temp.Path, timeout, report.Line, cancellationToken);
-                if (run.TimedOut)
-                    return Failed($"{Dose} took longer than {timeout.TotalSeconds:0} s (Autobuilder:Qa:ToolTimeoutSeconds)");
-                // 0: all installable, 1: some are not; anything else is dose's own failure.
-                if (run.ExitCode is not (0 or 1))
-                    return Failed($"{Dose} ended with status {run.ExitCode}: {run.Tail}");
-                foreach (var item in report.Finish())
+                var shares = Math.Clamp(keys.Count / CandidatesPerShare, 1, Math.Min(Environment.ProcessorCount, MaxShares));
+                var size = (keys.Count + shares - 1) / shares;
+                var runs = await Task.WhenAll(keys.Chunk(size).Select((share, n) =>
+                    RunShareAsync(arch, [.. share], Path.Combine(temp.Path, $"{arch.Arch}-{n}"), temp.Path, timeout, cancellationToken)));
+                if (runs.FirstOrDefault(r => r.Failure is not null).Failure is { } failure)
+                    return Failed(failure);
+                foreach (var (key, item) in runs.SelectMany(r => r.Broken))
                 {
-                    if (!owners.TryGetValue((item.Package, item.Version, item.Architecture), out var owner))
-                        continue;
-                    if (!broken.TryGetValue(owner.Key, out var list))
-                        broken[owner.Key] = list = [];
-                    list.Add(item with { Package = owner.Package, Reasons = [.. item.Reasons.Select(r => Isolated().Replace(r, ""))] });
+                    if (!broken.TryGetValue(key, out var list))
+                        broken[key] = list = [];
+                    list.Add(item);
                 }
             }
         }
@@ -183,73 +331,102 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         return new InstallabilityReport(broken.ToDictionary(p => p.Key, p => (IReadOnlyList<Uninstallable>)p.Value), null, [.. wanted.Except(found)]);
     }
 
+    // Below this many candidates one dose run judges them all (a run's start and its background cost more than splitting saves).
+    private const int CandidatesPerShare = 1000;
+    private const int MaxShares = 4;
+
+    /// <summary>One dose-debcheck run over some candidates of one architecture: the broken binaries, each with its candidate's key; or why dose failed.</summary>
+    private async Task<(string? Failure, List<(string Key, Uninstallable Item)> Broken)> RunShareAsync(ArchInputs arch, List<string> keys, string prefix, string folder,
+        TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var fg = prefix + ".fg";
+        var reachable = prefix + ".bg";
+        // Only what the candidates can reach, as plain text: dose parses thousands of stanzas, not
+        // the whole base and target, and never a .gz itself (it reads only the first gzip member,
+        // and our publisher compresses a big index in many).
+        var owners = await Task.Run(() =>
+        {
+            var written = WriteCandidates(arch, keys, fg);
+            DoseBackground.Write(keys.SelectMany(arch.Needs), arch.BackgroundIndices, reachable);
+            return written;
+        }, cancellationToken);
+        var args = new List<string> { $"--deb-native-arch={arch.Arch}", "--explain", "--failures", $"--fg={fg}", $"--bg={reachable}" };
+        var report = new DoseReportReader();
+        var run = await runner.RunAsync(args, folder, timeout, report.Line, cancellationToken);
+        if (run.TimedOut)
+            return ($"{Dose} took longer than {timeout.TotalSeconds:0} s (Autobuilder:Qa:ToolTimeoutSeconds)", []);
+        // 0: all installable, 1: some are not; anything else is dose's own failure.
+        if (run.ExitCode is not (0 or 1))
+            return ($"{Dose} ended with status {run.ExitCode}: {run.Tail}", []);
+        var broken = new List<(string, Uninstallable)>();
+        foreach (var item in report.Finish())
+        {
+            if (owners.TryGetValue((item.Package, item.Version, item.Architecture), out var owner))
+                broken.Add((owner.Key, item with { Package = owner.Package, Reasons = [.. item.Reasons.Select(r => Isolated().Replace(r, ""))] }));
+        }
+        return (null, broken);
+    }
+
     private static InstallabilityReport Failed(string why) => new(new Dictionary<string, IReadOnlyList<Uninstallable>>(), why);
 
     /// <summary>
-    /// Writes the stanzas of the candidates' binaries for <paramref name="arch"/> (and all) into
+    /// Writes the stanzas of the candidates' binaries for one architecture (and all) into
     /// <paramref name="target"/>, each source's binaries renamed with a suffix of its own (and its
     /// relations to its own binaries and Provides with them), so that one dose-debcheck run judges
     /// every candidate against the background and its own source only: a candidate cannot make
     /// another installable while both wait (a package moves after what it needs). Returns whose
     /// each renamed binary is, and its real name.
     /// </summary>
-    private static async Task<Dictionary<(string, string, string), (string Key, string Package)>> WriteCandidatesAsync(PublishedIndices from, string arch,
-        HashSet<string> wanted, string target, CancellationToken cancellationToken)
+    private static Dictionary<(string, string, string), (string Key, string Package)> WriteCandidates(ArchInputs arch, List<string> keys, string target)
     {
-        var stanzas = new List<(string Key, Dictionary<string, string> Fields, List<string> Lines)>();
-        foreach (var index in Indices(from, arch))
-        {
-            using var reader = new StreamReader(Open(index), Encoding.UTF8);
-            var lines = new List<string>();
-            while (true)
-            {
-                var line = await reader.ReadLineAsync(cancellationToken);
-                if (line is null || line.Length == 0)
-                {
-                    if (lines.Count > 0)
-                    {
-                        var fields = Fields(lines);
-                        var package = fields.GetValueOrDefault("Package") ?? "";
-                        var version = fields.GetValueOrDefault("Version") ?? "";
-                        var (source, sourceVersion) = SourceOf(fields.GetValueOrDefault("Source"), package, version);
-                        var key = InstallabilityReport.Key(source, sourceVersion);
-                        if (wanted.Contains(key))
-                            stanzas.Add((key, fields, lines));
-                        lines = [];
-                    }
-                    if (line is null)
-                        break;
-                    continue;
-                }
-                lines.Add(line);
-            }
-        }
-
-        var suffixes = stanzas.Select(s => s.Key).Distinct().Select((k, i) => (k, i)).ToDictionary(p => p.k, p => $"{IsolationMark}{p.i}");
-        var ownNames = stanzas.GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g
-            .SelectMany(s => new[] { s.Fields.GetValueOrDefault("Package") ?? "" }.Concat(Names(s.Fields.GetValueOrDefault("Provides") ?? "")))
-            .ToHashSet(StringComparer.Ordinal));
         var owners = new Dictionary<(string, string, string), (string, string)>();
-        await using var output = new StreamWriter(target, append: false, new UTF8Encoding(false));
-        foreach (var (key, fields, lines) in stanzas)
+        using var output = new StreamWriter(target, append: false, new UTF8Encoding(false), 1 << 16);
+        for (var k = 0; k < keys.Count; k++)
         {
-            var suffix = suffixes[key];
-            var own = ownNames[key];
-            foreach (var line in lines)
+            var suffix = $"{IsolationMark}{k}";
+            var stanzas = arch.Of(keys[k]);
+            var own = stanzas.SelectMany(e => e.Names).ToHashSet(StringComparer.Ordinal);
+            foreach (var e in stanzas)
             {
-                var colon = line.IndexOf(':');
-                var name = colon > 0 && line[0] is not (' ' or '\t') ? line[..colon] : "";
-                await output.WriteAsync(name switch
+                foreach (var (name, lines) in Fields(e.Text))
                 {
-                    "Package" or "Provides" or "Depends" or "Pre-Depends" => $"{name}: {Rename(line[(colon + 1)..].Trim(), own, suffix)}\n",
-                    _ => line + "\n",
-                });
+                    if (name.Equals("Package", StringComparison.OrdinalIgnoreCase) || name.Equals("Provides", StringComparison.OrdinalIgnoreCase)
+                        || name.Equals("Depends", StringComparison.OrdinalIgnoreCase) || name.Equals("Pre-Depends", StringComparison.OrdinalIgnoreCase))
+                    {
+                        var value = string.Join(' ', lines.Select((l, i) => i == 0 ? l[(name.Length + 1)..].Trim() : l.Trim()));
+                        output.Write($"{name}: {Rename(value, own, suffix)}\n");
+                    }
+                    else
+                    {
+                        foreach (var line in lines)
+                            output.Write(line + "\n");
+                    }
+                }
+                output.Write('\n');
+                owners[(e.Package + suffix, e.Version ?? "", e.Architecture ?? "")] = (keys[k], e.Package);
             }
-            await output.WriteAsync('\n');
-            var package = fields.GetValueOrDefault("Package") ?? "";
-            owners[(package + suffix, fields.GetValueOrDefault("Version") ?? "", fields.GetValueOrDefault("Architecture") ?? "")] = (key, package);
         }
         return owners;
+    }
+
+    /// <summary>A stanza's fields, each its name and its lines (the first and its continuation lines).</summary>
+    private static IEnumerable<(string Name, List<string> Lines)> Fields(string text)
+    {
+        (string Name, List<string> Lines)? current = null;
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line[0] is ' ' or '\t' && current is { } c)
+            {
+                c.Lines.Add(line);
+                continue;
+            }
+            if (current is { } done)
+                yield return done;
+            var colon = line.IndexOf(':');
+            current = (colon > 0 ? line[..colon] : "", [line]);
+        }
+        if (current is { } last)
+            yield return last;
     }
 
     /// <summary>The mark on renamed candidate binaries; taken out of dose's reasons again.</summary>
@@ -259,26 +436,9 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
     private static string Rename(string value, HashSet<string> own, string suffix) =>
         RelationName().Replace(value, m => own.Contains(m.Groups[2].Value) ? m.Groups[1].Value + m.Groups[2].Value + suffix : m.Value);
 
-    private static IEnumerable<string> Names(string relations) =>
-        RelationName().Matches(relations).Select(m => m.Groups[2].Value);
-
     // A package name at the start of a relation atom: after the field start, a comma or a bar.
     [GeneratedRegex(@"(^\s*|[,|]\s*)([a-z0-9][a-z0-9+.-]*)")]
     private static partial Regex RelationName();
-
-    private static Dictionary<string, string> Fields(List<string> lines)
-    {
-        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var line in lines)
-        {
-            if (line.Length == 0 || line[0] is ' ' or '\t')
-                continue;
-            var colon = line.IndexOf(':');
-            if (colon > 0 && line[..colon] is "Package" or "Version" or "Source" or "Architecture" or "Provides")
-                fields[line[..colon]] = line[(colon + 1)..].Trim();
-        }
-        return fields;
-    }
 
     /// <summary>Policy §5.6.1: "Source: name (version)" when the source's version differs; the package's own name and version when absent.</summary>
     private static (string Source, string Version) SourceOf(string? field, string package, string version)
@@ -289,26 +449,24 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         return open < 0 ? (field.Trim(), version) : (field[..open].Trim(), field[(open + 1)..].TrimEnd(')', ' '));
     }
 
-    /// <summary>The Packages file of each component for <paramref name="arch"/> in a published tree: .gz first (read here, never by dose), else the plain or .xz one (refused when read).</summary>
-    private static IEnumerable<string> Indices(PublishedIndices tree, string arch)
+    /// <summary>
+    /// The Packages file of each component for <paramref name="arch"/> in a published tree, with its
+    /// place ("tree component arch"): .gz first, else the plain or .xz one (refused when read). Read
+    /// through the generation folder the tree's dists/&lt;product&gt; link serves now, so that a
+    /// switch to a newer generation while it is read cannot mix two generations' files.
+    /// </summary>
+    private static IEnumerable<(string Place, string Path)> Indices(PublishedIndices tree, string arch)
     {
+        var dists = Path.Combine(tree.LivePath, "dists", tree.Product);
+        var link = Directory.Exists(dists) ? new DirectoryInfo(dists).LinkTarget : null;
+        var folder = link is null ? dists : Path.GetFullPath(link, Path.Combine(tree.LivePath, "dists"));
         foreach (var component in tree.Components.Where(Plain))
         {
-            var stem = Path.Combine(tree.LivePath, "dists", tree.Product, component, $"binary-{arch}", "Packages");
+            var stem = Path.Combine(folder, component, $"binary-{arch}", "Packages");
             var found = new[] { stem + ".gz", stem, stem + ".xz" }.FirstOrDefault(File.Exists);
             if (found is not null)
-                yield return found;
+                yield return ($"{tree.Name} {component} {arch}", found);
         }
-    }
-
-    private static Stream Open(string path)
-    {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        if (path.EndsWith(".gz", StringComparison.Ordinal))
-            return new GZipStream(file, CompressionMode.Decompress);
-        if (path.EndsWith(".xz", StringComparison.Ordinal))
-            throw new InvalidDataException($"{path}: only .gz or plain indices are read here (publish .gz: IndexCompressions)");
-        return file;
     }
 
     /// <summary>The base's Packages files for the product and architecture as configured (globs expanded; apt's pdiff indices left out).</summary>
@@ -329,14 +487,14 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
         }
     }
 
-    /// <summary>The base's Packages files for dose: .lz4, .zst and .bz2 (apt's lists) as plain copies (see <see cref="PlainAsync"/>).</summary>
-    private async Task<List<string>> BaseAsync(string product, string arch, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The base's Packages files, each with the file to read: .lz4, .zst and .bz2 (apt's lists) as plain copies (see <see cref="PlainAsync"/>).</summary>
+    private async Task<List<(string File, string Plain)>> BaseAsync(string product, string arch, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var files = new List<string>();
+        var files = new List<(string, string)>();
         foreach (var file in BaseFiles(product, arch))
         {
             var compressed = file.EndsWith(".lz4", StringComparison.Ordinal) || file.EndsWith(".zst", StringComparison.Ordinal) || file.EndsWith(".bz2", StringComparison.Ordinal);
-            files.Add(compressed ? await PlainAsync(file, timeout, cancellationToken) : file);
+            files.Add((file, compressed ? await PlainAsync(file, timeout, cancellationToken) : file));
         }
         return files;
     }
@@ -384,6 +542,10 @@ public sealed partial class DoseInstallabilityChecker(IOptions<AutobuilderOption
 
     [GeneratedRegex(@"--qa-candidate[0-9]+")]
     private static partial Regex Isolated();
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "{Distribution}: dose-debcheck judged {Judged} candidate(s) ({Kept} verdicts kept, {Forgotten} forgotten by a change of the indices); indices read in {ReadMs:0} ms, {TotalMs:0} ms in all")]
+    private static partial void LogJudged(ILogger logger, string distribution, int judged, int kept, int forgotten, double readMs, double totalMs);
 
     private static bool Plain(string word) => word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && word[0] != '.' && word[0] != '-';
 }

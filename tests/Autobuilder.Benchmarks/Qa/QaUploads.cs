@@ -18,6 +18,10 @@ internal static partial class QaUploads
     public const string Product = "bookworm";
     public const string Current = "1.0-1";
     public const string Older = "0.9-1";
+    public const string Newer = "1.1-1";
+
+    /// <summary>Packages uploaded again at <see cref="Newer"/> to time a publish the candidates reach: every candidate's chain of qabench&lt;i/2&gt; ends at qabench1; qabench2 is on the chain of the candidates whose number starts with binary 10 (most of them at full size, none at --quick).</summary>
+    public static readonly int[] Reaching = [1, 2];
 
     public static string Name(int i) => $"qabench{i}";
 
@@ -35,7 +39,7 @@ internal static partial class QaUploads
     public static void EnsureGenerated(string folder, int packages, int candidates, int extra)
     {
         var marker = Path.Combine(folder, ".generated");
-        var what = $"{packages} {candidates} {extra}";
+        var what = $"{packages} {candidates} {extra} newer {string.Join(',', Reaching)}";
         if (File.Exists(marker) && File.ReadAllText(marker) == what)
             return;
         if (Directory.Exists(folder))
@@ -48,6 +52,8 @@ internal static partial class QaUploads
             Write(folder, i, Current, Control(i, Current, packages, candidates), data);
             if (i >= packages - candidates && i < packages && i % 2 == 0)
                 Write(folder, i, Older, Control(i, Older, packages, candidates), data);
+            if (Reaching.Contains(i))
+                Write(folder, i, Newer, Control(i, Newer, packages, candidates), data);
         });
         Console.Error.WriteLine($"qa: generated {packages + extra:N0} uploads (+ {candidates / 2:N0} older versions) in {sw.Elapsed.TotalSeconds:0.0} s");
         File.WriteAllText(marker, what);
