@@ -136,6 +136,13 @@ using (dataRootLock)
         Console.Error.WriteLine($"autobuilder-silo: error: {configFile}: {string.Join("; ", invalid.Failures)}");
         return 2;
     }
+    catch (Exception) when (host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+    {
+        // SIGTERM while starting: Orleans cancels its start and the host's start throws. A stop was
+        // asked for and the silo stopped: that is a clean exit (an unhandled exception would abort, 134).
+        Console.Error.WriteLine("autobuilder-silo: stopped while starting");
+        return 0;
+    }
 }
 return 0;
 

@@ -89,6 +89,10 @@ public sealed class SiloProcess : IAsyncDisposable
     public int GatewayPort { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>What the silo logs once its host has started (src/Autobuilder.Silo/Hosting/StartupReport.cs).</summary>
+    private const string StartedLine = "s after the process began";
+    private TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The silo's process id while it runs.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
@@ -166,6 +170,7 @@ public sealed class SiloProcess : IAsyncDisposable
         psi.ArgumentList.Add(ConfigPath);
         foreach (var (key, value) in Environment)
             psi.Environment[key] = value;
+        _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -179,6 +184,8 @@ public sealed class SiloProcess : IAsyncDisposable
         lock (_output)
         {
             _output.AppendLine(line);
+            if (line is not null && line.Contains(StartedLine, StringComparison.Ordinal))
+                _started.TrySetResult();
             // AB_TEST_LOGS=folder keeps every silo's output after the test's folders are gone.
             if (System.Environment.GetEnvironmentVariable("AB_TEST_LOGS") is { Length: > 0 } logs)
                 File.AppendAllText(Path.Combine(Directory.CreateDirectory(logs).FullName, $"{Name}.log"), line + "\n");
@@ -230,6 +237,11 @@ public sealed class SiloProcess : IAsyncDisposable
                 _client = host;
                 // The silo is up once its scheduler answers; slots announce themselves right after start.
                 await Grains.GetGrain<IBuildSchedulerGrain>(0).GetStatusAsync();
+                // Grains answer before the host has started its last services (the web listeners come
+                // after Orleans' lifecycle): a test that asked for a page at once was refused, and a
+                // SIGTERM then cut the start short. The silo says when the host has started
+                // (StartupReport); a silo whose log does not show it is waited for no longer than this.
+                await Task.WhenAny(_started.Task, Task.Delay(TimeSpan.FromSeconds(20)));
                 return;
             }
             catch (Exception) when (DateTime.UtcNow < deadline)
