@@ -18,7 +18,9 @@ namespace Autobuilder.Silo.Tests.Cluster;
 public sealed class ClusterChaosTests(ClusterFixture fixture, ITestOutputHelper output)
 {
     // Seen passing (seed 1633998670, load 16–52: 30 settled, 8 kills, 301 s with restarts of 24–36 s
-    // taking 74 % of it, close to the 5-minute deadline at that load; docs/reliability.md).
+    // taking 74 % of it, close to the 5-minute deadline at that load). Seen failing at load 62–83
+    // (seed 2049330984): a restarted garage missed Orleans' join pings and stopped itself (exit 134).
+    // CI runs at load 5–20 (docs/reliability.md).
     [Fact]
     public async Task Should_lose_nothing_and_publish_nothing_twice_When_garage_builder_and_stage_silos_are_killed_8_times_during_30_uploads()
     {
