@@ -96,6 +96,12 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The silo's process id while it runs.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
 
+    /// <summary>
+    /// When the last <see cref="StartAsync"/> started the process (this machine's clock, the one the
+    /// silo stamps its records with): what a restart's recovery is measured from.
+    /// </summary>
+    public DateTimeOffset? LastExecAt { get; private set; }
+
     /// <summary>The silo's exit status once it has ended.</summary>
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
@@ -171,6 +177,7 @@ public sealed class SiloProcess : IAsyncDisposable
         foreach (var (key, value) in Environment)
             psi.Environment[key] = value;
         _started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        LastExecAt = DateTimeOffset.UtcNow;
         _process = Process.Start(psi)!;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);

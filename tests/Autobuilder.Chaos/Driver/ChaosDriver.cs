@@ -410,16 +410,21 @@ public sealed class ChaosDriver
             TimeSpan? back = null;
             if (probe is not null)
             {
+                // Recovery is the silo's own record: the probe's ReceivedAt (stamped by intake when it
+                // hands the upload to its grain) less the exec of the new process, on the same clock.
+                // So neither the driver's polling nor its client's connect adds to it; the driver only
+                // has to see it, and it reads the registry every 200 ms (each read costs the
+                // starting silo CPU).
                 using var intake = In(TimeSteps.IntakeBack);
                 var until = DateTime.UtcNow.AddSeconds(120);
                 while (DateTime.UtcNow < until)
                 {
-                    if (await TryRefreshAsync() && _uploads.ContainsKey(probe.Index))
+                    if (await TryRefreshAsync() && _uploads.TryGetValue(probe.Index, out var taken))
                     {
-                        back = start.Elapsed;
+                        back = taken.ReceivedAt - victim.LastExecAt!.Value;
                         break;
                     }
-                    await Task.Delay(50);
+                    await Task.Delay(200);
                 }
                 if (back is null)
                     _report.Failures.Add($"after kill {_report.Kills.Count + 1}, {probe} waited in incoming for 120 s without being taken");

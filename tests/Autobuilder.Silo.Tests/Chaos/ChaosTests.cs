@@ -7,24 +7,26 @@ namespace Autobuilder.Silo.Tests.Chaos;
 /// Issue 14 point 1 in CI: the chaos driver's run on one real silo of role all — real uploads (good,
 /// bad of three kinds, dep-wait pairs, newer and repeated versions), promotions, clean-ups and
 /// rollbacks, and SIGKILLs of the silo at random moments, each followed by a restart on the same data
-/// root. CI runs the size that fits its time (<see cref="Uploads"/>, <see cref="Kills"/>); the soak
-/// program (tests/Autobuilder.Chaos) runs the issue's 100 uploads and 20 kills and more, and the same
-/// mix without kills for the throughput ratio. AB_CHAOS_SEED=N runs again with the seed a failed run printed.
+/// root. CI runs the issue's size (<see cref="Uploads"/>, <see cref="Kills"/>) and asserts the recovery
+/// time; the soak program (tests/Autobuilder.Chaos) runs the same and more, and the same mix without
+/// kills for the throughput ratio. AB_CHAOS_SEED=N runs again with the seed a failed run printed.
 /// </summary>
 [Trait("Category", "Chaos")]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
-    // Not the issue's 100 uploads and 20 kills: that run takes about 11 minutes on this 2-core machine
-    // under the other jobs' load (docs/reliability.md, "Last runs"), against a whole suite of 30 minutes.
-    private const int Uploads = 30;
-    private const int Kills = 8;
+    // The issue's size (point 1, "Proof"): at least 100 uploads and 20 kills in role all.
+    private const int Uploads = 100;
+    private const int Kills = 20;
 
-    // Not yet seen passing at this size: the one run of this session (load average about 95 from four
-    // other helpers' builds and suites) dropped 14 of 30 before its deadline — every one registered once
-    // and settled as it must — because each restart took 40–95 s there (docs/reliability.md). Remove the
-    // Skip after a passing run at CI's load.
-    [Fact(Skip = "issue 14: not yet seen passing at 30 uploads/8 kills — at load 95 restarts took 40–95 s and the deadline came after 14 drops, none lost (docs/reliability.md)")]
-    public async Task Should_lose_nothing_publish_nothing_twice_and_keep_the_archive_whole_When_the_silo_is_killed_8_times_during_30_uploads()
+    // Issue 14, "Speed": time to recover after a kill (silo start to intake taking uploads again) at p95.
+    private static readonly TimeSpan RecoveryP95 = TimeSpan.FromSeconds(10);
+
+    // Every end check held at this size (seed 467516418, load 17–27: 100 dropped and settled, 20 kills,
+    // 75 generations whole, 179 mails, 2 duplicates marked), but the run took 614 s and recovery p95
+    // was 13.7 s (p50 9.2 s) against the 10 s asked (docs/reliability.md): too long for CI's suite and
+    // over the bound. Remove the Skip once a run at CI's load fits about 6 minutes and p95 ≤ 10 s.
+    [Fact(Skip = "issue 14: 100 uploads/20 kills held every end check but took 614 s at load 17–27 and recovery p95 was 13.7 s against 10 s (docs/reliability.md)")]
+    public async Task Should_lose_nothing_publish_nothing_twice_and_keep_the_archive_whole_When_the_silo_is_killed_20_times_during_100_uploads()
     {
         // Arrange
         using var work = new TempDir("ab-chaos-");
@@ -35,8 +37,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             Kills = Kills,
             Seed = seed,
             WorkRoot = work.Path,
-            // About 3 minutes at load 20 (docs/reliability.md); twice that before the run counts as stuck.
-            Deadline = TimeSpan.FromMinutes(6),
+            Deadline = TimeSpan.FromMinutes(10),
             Log = line => output.WriteLine($"{DateTime.UtcNow:HH:mm:ss} {line}"),
         });
 
@@ -44,6 +45,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var report = await driver.RunAsync();
 
         // Assert
+        // The throughput under kills is printed (report); its ratio to the same mix without kills
+        // needs a second run of the whole mix, which CI's time does not hold: the soak program
+        // (tests/Autobuilder.Chaos) runs both in one run and prints the ratio.
         output.WriteLine(report.ToString());
         Assert.True(report.Failures.Count == 0, $"seed {seed}: {string.Join("\n", report.Failures)}");
         Assert.Equal(Uploads, report.Dropped);
@@ -51,5 +55,9 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.Equal(Kills, report.Kills.Count);
         Assert.True(report.DebsChecked > 0 && report.GenerationsChecked >= 2, "the live archive was checked");
         Assert.True(report.Mails >= report.Settled, $"{report.Mails} mails for {report.Settled} settled uploads");
+        // Recovery is measured at every kill of the garage that found an upload still to drop (all but the last few).
+        Assert.True(report.Kills.Count(k => k.IntakeBack is not null) >= Kills / 2, "recovery was measured");
+        Assert.True(report.RecoveryP(0.95) <= RecoveryP95,
+            $"seed {seed}: recovery p95 {report.RecoveryP(0.95)?.TotalSeconds:0.00} s, over the {RecoveryP95.TotalSeconds:0} s asked (issue 14, Speed)");
     }
 }
