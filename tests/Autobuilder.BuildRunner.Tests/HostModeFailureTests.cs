@@ -172,6 +172,57 @@ public class HostModeFailureTests
     }
 
     [Fact]
+    public void Should_stop_the_unpack_and_report_InfrastructureError_When_the_host_builds_another_architecture()
+    {
+        using var build = new BuildFolder();
+        var other = BuildFolder.Arch == "s390x" ? "amd64" : "s390x";
+        var args = build.Args("any");
+        args[Array.IndexOf(args, "--arch") + 1] = other;
+
+        // The architecture is checked while the source unpacks: the run still ends as the wrong host's.
+        var run = build.Run(args).AssertExit(4);
+
+        Assert.Contains($"this host builds {BuildFolder.Arch}, not {other}", run.Log);
+        Assert.Equal(BuildOutcome.InfrastructureError, run.State.Outcome);
+        Assert.DoesNotContain("=== build ===", run.Log);
+        // Nothing of the unpack outlives the runner (it is stopped, then waited for).
+        Assert.Empty(ProcessesIn(build.Path));
+    }
+
+    [Fact]
+    public void Should_report_InfrastructureError_When_the_build_dependencies_cannot_be_written_for_the_check()
+    {
+        using var build = new BuildFolder();
+        // The check's control file is written in the build folder; a folder in its place makes that fail.
+        Directory.CreateDirectory(build[".build-deps.control"]);
+
+        var run = build.Run(build.Args("any")).AssertExit(4);
+
+        Assert.Contains("could not be read from", run.Log);
+        Assert.Equal(BuildOutcome.InfrastructureError, run.State.Outcome);
+        Assert.DoesNotContain("=== build ===", run.Log);
+    }
+
+    /// <summary>Processes whose working directory is <paramref name="folder"/> or below it.</summary>
+    private static List<string> ProcessesIn(string folder)
+    {
+        var found = new List<string>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                var cwd = new DirectoryInfo(Path.Combine(dir, "cwd")).LinkTarget;
+                if (cwd is not null && (cwd == folder || cwd.StartsWith(folder + "/", StringComparison.Ordinal)))
+                    found.Add($"{Path.GetFileName(dir)} {File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ')}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+        return found;
+    }
+
+    [Fact]
     public void Should_still_write_done_and_InfrastructureError_When_a_step_fails_unexpectedly()
     {
         using var build = new BuildFolder();

@@ -276,22 +276,26 @@ public sealed partial class UploadGrain(
         if (result.Outcome == BuildOutcome.DepWait)
             await RecordDependencyWaitAsync(build, result);
         await DiagnoseAsync(build);
-        await TransitionAsync(S.State, $"{build.Architecture}: {Describe(build)}");
-        await SettleIfAllFinishedAsync();
+        // The build's line and, when it was the last build, the upload's outcome: one write.
+        RecordTransition(S.State, $"{build.Architecture}: {Describe(build)}");
+        if (!await SettleIfAllFinishedAsync())
+            await WriteAsync();
         // The result is safe: the slot is answered now, the offers and mails follow in a turn of their own.
         FinishLater();
         return true;
     }
 
-    private async Task SettleIfAllFinishedAsync()
+    /// <summary>Records and writes the upload's outcome once every build has finished; false (nothing written) while one still runs or waits.</summary>
+    private async Task<bool> SettleIfAllFinishedAsync()
     {
         if (!S.Builds.All(b => b.State == BuildState.Finished))
-            return;
+            return false;
         var outcome = S.Builds.Any(b => b.Outcome is BuildOutcome.BuildFailed or BuildOutcome.BadSource or BuildOutcome.InfrastructureError)
             ? UploadState.Failed
             : S.Builds.Any(b => b.Outcome == BuildOutcome.Cancelled) ? UploadState.Cancelled
             : S.Builds.Any(b => b.Outcome == BuildOutcome.DepWait) ? UploadState.DepWait : UploadState.Built;
         await TransitionAsync(outcome, string.Join("; ", S.Builds.Select(b => $"{b.Architecture}: {Describe(b)}")), outcome);
+        return true;
     }
 
     async Task<string> IUploadGrain.CancelAsync(string reason, string by)
@@ -369,12 +373,15 @@ public sealed partial class UploadGrain(
     }
 
     /// <summary>
-    /// Mails each build's result, offers a built upload to the stage and mails its answer, once each.
-    /// A mail server that is down holds the mails, not the offer: the results are published
-    /// meanwhile, and the mails owed go out when the server is back (its retry timer calls again).
+    /// Offers a built upload to the stage, mails each build's result and the stage's answer, once each.
+    /// The offer goes first, so the packages are live without waiting for mail (an SMTP exchange,
+    /// the outbox). A mail server that is down holds the mails, not the offer: the results are
+    /// published meanwhile, and the mails owed go out when the server is back (its retry timer
+    /// calls again); a stage that cannot be reached holds the offer, not the build mails.
     /// </summary>
     private async Task FinishAsync()
     {
+        var offered = S.State is not (UploadState.Built or UploadState.Publishing) || await PublishAsync();
         var mailsOwed = false;
         foreach (var build in S.Builds.Where(b => b.State == BuildState.Finished && !b.Mailed))
         {
@@ -387,7 +394,7 @@ public sealed partial class UploadGrain(
             build.Mailed = true;
             await WriteAsync();
         }
-        if (S.State is UploadState.Built or UploadState.Publishing && !await PublishAsync())
+        if (!offered)
             return;
         if (mailsOwed || !await MailPublicationAsync())
             return;

@@ -18,10 +18,12 @@ public static class HostFileTransfer
         {
             ct.ThrowIfCancellationRequested();
             var chunk = await host.ReadAsync(remotePath, offset, ChunkSize);
-            if (chunk.Length == 0)
-                break;
             await file.WriteAsync(chunk, ct);
             offset += chunk.Length;
+            // The other side reads all it is asked for up to the end of the file: a short chunk is
+            // the last one, and asking again for the empty rest would cost a round trip per file.
+            if (chunk.Length < ChunkSize)
+                break;
         }
         await file.FlushAsync(ct);
         return offset;

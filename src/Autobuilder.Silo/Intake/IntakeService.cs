@@ -75,13 +75,19 @@ public sealed partial class IntakeService(
                 IncludeSubdirectories = false,
                 NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.Size | NotifyFilters.LastWrite,
             };
-            watcher.Created += (_, _) => _watch.Wake();
+            // A .dsc is an upload's last file here (a .changes must come before it, README): when
+            // one takes its name (a rename, or a move from elsewhere, which inotify reports as a
+            // creation) the scan need not wait for the burst to settle. A .dsc created empty and
+            // still being written is seen as incomplete and looked at again at its next change.
+            watcher.Created += (_, e) => _watch.Wake(urgent: IsDsc(e.Name));
             watcher.Changed += (_, _) => _watch.Wake();
-            watcher.Renamed += (_, _) => _watch.Wake();
+            watcher.Renamed += (_, e) => _watch.Wake(urgent: IsDsc(e.Name));
             watcher.EnableRaisingEvents = true;
             _productWatchers.Add(watcher);
         }
     }
+
+    private static bool IsDsc(string? name) => name?.EndsWith(".dsc", StringComparison.Ordinal) == true;
 
     /// <summary>
     /// Bounded whatever intake is doing: the scan never blocks, copies stop at their next block

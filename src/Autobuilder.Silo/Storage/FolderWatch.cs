@@ -7,13 +7,21 @@ namespace Autobuilder.Silo.Storage;
 /// it — and at least once a second, which catches what a watcher can miss (events dropped under
 /// load, files that only become ready with time). One scan at a time; a failed scan is logged
 /// and tried again a second later. Intake and the stage's queue both watch this way.
+/// A wake waits <see cref="Settle"/> so that a burst of events (scp or a hand-off writing
+/// several files) makes one scan; an urgent wake (<see cref="Wake(bool)"/>: the file that
+/// completes an upload arrived) cuts that wait short, since nothing after it is needed.
 /// </summary>
 public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger logger, bool includeSubdirectories = true) : IAsyncDisposable
 {
+    /// <summary>How long a wake waits for more events of the same burst before the scan.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(50);
+
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly SemaphoreSlim _urgentWake = new(0);
     private readonly CancellationTokenSource _stop = new();
     private FileSystemWatcher? _watcher;
     private Task? _loop;
+    private int _urgent;
 
     public void Start()
     {
@@ -31,8 +39,20 @@ public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger 
     }
 
     /// <summary>Asks for a scan soon (several calls before it runs make one scan).</summary>
-    public void Wake()
+    public void Wake() => Wake(urgent: false);
+
+    /// <summary>
+    /// Asks for a scan; <paramref name="urgent"/>: without waiting for the burst to settle (a
+    /// scan under way is not interrupted; the next one starts as soon as it ends).
+    /// </summary>
+    public void Wake(bool urgent)
     {
+        if (urgent)
+        {
+            Volatile.Write(ref _urgent, 1);
+            if (_urgentWake.CurrentCount == 0)
+                _urgentWake.Release();
+        }
         if (_wake.CurrentCount == 0)
             _wake.Release();
     }
@@ -45,8 +65,15 @@ public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger 
             {
                 await scan();
                 await _wake.WaitAsync(TimeSpan.FromSeconds(1), ct);
-                // Let a burst of file events (scp or a hand-off writing several files) settle into one scan.
-                await Task.Delay(50, ct);
+                // Let a burst of file events (scp or a hand-off writing several files) settle into
+                // one scan, unless (or until) a wake says the burst's last file is there.
+                if (Volatile.Read(ref _urgent) == 0)
+                    await _urgentWake.WaitAsync(Settle, ct);
+                // Cleared before the scan: an urgent wake during the scan makes the next one start at once.
+                Volatile.Write(ref _urgent, 0);
+                while (_urgentWake.Wait(0))
+                {
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -68,6 +95,7 @@ public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger 
             await _loop.ContinueWith(_ => { }, CancellationToken.None);
         _stop.Dispose();
         _wake.Dispose();
+        _urgentWake.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scanning {Folder} failed; trying again in a second")]

@@ -80,10 +80,10 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
         using var key = UploaderGpgKey.Create(Path.Combine(root, "uploader-gnupg"), "Bench Uploader <uploader@bench.example.org>");
         var dscs = ExampleSources.Make(repo, Path.Combine(root, "sources"), ["1.0", .. Enumerable.Range(0, uploads).Select(Version)], key);
 
-        await using var all = Shipped("all", Path.Combine(root, "all"), null);
-        await using var garage = Shipped("garage", Path.Combine(root, "garage"), database);
-        await using var builder = Shipped("builder", Path.Combine(root, "builder1"), database);
-        await using var stage = Shipped("stage", Path.Combine(root, "stage"), database);
+        await using var all = Shipped("all", Path.Combine(root, "all"), null, Stamped);
+        await using var garage = Shipped("garage", Path.Combine(root, "garage"), database, Stamped);
+        await using var builder = Shipped("builder", Path.Combine(root, "builder1"), database, Stamped);
+        await using var stage = Shipped("stage", Path.Combine(root, "stage"), database, Stamped);
         var sw = Stopwatch.StartNew();
         await all.StartAsync();
         // The garage first: every other silo's start talks to the scheduler on it.
@@ -138,6 +138,9 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
         var extra99 = P(cluster.Runs, r => r.Total, 99) - P(one.Runs, r => r.Total, 99);
         var ratio = P(cluster.Runs, r => r.Total, 50) / P(one.Runs, r => r.Total, 50);
         report.Line("");
+        // The silos' own logs (the stage logs where each offer spent its time), kept beside the report.
+        foreach (var (silo, label) in new[] { (all, "all"), (garage, "garage"), (builder, "builder"), (stage, "stage") })
+            File.WriteAllText(Path.Combine(work, $"cluster-latency-{label}.log"), silo.Output);
         report.Line($"Cluster extra cost: p50 **{extra50:+0.000;-0.000} s** ({ratio:0.00}× the one silo), p99 {extra99:+0.000;-0.000} s; " +
                     $"target ≤ 1 s: **{(extra50 <= 1 ? "met" : "not met")}** at p50, {(extra99 <= 1 ? "met" : "not met")} at p99. " +
                     $"Load average {Report.Load()} at the end.");
@@ -276,6 +279,14 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
         return new SchedulerCluster(garage, builder, counter);
     }
 
+    /// <summary>Log lines with their UTC time to the millisecond, so the kept logs show where an upload's time went.</summary>
+    private static void Stamped(JsonObject config) =>
+        config["Logging"]!["Console"] = new JsonObject
+        {
+            ["FormatterName"] = "simple",
+            ["FormatterOptions"] = new JsonObject { ["TimestampFormat"] = "HH:mm:ss.fff ", ["UseUtcTimestamp"] = true, ["SingleLine"] = true },
+        };
+
     private SiloProcess Shipped(string role, string dataRoot, string? database, Action<JsonObject>? extra = null) =>
         ShippedSilo.Create(repo, role, dataRoot, database, database is null ? null : _certificates, extra);
 
@@ -320,10 +331,17 @@ internal sealed class ClusterBenchmark(string repo, string work, Report report)
             var done = At(UploadState.Built);
             var run = new UploadRun((visible!.Value - landed).TotalSeconds, (building - landed).TotalSeconds,
                 (done - building).TotalSeconds, (visible.Value - done).TotalSeconds);
+            // Where the time went, for whoever reads the progress: every recorded step, in ms after landing.
+            Console.Error.WriteLine($"cluster: {name} {version} steps (ms after landing): " + string.Join(", ", details.History
+                .Where(t => t.At >= landed.AddSeconds(-1))
+                .Select(t => $"{t.To}{(t.To == t.From ? $" ({Cut(t.Reason)})" : "")} {(t.At - landed).TotalMilliseconds:0}"))
+                + $", apt-visible {(visible.Value - landed).TotalMilliseconds:0}");
             if (version != "1.0")
                 Runs.Add(run);
             return run;
         }
+
+        private static string Cut(string reason) => reason.Length <= 40 ? reason : reason[..40] + "…";
 
         /// <summary>Reads the live index as apt would (through the dists link): is this version listed?</summary>
         private bool Lists(string version)
