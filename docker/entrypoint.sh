@@ -7,6 +7,14 @@
 #   provision-certs CA_DIR TARGET_ROOT NAME…   the CA and each silo's certificates (provision-certs.sh)
 #   autobuilder ARGS…    run the admin console
 set -eu
+config="${AUTOBUILDER_CONFIG:-/etc/autobuilder/${AUTOBUILDER_ROLE:-all}.json}"
+# The console reads the same file (products, where the data root and this user's certificate are).
+export AUTOBUILDER_CONFIG="$config"
+# all.json keeps its data in ./var (for ./run.sh in a checkout); in the image every role's data is
+# the volume.
+if [ "$config" = /etc/autobuilder/all.json ] && [ -z "${AUTOBUILDER_Autobuilder__DataRoot:-}" ]; then
+  export AUTOBUILDER_Autobuilder__DataRoot=/var/lib/autobuilder
+fi
 case "${1:-silo}" in
   silo) ;;
   db-init) exec dotnet /opt/autobuilder/admin/autobuilder.dll db init ;;
@@ -14,7 +22,6 @@ case "${1:-silo}" in
   autobuilder) shift; exec dotnet /opt/autobuilder/admin/autobuilder.dll "$@" ;;
   *) exec "$@" ;;
 esac
-config="${AUTOBUILDER_CONFIG:-/etc/autobuilder/${AUTOBUILDER_ROLE:-all}.json}"
 if [ "${AUTOBUILDER_SSHD:-0}" = 1 ]; then
   # Builder hosts may also take builds over SSH, one unix user per slot (silo-config/README.md).
   # sshd needs root: such a container starts as root (compose: user: root) and the silo below

@@ -45,4 +45,24 @@ public class UploadCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("incoming/nosuch does not exist", result.Stderr);
     }
+
+    [Fact]
+    public void Should_take_the_product_and_data_root_from_the_environment_When_the_silo_is_configured_so()
+    {
+        // As in the container image: the configuration file named by AUTOBUILDER_CONFIG, its data root
+        // overridden by AUTOBUILDER_Autobuilder__DataRoot (what the silo reads by the same rule).
+        using var dir = new TempDir();
+        var dsc = new SourcePackage(Name: "ab-up").BuildSource(dir["src"].EnsureFolder());
+        var incoming = Directory.CreateDirectory(dir["var/incoming/sid"]).FullName;
+        File.WriteAllText(dir["silo.json"], """{ "Autobuilder": { "DataRoot": "/nonexistent", "Products": [ "sid" ] } }""");
+
+        var result = Tool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, Cli.Console), "upload", dsc],
+            workingDirectory: dir["src"],
+            environment: new Dictionary<string, string> { ["AUTOBUILDER_CONFIG"] = dir["silo.json"], ["AUTOBUILDER_Autobuilder__DataRoot"] = dir["var"] },
+            timeout: TimeSpan.FromMinutes(1));
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(["ab-up_1.0-1.debian.tar.xz", "ab-up_1.0-1.dsc", "ab-up_1.0.orig.tar.gz"],
+            Directory.GetFiles(incoming).Select(Path.GetFileName).Order());
+    }
 }
