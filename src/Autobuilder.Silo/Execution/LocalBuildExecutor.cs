@@ -175,7 +175,6 @@ public sealed partial class LocalBuildExecutor(SlotConfig slot, DataPaths paths,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        AddNice(psi);
         psi.ArgumentList.Add(runner);
         // Every value goes in as its own argument: nothing from the upload meets a shell.
         foreach (var arg in RunnerArguments.For(build, slot).Concat(extra).Concat(limits.RunnerArguments()))
@@ -196,23 +195,6 @@ public sealed partial class LocalBuildExecutor(SlotConfig slot, DataPaths paths,
     /// id is its pid (a child of ours is no process group leader, so setsid execs in place). Through
     /// setpriv (a root silo) the session reaches the sandbox and every build process in it.
     /// </summary>
-    /// <summary>
-    /// Builds run at a lower CPU priority than the silo (nice 10, inherited by every process of the
-    /// build, through sudo and the sandbox): on a host whose cores the builds fill, the silo still gets
-    /// the CPU it needs to take uploads, answer the console and pages, and above all to start again
-    /// after a crash — a restart competing at equal priority with its slots' builds took three times as
-    /// long (docs/reliability.md). A build alone on its host loses nothing: niceness only orders
-    /// processes that compete. setsid execs nice, which execs the command: the pid stays the session's.
-    /// </summary>
-    public const int BuildNiceness = 10;
-
-    private static void AddNice(ProcessStartInfo psi)
-    {
-        psi.ArgumentList.Add("nice");
-        psi.ArgumentList.Add("-n");
-        psi.ArgumentList.Add(BuildNiceness.ToString(System.Globalization.CultureInfo.InvariantCulture));
-    }
-
     private static ProcessStartInfo InOwnSession(ProcessStartInfo psi)
     {
         var wrapped = new ProcessStartInfo("setsid")
@@ -223,7 +205,6 @@ public sealed partial class LocalBuildExecutor(SlotConfig slot, DataPaths paths,
             RedirectStandardError = psi.RedirectStandardError,
             UseShellExecute = false,
         };
-        AddNice(wrapped);
         wrapped.ArgumentList.Add(psi.FileName);
         foreach (var arg in psi.ArgumentList)
             wrapped.ArgumentList.Add(arg);

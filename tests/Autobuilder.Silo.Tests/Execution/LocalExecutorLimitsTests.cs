@@ -174,23 +174,6 @@ public sealed class LocalExecutorLimitsTests : IDisposable
         Assert.Empty(await BuildProcesses.GoneAsync(sleep));
     }
 
-    [Fact]
-    public async Task Should_run_the_build_at_a_lower_priority_than_the_silo()
-    {
-        // Arrange: debian/rules prints the niceness its processes run at.
-        var (build, runner) = Prepare(new SourcePackage(Name: "ab-nice", RulesBuild: "echo \"build niceness `nice`\""));
-        var lines = new List<string>();
-
-        // Act
-        var result = await RunAsync(build, runner, new BuildLimitsOptions(), line => { lock (lines) lines.Add(line); });
-
-        // Assert
-        Assert.Equal(BuildOutcome.Success, result.Outcome);
-        var expected = $"build niceness {LocalBuildExecutor.BuildNiceness}";
-        lock (lines)
-            Assert.True(lines.Any(l => l.Contains(expected, StringComparison.Ordinal)), $"no '{expected}' in the log:\n{string.Join("\n", lines.TakeLast(40))}");
-    }
-
     public void Dispose()
     {
         _dir.Dispose();
