@@ -21,7 +21,6 @@ public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger 
     private readonly CancellationTokenSource _stop = new();
     private FileSystemWatcher? _watcher;
     private Task? _loop;
-    private int _urgent;
 
     public void Start()
     {
@@ -47,12 +46,8 @@ public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger 
     /// </summary>
     public void Wake(bool urgent)
     {
-        if (urgent)
-        {
-            Volatile.Write(ref _urgent, 1);
-            if (_urgentWake.CurrentCount == 0)
-                _urgentWake.Release();
-        }
+        if (urgent && _urgentWake.CurrentCount == 0)
+            _urgentWake.Release();
         if (_wake.CurrentCount == 0)
             _wake.Release();
     }
@@ -66,11 +61,10 @@ public sealed partial class FolderWatch(string folder, Func<Task> scan, ILogger 
                 await scan();
                 await _wake.WaitAsync(TimeSpan.FromSeconds(1), ct);
                 // Let a burst of file events (scp or a hand-off writing several files) settle into
-                // one scan, unless (or until) a wake says the burst's last file is there.
-                if (Volatile.Read(ref _urgent) == 0)
-                    await _urgentWake.WaitAsync(Settle, ct);
+                // one scan, unless (or until) a wake says the burst's last file is there (an urgent
+                // wake already given, even during the scan, ends this wait at once).
+                await _urgentWake.WaitAsync(Settle, ct);
                 // Cleared before the scan: an urgent wake during the scan makes the next one start at once.
-                Volatile.Write(ref _urgent, 0);
                 while (_urgentWake.Wait(0))
                 {
                 }
