@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Autobuilder.Testing;
 
 namespace Autobuilder.BuildRunner.Tests;
@@ -237,6 +238,42 @@ public class HostModeFailureTests
         Assert.Equal(BuildOutcome.InfrastructureError, run.State.Outcome);
         Assert.NotNull(run.State.Finished);
         Assert.Contains("unexpected error", run.Log);
+    }
+
+    [Fact]
+    public void Should_leave_a_state_file_that_parses_When_SIGTERM_arrives_at_any_moment_of_the_start()
+    {
+        // Arrange: a TERM 0-39 ms after the start lands, now and then, while write_state has stdout
+        // redirected into state.tmp; the trap's log line once went into that file and so into the
+        // state (CI: "started=2026-12-[2026-...Z] done: ..."). 300 runs caught it ~6 times in 300.
+        using var build = new BuildFolder();
+        const int runs = 300;
+        var loop = """
+            set -u
+            script=$1 arch=$2 runs=$3 states=$4
+            for ((i = 0; i < runs; i++)); do
+              rm -f state state.tmp build.log
+              "$script" --dsc nothere.dsc --arch "$arch" --mode host >/dev/null 2>&1 &
+              pid=$!
+              printf -v pause '0.%03d' $((i % 40))
+              read -r -t "$pause" _ <> <(:) || true
+              kill -TERM "$pid" 2>/dev/null || true
+              wait "$pid" || true
+              if [[ -f state ]]; then cp state "$states/$i"; fi
+            done
+            """;
+        var states = Path.Combine(build.Root, "states");
+        Directory.CreateDirectory(states);
+
+        // Act
+        Tool.Run("bash", ["-c", loop, "loop", build.Script, BuildFolder.Arch, runs.ToString(CultureInfo.InvariantCulture), states],
+            workingDirectory: build.Path, timeout: TimeSpan.FromMinutes(2)).Ok();
+
+        // Assert: every state left parses, and the runs did end in done (not all before the trap existed).
+        var files = Directory.GetFiles(states);
+        Assert.True(files.Length > runs / 2, $"only {files.Length} of {runs} runs left a state file");
+        var parsed = files.Select(BuildRunnerStateFile.Load).ToList();
+        Assert.All(parsed, state => Assert.Equal(BuildRunnerState.Done, state.State));
     }
 
     [Theory]
