@@ -78,6 +78,7 @@ public static class ChaosPlan
         var published = new List<int>();          // indices of uploads that end Published, candidates to follow or repeat
         var latest = new Dictionary<string, int>(StringComparer.Ordinal); // source → index of its newest planned version
         var waitingApps = new Queue<int>();
+        var lastDrop = new Dictionary<(string Source, string Version), int>(); // the newest planned upload of these files
         var appsMade = 0;
         foreach (var token in tokens)
         {
@@ -97,8 +98,13 @@ public static class ChaosPlan
                 }
                 case UploadKind.OldVersion:
                 {
+                    // After the last drop of the same files, not only the version it repeats: two
+                    // repeats dropped at once share their file names, and the second then replaces
+                    // the first in incoming before intake takes it (one upload, as an uploader who
+                    // sent the same files twice would get), which the check counted as lost.
                     var earlier = plan[latest[plan[published[rng.Next(published.Count)]].Source]];
-                    plan.Add(new PlannedUpload(i, UploadKind.OldVersion, earlier.Package, earlier.Index));
+                    var after = lastDrop.GetValueOrDefault((earlier.Source, earlier.Version), earlier.Index);
+                    plan.Add(new PlannedUpload(i, UploadKind.OldVersion, earlier.Package, after));
                     break;
                 }
                 case UploadKind.BadChecksum:
@@ -127,6 +133,7 @@ public static class ChaosPlan
                 }
             }
             var added = plan[^1];
+            lastDrop[(added.Source, added.Version)] = added.Index;
             if (added.Expected == UploadState.Published && added.Kind != UploadKind.DepWaitLib)
             {
                 published.Add(added.Index);
