@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Autobuilder.Testing;
 
@@ -66,6 +67,19 @@ public class HostModeBuildTests
 
         Assert.Matches(@"seen=\[(.* )?parallel=3\]", run.Log);
         Assert.Contains("dpkg-buildpackage -us -uc --build=binary", run.Log);
+    }
+
+    [Fact]
+    public void Should_run_the_build_at_niceness_10_above_the_runners_When_it_builds()
+    {
+        // debian/rules prints the niceness it runs at; the test's own is the runner's.
+        using var build = new BuildFolder(new SourcePackage(Name: "hello-nice", RulesBuild: "echo \"build-nice=[$$(nice)]\""));
+
+        var run = build.Run(build.Args("binary")).AssertExit(0);
+
+        var own = int.Parse(Tool.Run("nice").Ok().Stdout.Trim(), CultureInfo.InvariantCulture);
+        Assert.Contains($"build-nice=[{Math.Min(own + 10, 19)}]", run.Log);
+        Assert.Contains("nice 10", run.Log);
     }
 
     [Fact]
