@@ -54,7 +54,15 @@ public sealed partial class UploadGrain(
         await ContinueAsync();
     }
 
-    Task IUploadGrain.ResumeAsync() => ContinueAsync();
+    async Task IUploadGrain.ResumeAsync()
+    {
+        await ContinueAsync();
+        // The registry's copy is written after the upload's own state: a kill between the two left
+        // a rejection mailed (so settled) listed as unsettled for good, since nothing more was owed
+        // and so nothing wrote again. A resume hands the registry the upload's own view.
+        if (S.Product is { Length: > 0 })
+            await Registry.UpdateAsync(Snapshot());
+    }
 
     /// <summary>Does whatever the current state still owes; safe to call any number of times.</summary>
     private async Task ContinueAsync()

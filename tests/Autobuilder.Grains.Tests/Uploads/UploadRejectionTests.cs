@@ -35,6 +35,26 @@ public sealed class UploadRejectionTests(GrainClusterFixture cluster) : GrainTes
     }
 
     [Fact]
+    public async Task Should_ListTheRejectionAsSettledAgain_When_TheRegistryMissedTheLastWriteBeforeAKill()
+    {
+        // Arrange: a rejection mailed and settled; then the registry's copy as a kill between the
+        // upload's own write and the registry's left it (the chaos run's chaos-b92: listed unsettled
+        // for good, its run waiting until its deadline).
+        var upload = await Cluster.SubmitAsync("reject-stale", "1.0", "any", problems: ["reject-stale_1.0.tar.xz: size mismatch"]);
+        var details = await Cluster.WaitForOutcomeAsync("rejection settled", upload.Id, UploadState.Rejected);
+        var registry = Cluster.Client.GetGrain<IUploadRegistryGrain>(details.Summary.Product);
+        await registry.UpdateAsync(details.Summary with { Settled = false });
+
+        // Act: what the registry asks of every unsettled upload when the silo starts (one-way).
+        await Cluster.Client.GetGrain<IUploadGrain>(upload.Id).ResumeAsync();
+
+        // Assert
+        await Eventually.UntilAsync("registry told again", upload.Id, "listed as settled",
+            async () => (await registry.ListAsync(1000)).Single(u => u.Id == upload.Id), u => u.Settled, u => $"settled {u.Settled}");
+        Assert.Single(Cluster.Mail.About(upload.Id));
+    }
+
+    [Fact]
     public async Task Should_Reject_When_ProductIsUnknown()
     {
         // Act
