@@ -12,6 +12,7 @@ namespace Autobuilder.Silo.Tests.Chaos;
 /// kills for the throughput ratio. AB_CHAOS_SEED=N runs again with the seed a failed run printed.
 /// </summary>
 [Trait("Category", "Chaos")]
+[Collection(ChaosAlone.Name)]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     // The issue's size (point 1, "Proof"): at least 100 uploads and 20 kills in role all.
@@ -21,11 +22,10 @@ public sealed class ChaosTests(ITestOutputHelper output)
     // Issue 14, "Speed": time to recover after a kill (silo start to intake taking uploads again) at p95.
     private static readonly TimeSpan RecoveryP95 = TimeSpan.FromSeconds(10);
 
-    // Every end check held at this size (seed 467516418, load 17–27: 100 dropped and settled, 20 kills,
-    // 75 generations whole, 179 mails, 2 duplicates marked), but the run took 614 s and recovery p95
-    // was 13.7 s (p50 9.2 s) against the 10 s asked (docs/reliability.md): too long for CI's suite and
-    // over the bound. Remove the Skip once a run at CI's load fits about 6 minutes and p95 ≤ 10 s.
-    [Fact(Skip = "issue 14: 100 uploads/20 kills held every end check but took 614 s at load 17–27 and recovery p95 was 13.7 s against 10 s (docs/reliability.md)")]
+    // Quiet (2026-12-03, seed 1134961215, builds at nice 10): every check held, 278 s in all,
+    // recovery p50 2.5 s / p95 4.4 s. Before the builds were niced a restart shared the two cores
+    // with its slots' builds: 614 s and p95 13.7 s at load 17–27 (docs/reliability.md).
+    [Fact]
     public async Task Should_lose_nothing_publish_nothing_twice_and_keep_the_archive_whole_When_the_silo_is_killed_20_times_during_100_uploads()
     {
         // Arrange
@@ -60,4 +60,15 @@ public sealed class ChaosTests(ITestOutputHelper output)
         Assert.True(report.RecoveryP(0.95) <= RecoveryP95,
             $"seed {seed}: recovery p95 {report.RecoveryP(0.95)?.TotalSeconds:0.00} s, over the {RecoveryP95.TotalSeconds:0} s asked (issue 14, Speed)");
     }
+}
+
+/// <summary>
+/// The chaos run alone: xUnit runs a collection that disables parallelization after all the others,
+/// so its restarts and recovery times are not measured against another collection's silos and builds
+/// (at load 17–27 a run took 614 s and recovery p95 was 13.7 s; on its own, about 280 s and 4.4 s).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ChaosAlone
+{
+    public const string Name = "chaos-alone";
 }
