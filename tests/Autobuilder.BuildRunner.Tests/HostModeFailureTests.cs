@@ -243,20 +243,23 @@ public class HostModeFailureTests
     [Fact]
     public void Should_leave_a_state_file_that_parses_When_SIGTERM_arrives_at_any_moment_of_the_start()
     {
-        // Arrange: a TERM 0-39 ms after the start lands, now and then, while write_state has stdout
-        // redirected into state.tmp; the trap's log line once went into that file and so into the
-        // state (CI: "started=2026-12-[2026-...Z] done: ..."). 300 runs caught it ~6 times in 300.
+        // Arrange: a TERM 0-9 ms after the runner made its log lands, now and then, while write_state
+        // has stdout redirected into state.tmp; the trap's log line once went into that file and so
+        // into the state (CI: "started=2026-12-[2026-...Z] done: ..."): 3 of 100 such runs at load 7-11.
         using var build = new BuildFolder();
-        const int runs = 300;
+        const int runs = 200;
         var loop = """
             set -u
             script=$1 arch=$2 runs=$3 states=$4
+            exec {pause}<> <(:)
             for ((i = 0; i < runs; i++)); do
               rm -f state state.tmp build.log
-              "$script" --dsc nothere.dsc --arch "$arch" --mode host >/dev/null 2>&1 &
+              "$script" --dsc nothere.dsc --arch "$arch" --mode host --build-type any >/dev/null 2>&1 &
               pid=$!
-              printf -v pause '0.%03d' $((i % 40))
-              read -r -t "$pause" _ <> <(:) || true
+              # Aimed at the run, whatever the load: the runner makes build.log just before its traps.
+              t=0
+              while [[ ! -e build.log ]] && ((t++ < 5000)); do read -r -t 0.001 -u "$pause" _ || true; done
+              read -r -t "0.00$((i % 10))" -u "$pause" _ || true
               kill -TERM "$pid" 2>/dev/null || true
               wait "$pid" || true
               if [[ -f state ]]; then cp state "$states/$i"; fi
@@ -267,11 +270,11 @@ public class HostModeFailureTests
 
         // Act
         Tool.Run("bash", ["-c", loop, "loop", build.Script, BuildFolder.Arch, runs.ToString(CultureInfo.InvariantCulture), states],
-            workingDirectory: build.Path, timeout: TimeSpan.FromMinutes(2)).Ok();
+            workingDirectory: build.Path, timeout: TimeSpan.FromMinutes(5)).Ok();
 
         // Assert: every state left parses, and the runs did end in done (not all before the trap existed).
         var files = Directory.GetFiles(states);
-        Assert.True(files.Length > runs / 2, $"only {files.Length} of {runs} runs left a state file");
+        Assert.True(files.Length >= runs / 5, $"only {files.Length} of {runs} runs left a state file");
         var parsed = files.Select(BuildRunnerStateFile.Load).ToList();
         Assert.All(parsed, state => Assert.Equal(BuildRunnerState.Done, state.State));
     }
