@@ -162,6 +162,10 @@ public sealed class UploadRegistryGrain(
 
     async Task IUploadRegistryGrain.UpdateAsync(UploadSummary summary)
     {
+        // Every unsettled upload tells its view again when the silo starts (a resume): what the
+        // registry already holds costs no write.
+        if (state.State.Uploads.TryGetValue(summary.Id, out var known) && known == summary)
+            return;
         state.State.Uploads[summary.Id] = summary;
         _unindexed[summary.Id] = summary;
         Trim();
